@@ -15,7 +15,7 @@ export interface BackendInfo {
   tfjsVersion: string
 }
 
-const require = createRequire(import.meta.url)
+const requireHere = createRequire(import.meta.url)
 
 /**
  * Module names are held in variables so that type-checking and bundling pass on machines where
@@ -37,7 +37,7 @@ async function tryNative(tried: BackendInfo['tried']): Promise<boolean> {
 }
 
 function wasmDir(): string {
-  return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep
+  return path.join(path.dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep
 }
 
 async function tryWasm(tried: BackendInfo['tried']): Promise<boolean> {

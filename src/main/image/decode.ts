@@ -33,7 +33,7 @@ const hardPixelLimit = 268_402_689
 export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
   const maxPixels = options.maxPixels ?? defaultMaxPixels
   if (bytes.byteLength === 0) throw new LikenessError('NotAnImage', 'The file is empty.')
-  let metadata: sharp.Metadata
+  let metadata: { width?: number; height?: number; orientation?: number }
   try {
     metadata = await sharp(bytes, { limitInputPixels: hardPixelLimit }).metadata()
   } catch (error) {

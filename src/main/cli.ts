@@ -1,0 +1,35 @@
+import { toErrorInfo } from '../shared/errors'
+import { parseArgs } from './cli/args'
+import { commands } from './cli/commands'
+import { defaultDataDir } from './dataDir'
+import { backendChoiceFromEnv } from './engine/backend'
+import { Service } from './service'
+
+// The engine worker's bundle sits next to each entry's bundle in out/main.
+const workerScript = new URL('./worker.js', import.meta.url)
+
+// `npm run cli -- <command> [--json]`: the same service as the app, for batch work,
+// evaluations and benchmarks. Exit code 0 on success, 1 on a typed error, 2 on usage.
+const [name, ...rest] = process.argv.slice(2)
+const command = name ? commands[name] : undefined
+if (!command) {
+  console.error('usage: npm run cli -- <command> [--json]\n')
+  for (const c of Object.values(commands)) console.error(`  ${c.usage.padEnd(60)} ${c.summary}`)
+  process.exit(name ? 2 : 0)
+}
+
+const json = rest.includes('--json')
+const dataDir = defaultDataDir()
+const service = await Service.open({ dataDir, workerScript, host: 'cli', backend: backendChoiceFromEnv() })
+try {
+  const output = await command.run(service, parseArgs(rest, command.booleanFlags), dataDir)
+  console.log(json ? JSON.stringify(output.value) : output.text)
+  process.exitCode = 0
+} catch (error) {
+  const info = toErrorInfo(error)
+  if (json) console.log(JSON.stringify({ error: info }))
+  else console.error(`${info.kind}: ${info.message}`)
+  process.exitCode = 1
+} finally {
+  await service.close()
+}

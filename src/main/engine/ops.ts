@@ -1,0 +1,27 @@
+import type { JobProgress } from '../../shared/jobs'
+import type { BackendInfo } from './backend'
+
+/**
+ * The engine's operations as the pool sees them: name → what goes in, what comes out.
+ * Arguments and results are structured-cloned between threads, so they hold plain data and
+ * typed arrays, never tensors.
+ */
+export interface EngineOps {
+  'engine.init': { args: Record<string, never>; result: BackendInfo }
+  'engine.warmup': { args: { size: number }; result: { seconds: number } }
+}
+
+export type OpName = keyof EngineOps
+export type OpArgs<O extends OpName> = EngineOps[O]['args']
+export type OpResult<O extends OpName> = EngineOps[O]['result']
+
+/** What a handler gets besides its arguments: a way to report progress and to see a cancel. */
+export interface TaskContext {
+  report(progress: JobProgress): void
+  isCancelled(): boolean
+  /** Throws LikenessError('Cancelled') when the task was cancelled; call it between steps. */
+  throwIfCancelled(): void
+}
+
+export type OpHandler<O extends OpName> = (args: OpArgs<O>, context: TaskContext) => Promise<OpResult<O>>
+export type OpHandlers = { [O in OpName]: OpHandler<O> }

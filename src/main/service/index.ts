@@ -1,0 +1,91 @@
+import { LikenessError, toErrorInfo } from '../../shared/errors'
+import { isMethodName, methods, type AppEvent, type MethodName } from '../../shared/contract'
+import type { Result } from '../../shared/result'
+import type { SystemInfo } from '../../shared/api/system'
+import { EnginePool } from '../engine/pool'
+import type { BackendChoice } from '../engine/backend'
+import { Database } from '../store/db'
+import type { ServiceContext } from './context'
+import type { Handlers } from './handlers'
+import { Jobs } from './jobs'
+import { settingsHandlers } from './settings'
+import { systemHandlers } from './system'
+
+export interface ServiceOptions {
+  dataDir: string
+  workerScript: URL | string
+  host: SystemInfo['host']
+  workers?: number
+  backend?: BackendChoice
+}
+
+/**
+ * The use cases behind the contract. Knows nothing of Electron or sockets: ipc.ts and the web
+ * bridge hand it raw requests and forward its events.
+ */
+export class Service {
+  private readonly listeners = new Set<(event: AppEvent) => void>()
+  private readonly handlers: Handlers
+
+  private constructor(private readonly context: ServiceContext) {
+    this.handlers = {
+      ...systemHandlers(context),
+      ...settingsHandlers(context)
+    }
+  }
+
+  static async open(options: ServiceOptions): Promise<Service> {
+    const db = await Database.open(options.dataDir)
+    const pool = new EnginePool({ workerScript: options.workerScript, size: options.workers, backend: options.backend })
+    let service: Service | undefined
+    const jobs = new Jobs((job) => service?.emit({ type: 'job', job: { ...job } }))
+    service = new Service({ dataDir: options.dataDir, host: options.host, pool, db, jobs })
+    return service
+  }
+
+  /** Validates an untrusted request and runs it; every failure comes back as a typed error. */
+  async handle(method: unknown, request: unknown): Promise<Result<unknown>> {
+    try {
+      if (!isMethodName(method)) throw new LikenessError('BadRequest', `There is no method called ${String(method)}.`)
+      const parsed = methods[method].request.safeParse(request ?? {})
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]
+        throw new LikenessError('BadRequest', `Malformed request for ${method}: ${issue?.path.join('.') || 'request'}: ${issue?.message ?? 'invalid'}`, {
+          method,
+          issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message }))
+        })
+      }
+      const handler = this.handlers[method] as (request: unknown) => Promise<unknown>
+      return { ok: true, value: await handler(parsed.data) }
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) }
+    }
+  }
+
+  /** Typed call for in-process users (the CLI, tests): throws LikenessError on failure. */
+  async call<M extends MethodName>(method: M, request: Parameters<Handlers[M]>[0]): Promise<Awaited<ReturnType<Handlers[M]>>> {
+    const result = await this.handle(method, request)
+    if (!result.ok) throw new LikenessError(result.error.kind, result.error.message, result.error.detail)
+    return result.value as Awaited<ReturnType<Handlers[M]>>
+  }
+
+  subscribe(listener: (event: AppEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  async close(): Promise<void> {
+    this.context.jobs.cancelAll()
+    await this.context.pool.close()
+  }
+
+  private emit(event: AppEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event)
+      } catch {
+        // A listener that throws (a closed window, a dropped socket) must not stop the others.
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod'
+import { defaultSettings, settingsSchema } from '../../shared/api/settings'
+
+/**
+ * The shape of db.json, checked on every read: a file on disk is untrusted input too.
+ * Bump `currentSchemaVersion` and add a migration in db.ts whenever this changes.
+ */
+export const currentSchemaVersion = 1
+
+const personRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.number()
+})
+
+const photoRecord = z.object({
+  id: z.string(),
+  personId: z.string(),
+  /** Relative to the data folder. */
+  file: z.string(),
+  createdAt: z.number()
+})
+
+const templateRecord = z.object({
+  id: z.string(),
+  personId: z.string(),
+  photoId: z.string().nullable(),
+  /** Which encoder made it: templates from different encoders are not comparable. */
+  encoder: z.string()
+})
+
+const checkInRecord = z.object({
+  id: z.string(),
+  personId: z.string(),
+  personName: z.string(),
+  at: z.number(),
+  distance: z.number(),
+  /** Relative to the data folder. */
+  thumbnail: z.string().nullable()
+})
+
+const styleResultRecord = z.object({
+  id: z.string(),
+  createdAt: z.number(),
+  file: z.string(),
+  params: z.record(z.string(), z.unknown())
+})
+
+export const dbSchema = z.object({
+  schemaVersion: z.number().int(),
+  settings: settingsSchema,
+  people: z.array(personRecord),
+  photos: z.array(photoRecord),
+  /** Row i of the template matrix file belongs to templates[i]. */
+  templates: z.array(templateRecord),
+  checkIns: z.array(checkInRecord),
+  styleResults: z.array(styleResultRecord)
+})
+
+export type DbData = z.infer<typeof dbSchema>
+export type PersonRecord = z.infer<typeof personRecord>
+export type PhotoRecord = z.infer<typeof photoRecord>
+export type TemplateRecord = z.infer<typeof templateRecord>
+export type CheckInRecord = z.infer<typeof checkInRecord>
+export type StyleResultRecord = z.infer<typeof styleResultRecord>
+
+export function emptyDb(): DbData {
+  return {
+    schemaVersion: currentSchemaVersion,
+    settings: { ...defaultSettings },
+    people: [],
+    photos: [],
+    templates: [],
+    checkIns: [],
+    styleResults: []
+  }
+}

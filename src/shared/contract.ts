@@ -1,0 +1,31 @@
+import type { z } from 'zod'
+import type { MethodSpec } from './method'
+import type { Result } from './result'
+import type { JobEvent } from './jobs'
+import { systemMethods } from './api/system'
+import { settingsMethods } from './api/settings'
+
+/** Every call the renderer (or the CLI, or the web bridge) can make of the main process. */
+export const methods = {
+  ...systemMethods,
+  ...settingsMethods
+}
+
+export type Methods = typeof methods
+export type MethodName = keyof Methods
+export type RequestOf<M extends MethodName> = z.input<Methods[M]['request']>
+export type ResponseOf<M extends MethodName> = Methods[M] extends MethodSpec<z.ZodType, infer R> ? R : never
+
+/** Everything the main process pushes without being asked. */
+export type AppEvent = JobEvent
+
+/** What the preload script exposes as `window.api`, and the web bridge client imitates. */
+export interface WindowApi {
+  invoke<M extends MethodName>(method: M, request: RequestOf<M>): Promise<Result<ResponseOf<M>>>
+  subscribe(listener: (event: AppEvent) => void): () => void
+  host: 'electron' | 'browser'
+}
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(methods, value)
+}
