@@ -11,6 +11,8 @@ export interface NetworkNode {
   name: string
   op: 'input' | 'conv' | 'depthwiseConv' | 'maxPool' | 'avgPool' | 'add' | 'concat' | 'elementwise' | 'globalPool' | 'dense'
   kernel: number
+  /** [height, width] where the kernel is not square (InceptionV3's 1×7 and 7×1); `kernel` is then the larger side. */
+  kernelSize?: [number, number]
   stride: number
   /** 'same' pads (kernel − 1) / 2 on the leading side (TensorFlow's rule); a number pads that many pixels. */
   padding: 'same' | 'valid' | number
