@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs'
+import type { FeatureNetwork } from '../engine/network'
+import {
+  contentCost,
+  contentNormaliser,
+  gramMatrix,
+  styleCost,
+  styleLayerCost,
+  styleNormaliser,
+  totalCost,
+  totalVariation,
+  type CostWeights,
+  type Normaliser
+} from './costs'
+import { frame, shiftKey, type Shift } from './frame'
+import type { ValueAndGradient } from './optimize'
+import { styleActivations, type StyleLayerTarget } from './targets'
+
+export interface Losses {
+  content: number
+  style: number
+  tv: number
+  total: number
+}
+
+export interface ObjectiveSetup {
+  network: FeatureNetwork
+  weights: CostWeights
+  normaliser: Normaliser
+  contentLayer: string
+  /** a[l](C), one per shift, in the order of `shifts`. */
+  contentTargets: readonly tf.Tensor4D[]
+  shifts: readonly Shift[]
+  styleTargets: readonly StyleLayerTarget[]
+  /** Activation shapes of the generated image at each tap, at this scale's framing. */
+  shapes: Record<string, number[]>
+  padding: number
+  maxShift: number
+}
+
+export interface StyleObjective {
+  /** J(G) and ∂J/∂G with G seen at `shift`; the same function object for the same shift. */
+  at(shift: Shift): ValueAndGradient<Losses>
+  dispose(): void
+}
+
+/**
+ * J(G) = α·J_content + β·J_style + γ·TV(G) at one scale. Style targets are scaled from per-position
+ * Grams to the generated image's n_H·n_W once, so each iteration compares raw Gram matrices as the
+ * formula is written, and each normaliser is a number fixed for the scale.
+ */
+export function createStyleObjective(setup: ObjectiveSetup): StyleObjective {
+  const { network, weights, contentLayer, padding, maxShift } = setup
+  const styleLayers = setup.styleTargets.map((t) => t.layer)
+  const taps = [...new Set([contentLayer, ...styleLayers])]
+  const contentNormalisers = setup.contentTargets.map((target) => contentNormaliser(setup.normaliser, target))
+  const styleTerms = setup.styleTargets.map((target) => {
+    const shape = setup.shapes[target.layer]
+    const [, h, w] = shape
+    const gram = tf.tidy(() => target.gramPerPosition.mul(h * w)) as tf.Tensor2D
+    const normaliser = styleNormaliser(setup.normaliser, gram, shape, target.temperature !== undefined)
+    return { ...target, gram, normaliser }
+  })
+
+  const byShift = new Map<string, ValueAndGradient<Losses>>()
+
+  function evaluateAt(shiftIndex: number): ValueAndGradient<Losses> {
+    const shift = setup.shifts[shiftIndex]
+    let parts: tf.Scalar[] = []
+    const valueAndGrad = tf.valueAndGrad((g: tf.Tensor) => {
+      const image = g as tf.Tensor4D
+      const activations = network.forward(frame(image, padding, shift, maxShift), taps)
+      const content = contentCost(setup.contentTargets[shiftIndex], activations[contentLayer]).mul(contentNormalisers[shiftIndex]) as tf.Scalar
+      const style = styleCost(
+        styleTerms.map((term) => styleLayerCost(term.gram, gramMatrix(styleActivations(activations[term.layer], term.temperature)), term.normaliser)),
+        styleTerms.map((term) => term.weight)
+      )
+      const tv = totalVariation(image)
+      parts = [tf.keep(content), tf.keep(style), tf.keep(tv)]
+      return totalCost(weights, content, style, tv)
+    })
+    return (x) => {
+      const { value, grad } = valueAndGrad(x)
+      const [content, style, tv, total] = [...parts, value].map((t) => t.dataSync()[0])
+      tf.dispose([...parts, value])
+      parts = []
+      return { value: total, gradient: grad, info: { content, style, tv, total } }
+    }
+  }
+
+  return {
+    at(shift) {
+      const key = shiftKey(shift)
+      let objective = byShift.get(key)
+      if (!objective) {
+        objective = evaluateAt(setup.shifts.findIndex((s) => shiftKey(s) === key))
+        byShift.set(key, objective)
+      }
+      return objective
+    },
+    dispose() {
+      tf.dispose(styleTerms.map((term) => term.gram))
+    }
+  }
+}
