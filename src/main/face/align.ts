@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs'
+import type { RgbImage } from '../image/decode'
+import { LikenessError } from '../../shared/errors'
+import { chipSize } from './encoder'
+import type { Point } from './types'
+
+/**
+ * Chip pixel (u, v) → image point: x = a·u − b·v + tx, y = b·u + a·v + ty.
+ * A rotation by θ and a uniform scale s, with a = s·cos θ and b = s·sin θ.
+ */
+export interface ChipTransform {
+  a: number
+  b: number
+  tx: number
+  ty: number
+}
+
+// face-api's dlib alignment: the centroid of (left eye, right eye, mouth) sits at (0.5, 0.43) of a square chip
+const centroidInChip = { x: 0.5 * chipSize, y: 0.43 * chipSize }
+// … whose side is the mean eye-to-mouth distance / 0.45. Eye-to-mouth, not inter-ocular: it shrinks less when the head turns.
+const eyeToMouthInChip = 0.45 * chipSize
+
+function centre(points: Point[]): Point {
+  return { x: points.reduce((s, p) => s + p.x, 0) / points.length, y: points.reduce((s, p) => s + p.y, 0) / points.length }
+}
+
+/** Left-eye, right-eye and mouth centres of the 68 iBUG points (the subject's left is the image's right). */
+export function alignmentPoints(landmarks: readonly Point[]): { leftEye: Point; rightEye: Point; mouth: Point } {
+  if (landmarks.length !== 68) throw new LikenessError('BadRequest', 'Alignment needs the 68 face landmarks.', { count: landmarks.length })
+  return { leftEye: centre(landmarks.slice(36, 42)), rightEye: centre(landmarks.slice(42, 48)), mouth: centre(landmarks.slice(48, 68)) }
+}
+
+/**
+ * The similarity transform that puts the eyes level and the eye–mouth triangle where face-api's
+ * dlib-style crop puts it, so that with a level face our chip is the library's chip.
+ */
+export function chipTransform(landmarks: readonly Point[], options: { levelEyes?: boolean } = {}): ChipTransform {
+  const { leftEye, rightEye, mouth } = alignmentPoints(landmarks)
+  const eyeToMouth = (Math.hypot(mouth.x - leftEye.x, mouth.y - leftEye.y) + Math.hypot(mouth.x - rightEye.x, mouth.y - rightEye.y)) / 2
+  const scale = eyeToMouth / eyeToMouthInChip
+  const angle = options.levelEyes === false ? 0 : Math.atan2(rightEye.y - leftEye.y, rightEye.x - leftEye.x)
+  const a = scale * Math.cos(angle)
+  const b = scale * Math.sin(angle)
+  const centroid = centre([leftEye, rightEye, mouth])
+  return {
+    a,
+    b,
+    tx: centroid.x - (a * centroidInChip.x - b * centroidInChip.y),
+    ty: centroid.y - (b * centroidInChip.x + a * centroidInChip.y)
+  }
+}
+
+/** Image point → chip pixel, the inverse of the transform. */
+export function toChip(t: ChipTransform, p: Point): Point {
+  const dx = p.x - t.tx
+  const dy = p.y - t.ty
+  const det = t.a * t.a + t.b * t.b
+  return { x: (t.a * dx + t.b * dy) / det, y: (-t.b * dx + t.a * dy) / det }
+}
+
+// chip(u, v) = bilinear(image, T(u, v)), black outside the photo as dlib's extract_image_chip leaves it
+function sampleChip(image: RgbImage, t: ChipTransform, out: Float32Array, offset: number): void {
+  const { width, height, data } = image
+  const texel = (x: number, y: number, c: number): number =>
+    x < 0 || y < 0 || x >= width || y >= height ? 0 : data[(y * width + x) * 3 + c]
+  for (let v = 0; v < chipSize; v++) {
+    for (let u = 0; u < chipSize; u++) {
+      const x = t.a * u - t.b * v + t.tx
+      const y = t.b * u + t.a * v + t.ty
+      const x0 = Math.floor(x)
+      const y0 = Math.floor(y)
+      const fx = x - x0
+      const fy = y - y0
+      const o = offset + (v * chipSize + u) * 3
+      for (let c = 0; c < 3; c++) {
+        const top = texel(x0, y0, c) * (1 - fx) + texel(x0 + 1, y0, c) * fx
+        const bottom = texel(x0, y0 + 1, c) * (1 - fx) + texel(x0 + 1, y0 + 1, c) * fx
+        out[o + c] = (top * (1 - fy) + bottom * fy) / 255
+      }
+    }
+  }
+}
+
+/** Aligned 150×150 chips [n, 150, 150, 3] in [0, 1], one per transform, sampled from the full-resolution photo. */
+export function extractChips(image: RgbImage, transforms: readonly ChipTransform[]): tf.Tensor4D {
+  const chipLength = chipSize * chipSize * 3
+  const pixels = new Float32Array(transforms.length * chipLength)
+  transforms.forEach((t, i) => sampleChip(image, t, pixels, i * chipLength))
+  return tf.tensor4d(pixels, [transforms.length, chipSize, chipSize, 3])
+}

@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs'
+import type { RgbImage } from '../image/decode'
+import { LikenessError } from '../../shared/errors'
+import { chipTransform, extractChips } from './align'
+import { defaultMinConfidence, locateFaces } from './detect'
+import { encodeFaces } from './encoder'
+import type { FaceModels } from './faceModels'
+import { locateLandmarks } from './landmarks'
+import { shrinkToMaxSide } from './shrink'
+import type { Box, DetectorKind, Face, Point } from './types'
+
+export interface AnalyzeOptions {
+  detector: DetectorKind
+  /** Faces whose box is narrower or shorter than this many original pixels are refused (FaceTooSmall). */
+  minFaceSize?: number
+  minConfidence?: number
+  /** Average f(chip) and f(mirrored chip): the encoder is not exactly mirror-symmetric. */
+  mirror?: boolean
+  /** Detection and landmarks run on a copy no larger than this on its long side. */
+  detectionMaxSide?: number
+}
+
+export const defaultMinFaceSize = 40
+const defaultDetectionMaxSide = 1280
+// A chip where the face fills the frame defeats both detectors (they were trained on faces with context);
+// a border of half the long side on every side gives them that context back.
+const retryBorder = 0.5
+
+interface Located {
+  box: Box
+  score: number
+  landmarks: Point[]
+}
+
+async function locate(models: FaceModels, image: RgbImage, options: AnalyzeOptions, border: number): Promise<Located[]> {
+  const pixels = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32')
+  const framed = border > 0 ? tf.pad(pixels, [[border, border], [border, border], [0, 0]]) : pixels
+  try {
+    const detections = (await locateFaces(models, framed, options.detector, options.minConfidence ?? defaultMinConfidence)).filter(
+      ({ box }) => box.width >= 1 && box.height >= 1
+    )
+    const landmarks = await locateLandmarks(models, framed, detections.map(({ box }) => box))
+    return detections.map(({ box, score }, i) => ({
+      box: { x: box.x - border, y: box.y - border, width: box.width, height: box.height },
+      score,
+      landmarks: landmarks[i].map((p) => ({ x: p.x - border, y: p.y - border }))
+    }))
+  } finally {
+    tf.dispose([pixels, framed])
+  }
+}
+
+async function describe(models: FaceModels, image: RgbImage, landmarks: Point[][], mirror: boolean): Promise<Float32Array[]> {
+  if (landmarks.length === 0) return []
+  const chips = extractChips(image, landmarks.map((points) => chipTransform(points)))
+  const descriptors = tf.tidy(() => {
+    const direct = encodeFaces(models.encoder, chips)
+    return mirror ? direct.add(encodeFaces(models.encoder, tf.reverse(chips, 2))).div(2) : direct
+  })
+  const values = (await descriptors.data()) as Float32Array
+  tf.dispose([chips, descriptors])
+  return landmarks.map((_, i) => values.slice(i * 128, (i + 1) * 128))
+}
+
+/**
+ * Photo → every face in it with box, 68 landmarks and f(x), in the photo's own coordinates,
+ * largest first. No face → []; only faces under `minFaceSize` → FaceTooSmall.
+ */
+export async function analyzeFaces(models: FaceModels, image: RgbImage, options: AnalyzeOptions): Promise<Face[]> {
+  const minFaceSize = options.minFaceSize ?? defaultMinFaceSize
+  const detection = shrinkToMaxSide(image, options.detectionMaxSide ?? defaultDetectionMaxSide)
+  let located = await locate(models, detection.image, options, 0)
+  if (located.length === 0) {
+    located = await locate(models, detection.image, options, Math.round(retryBorder * Math.max(detection.image.width, detection.image.height)))
+  }
+  const inOriginal = located.map(({ box, score, landmarks }) => ({
+    box: { x: box.x / detection.scale, y: box.y / detection.scale, width: box.width / detection.scale, height: box.height / detection.scale },
+    score,
+    landmarks: landmarks.map((p) => ({ x: p.x / detection.scale, y: p.y / detection.scale }))
+  }))
+  const bigEnough = inOriginal.filter(({ box }) => Math.min(box.width, box.height) >= minFaceSize)
+  if (bigEnough.length === 0 && inOriginal.length > 0) {
+    const largest = Math.max(...inOriginal.map(({ box }) => Math.min(box.width, box.height)))
+    throw new LikenessError('FaceTooSmall', `The face is too small to recognise; it needs at least ${minFaceSize} pixels.`, {
+      size: Math.floor(largest),
+      minFaceSize
+    })
+  }
+  bigEnough.sort((p, q) => q.box.width * q.box.height - p.box.width * p.box.height)
+  const descriptors = await describe(models, image, bigEnough.map(({ landmarks }) => landmarks), options.mirror ?? false)
+  return bigEnough.map((face, i) => ({ ...face, descriptor: descriptors[i] }))
+}
