@@ -2,19 +2,21 @@ import type { NetworkNode } from '../engine/network'
 import { LikenessError } from '../../shared/errors'
 
 /**
- * The square of input pixels one unit of a layer sees, along each axis (the networks here use
- * square kernels and strides, so one axis describes both).
+ * The rectangle of input pixels one unit of a layer sees. Height and width differ only after
+ * non-square kernels (InceptionV3's 1×7 and 7×1); strides are the same along both axes.
  */
 export interface ReceptiveField {
-  /** Side of the square, in input pixels (r). */
-  size: number
+  /** Size of the field in input pixels (r), per axis. */
+  height: number
+  width: number
   /** Input pixels between neighbouring units (the jump j). */
   stride: number
-  /** Input coordinate of the first unit's first pixel; negative where the field reaches into padding. */
-  start: number
+  /** Input coordinates of the first unit's first pixel; negative where the field reaches into padding. */
+  top: number
+  left: number
   /**
    * True from a global pool or dense layer on: the unit mixes every position, so it sees the
-   * whole image. size, stride and start then keep the field of the units it pooled over.
+   * whole image. The other fields then keep the field of the units it pooled over.
    */
   global: boolean
 }
@@ -27,30 +29,38 @@ export interface PatchBox {
   width: number
 }
 
-const inputField: ReceptiveField = { size: 1, stride: 1, start: 0, global: false }
+const inputField: ReceptiveField = { height: 1, width: 1, stride: 1, top: 0, left: 0, global: false }
 
-/**
- * Pixels a layer pads before its first input, by TensorFlow's 'same' rule
- * pad_total = max(k − s, 0), pad_before = ⌊pad_total / 2⌋.
- *
- * That pad_total holds when the input size n is divisible by s. For other n TensorFlow pads
- * max(k − (n mod s), 0), up to s − 1 more, so `start` may sit up to ⌈(s − 1) / 2⌉ input units
- * (of that layer) too far right; size and stride are exact for any n. Fields do not depend on
- * the image size this way, which is what a per-layer table and a cached scan need.
- */
-export function padBefore(node: Pick<NetworkNode, 'kernel' | 'stride' | 'padding'>): number {
-  if (node.padding === 'valid') return 0
-  if (node.padding === 'same') return Math.floor(Math.max(node.kernel - node.stride, 0) / 2)
-  return node.padding
+/** The kernel's [height, width]. */
+function kernelSides(node: NetworkNode): [number, number] {
+  return node.kernelSize ?? [node.kernel, node.kernel]
 }
 
-// r_out = r_in + (k − 1)·j_in, j_out = j_in·s, start_out = start_in − pad_before·j_in
+/**
+ * Pixels a layer pads before its first input along an axis where the kernel is k wide, by
+ * TensorFlow's 'same' rule pad_total = max(k − s, 0), pad_before = ⌊pad_total / 2⌋.
+ *
+ * That pad_total holds when the input size n is divisible by s. For other n TensorFlow pads
+ * max(k − (n mod s), 0), up to s − 1 more, so `top`/`left` may sit up to ⌈(s − 1) / 2⌉ input
+ * units (of that layer) too far right; sizes and strides are exact for any n. Fields then do not
+ * depend on the image size, which is what a per-layer table and a cached scan need.
+ */
+export function padBefore(kernel: number, stride: number, padding: NetworkNode['padding']): number {
+  if (padding === 'valid') return 0
+  if (padding === 'same') return Math.floor(Math.max(kernel - stride, 0) / 2)
+  return padding
+}
+
+// r_out = r_in + (k − 1)·j_in, j_out = j_in·s, start_out = start_in − pad_before·j_in (per axis)
 function throughWindow(field: ReceptiveField, node: NetworkNode): ReceptiveField {
   if (field.global) return field
+  const [kernelHeight, kernelWidth] = kernelSides(node)
   return {
-    size: field.size + (node.kernel - 1) * field.stride,
+    height: field.height + (kernelHeight - 1) * field.stride,
+    width: field.width + (kernelWidth - 1) * field.stride,
     stride: field.stride * node.stride,
-    start: field.start - padBefore(node) * field.stride,
+    top: field.top - padBefore(kernelHeight, node.stride, node.padding) * field.stride,
+    left: field.left - padBefore(kernelWidth, node.stride, node.padding) * field.stride,
     global: false
   }
 }
@@ -64,9 +74,16 @@ function union(name: string, fields: ReceptiveField[]): ReceptiveField {
       strides: fields.map((field) => field.stride)
     })
   }
-  const start = Math.min(...fields.map((field) => field.start))
-  const end = Math.max(...fields.map((field) => field.start + field.size))
-  return { size: end - start, stride, start, global: fields.some((field) => field.global) }
+  const top = Math.min(...fields.map((field) => field.top))
+  const left = Math.min(...fields.map((field) => field.left))
+  return {
+    height: Math.max(...fields.map((field) => field.top + field.height)) - top,
+    width: Math.max(...fields.map((field) => field.left + field.width)) - left,
+    stride,
+    top,
+    left,
+    global: fields.some((field) => field.global)
+  }
 }
 
 /** Every node's receptive field, walking the graph in its topological order from the input. */
@@ -111,11 +128,11 @@ export function receptiveFieldOf(nodes: readonly NetworkNode[], layer: string): 
   return field
 }
 
-// top = start + y·j, bottom = top + r (exclusive), each clipped to [0, image size]
+// top = top₀ + y·j, bottom = top + r (exclusive), each clipped to [0, image size]; likewise across
 export function patchBox(field: ReceptiveField, y: number, x: number, imageHeight: number, imageWidth: number): PatchBox {
   if (field.global) return { top: 0, left: 0, height: imageHeight, width: imageWidth }
-  const [top, bottom] = clippedSpan(field.start + y * field.stride, field.size, imageHeight)
-  const [left, right] = clippedSpan(field.start + x * field.stride, field.size, imageWidth)
+  const [top, bottom] = clippedSpan(field.top + y * field.stride, field.height, imageHeight)
+  const [left, right] = clippedSpan(field.left + x * field.stride, field.width, imageWidth)
   return { top, left, height: bottom - top, width: right - left }
 }
 

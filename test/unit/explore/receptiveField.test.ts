@@ -39,10 +39,18 @@ const faceStem: NetworkNode[] = [
   { name: 'avg', op: 'globalPool', kernel: 1, stride: 1, padding: 'valid', inputs: ['conv64_down'], channels: 64 }
 ]
 
+// A stride-2 stem, then a factorised 7×7 as InceptionV3 builds it.
+const inceptionLike = chain(
+  { name: 'stem', op: 'conv', kernel: 3, stride: 2, padding: 'same', channels: 4 },
+  { name: 'conv_1x7', op: 'conv', kernel: 7, kernelSize: [1, 7], stride: 1, padding: 'same', channels: 4 },
+  { name: 'conv_7x1', op: 'conv', kernel: 7, kernelSize: [7, 1], stride: 1, padding: 'same', channels: 4 }
+)
+
 describe('receptive fields', () => {
   it('grows through a VGG-like stack as worked by hand', () => {
     const fields = receptiveFields(vggLike)
-    const table = Object.fromEntries([...fields].map(([name, f]) => [name, [f.size, f.stride, f.start]]))
+    const table = Object.fromEntries([...fields].map(([name, f]) => [name, [f.height, f.stride, f.top]]))
+    for (const f of fields.values()) expect([f.width, f.left]).toEqual([f.height, f.top])
     expect(table).toEqual({
       input: [1, 1, 0],
       conv1_1: [3, 1, -1],
@@ -61,7 +69,8 @@ describe('receptive fields', () => {
 
   it('follows the face encoder stem, its residual adds and its down block', () => {
     const fields = receptiveFields(faceStem)
-    const table = Object.fromEntries([...fields].map(([name, f]) => [name, [f.size, f.stride, f.start]]))
+    const table = Object.fromEntries([...fields].map(([name, f]) => [name, [f.height, f.stride, f.top]]))
+    for (const f of fields.values()) expect([f.width, f.left]).toEqual([f.height, f.top])
     expect(table).toMatchObject({
       conv32_down: [7, 2, 0],
       pool: [11, 4, 0],
@@ -87,9 +96,17 @@ describe('receptive fields', () => {
       { name: 'after', op: 'conv', kernel: 3, stride: 2, padding: 'same', inputs: ['mixed'], channels: 8 }
     ]
     const fields = receptiveFields(graph)
-    expect(fields.get('branch1x1')).toMatchObject({ size: 1, stride: 1, start: 0 })
-    expect(fields.get('mixed')).toMatchObject({ size: 5, stride: 1, start: -2 })
-    expect(fields.get('after')).toMatchObject({ size: 7, stride: 2, start: -2 })
+    expect(fields.get('branch1x1')).toMatchObject({ height: 1, width: 1, stride: 1, top: 0, left: 0 })
+    expect(fields.get('mixed')).toMatchObject({ height: 5, width: 5, stride: 1, top: -2, left: -2 })
+    expect(fields.get('after')).toMatchObject({ height: 7, width: 7, stride: 2, top: -2, left: -2 })
+  })
+
+  it("grows height and width apart through InceptionV3's 1×7 and 7×1 kernels", () => {
+    const fields = receptiveFields(inceptionLike)
+    // 'same' with k = 3, s = 2 pads max(3 − 2, 0) = 1 pixel in all, after the input: none before.
+    expect(fields.get('stem')).toMatchObject({ height: 3, width: 3, stride: 2, top: 0, left: 0 })
+    expect(fields.get('conv_1x7')).toMatchObject({ height: 3, width: 15, stride: 2, top: 0, left: -6 })
+    expect(fields.get('conv_7x1')).toMatchObject({ height: 15, width: 15, stride: 2, top: -6, left: -6 })
   })
 
   it('refuses branches that meet at different strides, and unknown inputs', () => {
@@ -155,6 +172,18 @@ describe('receptive fields against the engine', () => {
       expect(gradientSupport(stack, 32, y, x)).toEqual([box.top, box.left, box.height, box.width])
     }
     kernel.dispose()
+  })
+
+  it('matches the pixels a unit behind a 1×7 kernel really depends on', () => {
+    const k3 = tf.ones([3, 3, 1, 1]) as tf.Tensor4D
+    const k1x7 = tf.ones([1, 7, 1, 1]) as tf.Tensor4D
+    const factorised = (x: tf.Tensor4D): tf.Tensor4D => tf.conv2d(tf.conv2d(x, k3, 2, 'same'), k1x7, 1, 'same')
+    const field = receptiveFieldOf(inceptionLike, 'conv_1x7')
+    for (const [y, x] of [[0, 0], [5, 7], [15, 15]]) {
+      const box = patchBox(field, y, x, 32, 32)
+      expect(gradientSupport(factorised, 32, y, x)).toEqual([box.top, box.left, box.height, box.width])
+    }
+    tf.dispose([k3, k1x7])
   })
 
   it('matches the pixels a face-stem unit really depends on', () => {

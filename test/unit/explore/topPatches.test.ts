@@ -83,21 +83,21 @@ describe('top patches', () => {
   it('cuts each patch from its receptive field and lays the nine out 3×3', async () => {
     const scan = await scanImages(network, layer, images)
     const field = receptiveFieldOf(network.nodes, layer)
-    expect(field).toMatchObject({ size: 8, stride: 2, start: -3 })
+    expect(field).toMatchObject({ height: 8, width: 8, stride: 2, top: -3, left: -3 })
     // Tiles the size of the field: an unclipped patch is copied unscaled, so its pixels can be compared.
     let unclipped = 0
     scan.units.forEach((hits, unit) => {
-      const grid = unitGrid(scan, unit, field, (index) => images[index], { tile: field.size, gap: 2 })
+      const grid = unitGrid(scan, unit, field, (index) => images[index], { tile: field.height, gap: 2 })
       expect(grid.image.width).toBe(2 + 3 * (8 + 2))
       expect(grid.image.height).toBe(2 + 3 * (8 + 2))
       expect(grid.patches.map((patch) => patch.hit)).toEqual(hits)
       grid.patches.forEach(({ hit, box }, index) => {
         const source = images[hit.imageIndex]
         expect(box).toEqual(patchBox(field, hit.y, hit.x, source.height, source.width))
-        if (box.width !== field.size || box.height !== field.size) return
+        if (box.width !== field.width || box.height !== field.height) return
         unclipped++
         const { top, left } = cellOrigin(grid.layout, index)
-        const tile = cutPatch(grid.image, { top, left, width: field.size, height: field.size })
+        const tile = cutPatch(grid.image, { top, left, width: field.width, height: field.height })
         expect(tile.data).toEqual(cutPatch(source, box).data)
       })
     })
