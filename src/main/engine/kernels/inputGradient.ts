@@ -3,16 +3,38 @@ import { dilateSpatially, transposedConvPadding, type ConvInfo } from './convGeo
 
 /**
  * The kernel a conv's input gradient correlates with: rotated 180° and with in/out channels
- * swapped, [kh, kw, in, out] → [kh, kw, out, in]. Frozen networks compute it once per layer.
+ * swapped, flipped[a, b, o, i] = W[kh−1−a, kw−1−b, i, o]. Done on the host: wasm's Reverse
+ * runs at ~10 M values/s, which made loading InceptionV3 take 6 s.
  */
 export function flipConvFilter(filter: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => filter.reverse([0, 1]).transpose([0, 1, 3, 2]))
+  const [kh, kw, inChannels, outChannels] = filter.shape
+  const source = filter.dataSync()
+  const flipped = new Float32Array(source.length)
+  for (let a = 0; a < kh; a++) {
+    for (let b = 0; b < kw; b++) {
+      const from = ((kh - 1 - a) * kw + (kw - 1 - b)) * inChannels * outChannels
+      const to = (a * kw + b) * inChannels * outChannels
+      for (let i = 0; i < inChannels; i++) {
+        for (let o = 0; o < outChannels; o++) flipped[to + o * inChannels + i] = source[from + i * outChannels + o]
+      }
+    }
+  }
+  return tf.tensor4d(flipped, [kh, kw, outChannels, inChannels])
 }
 
 /** Depthwise [kh, kw, C, m] → rotated 180°, one channel per (c, j) pair: [kh, kw, C·m, 1]. */
 export function flipDepthwiseFilter(filter: tf.Tensor4D): tf.Tensor4D {
   const [kh, kw, channels, multiplier] = filter.shape
-  return tf.tidy(() => filter.reverse([0, 1]).reshape([kh, kw, channels * multiplier, 1]))
+  const source = filter.dataSync()
+  const flipped = new Float32Array(source.length)
+  const perTap = channels * multiplier
+  for (let a = 0; a < kh; a++) {
+    for (let b = 0; b < kw; b++) {
+      const from = ((kh - 1 - a) * kw + (kw - 1 - b)) * perTap
+      flipped.set(source.subarray(from, from + perTap), (a * kw + b) * perTap)
+    }
+  }
+  return tf.tensor4d(flipped, [kh, kw, perTap, 1])
 }
 
 // dx = corr(pad(dilate_s(dy)), rot180(W)ᵀ) — the transpose of y = corr(pad(x), W, stride s) as a
