@@ -36,7 +36,8 @@ async function referenceModel(model: NsfwjsModel, cut: string, taps: string[]): 
   config.layers = config.layers.slice(0, cutIndex + 1)
   config.layers[0].config.batch_input_shape = [null, null, null, 3]
   config.output_layers = [[cut, 0, 0]]
-  const full = (await tf.models.modelFromJSON({ modelTopology: topology })) as tf.LayersModel
+  const json = { modelTopology: topology } as unknown as Parameters<typeof tf.models.modelFromJSON>[0]
+  const full = (await tf.models.modelFromJSON(json)) as tf.LayersModel
   const weights = tf.io.decodeWeights(bundle.weightData.slice().buffer, bundle.weightSpecs)
   full.loadWeights(weights, false)
   tf.dispose(Object.values(weights))
