@@ -1,0 +1,145 @@
+import * as tf from '@tensorflow/tfjs'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LikenessError } from '../../../src/shared/errors'
+import { initBackend } from '../../../src/main/engine/backend'
+import { decodeImage, type RgbImage } from '../../../src/main/image/decode'
+import { analyzeFaces } from '../../../src/main/face/analyze'
+import { FaceModels } from '../../../src/main/face/faceModels'
+import type { Box, Face } from '../../../src/main/face/types'
+
+const require = createRequire(import.meta.url)
+const demoDir = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo')
+
+// d(x1, x2) = ‖f(x1) − f(x2)‖²
+function squaredDistance(a: Float32Array, b: Float32Array): number {
+  return a.reduce((sum, value, i) => sum + (value - b[i]) ** 2, 0)
+}
+
+async function raw(pipeline: sharp.Sharp): Promise<RgbImage> {
+  const { data, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true })
+  return { width: info.width, height: info.height, data: new Uint8Array(data) }
+}
+
+function rgbSharp(image: RgbImage): sharp.Sharp {
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+}
+
+/** The face's box grown by `margin` of its size on every side, clipped to the photo. */
+function around(box: Box, image: RgbImage, margin: number): sharp.Region {
+  const left = Math.max(0, Math.round(box.x - margin * box.width))
+  const top = Math.max(0, Math.round(box.y - margin * box.height))
+  return {
+    left,
+    top,
+    width: Math.min(image.width - left, Math.round(box.width * (1 + 2 * margin))),
+    height: Math.min(image.height - top, Math.round(box.height * (1 + 2 * margin)))
+  }
+}
+
+describe('analyzeFaces', () => {
+  let models: FaceModels
+  let photo: RgbImage
+  let faces: Face[]
+
+  beforeAll(async () => {
+    await initBackend('wasm')
+    models = await FaceModels.load()
+    // a group photo at a modest size keeps the test quick on two cores
+    photo = (await decodeImage(readFileSync(path.join(demoDir, 'sample1.jpg')), { maxPixels: 960 * 640 })).image
+    faces = await analyzeFaces(models, photo, { detector: 'ssd' })
+  })
+
+  afterAll(() => models.dispose())
+
+  it('finds every face of a group photo with box, 68 landmarks and a 128-D descriptor, largest first', () => {
+    expect(faces.length).toBeGreaterThanOrEqual(3)
+    for (const face of faces) {
+      expect(face.landmarks).toHaveLength(68)
+      expect(face.descriptor).toHaveLength(128)
+      expect(face.score).toBeGreaterThan(0.5)
+      expect(face.box.x).toBeGreaterThanOrEqual(-1)
+      expect(face.box.x + face.box.width).toBeLessThanOrEqual(photo.width + 1)
+      const inside = face.landmarks.filter((p) => p.x >= face.box.x - 5 && p.x <= face.box.x + face.box.width + 5)
+      expect(inside.length).toBeGreaterThan(60)
+    }
+    const areas = faces.map(({ box }) => box.width * box.height)
+    expect(areas).toEqual([...areas].sort((a, b) => b - a))
+  })
+
+  it('maps boxes found on a downscaled copy back to the original coordinates', async () => {
+    const coarse = await analyzeFaces(models, photo, { detector: 'ssd', detectionMaxSide: 480 })
+    expect(coarse.length).toBeGreaterThanOrEqual(1)
+    for (const face of coarse) {
+      const twin = faces.find(({ box }) => Math.abs(box.x - face.box.x) < 0.2 * box.width && Math.abs(box.y - face.box.y) < 0.2 * box.height)
+      expect(twin).toBeDefined()
+      expect(face.box.width / twin!.box.width).toBeGreaterThan(0.8)
+      expect(face.box.width / twin!.box.width).toBeLessThan(1.25)
+    }
+  })
+
+  it('keeps a face close to itself when cropped, rotated and scaled, and apart from the other people', async () => {
+    const [first, ...others] = faces
+    // sharp reorders rotate before extract within one pipeline, hence two
+    const region = await rgbSharp(photo).extract(around(first.box, photo, 0.6)).png().toBuffer()
+    const crop = await raw(sharp(region).rotate(12, { background: '#808080' }).resize({ width: 220 }))
+    const moved = await analyzeFaces(models, crop, { detector: 'ssd' })
+    expect(moved).toHaveLength(1)
+    const same = squaredDistance(moved[0].descriptor, first.descriptor)
+    expect(same).toBeLessThan(0.15)
+    for (const other of others) expect(squaredDistance(moved[0].descriptor, other.descriptor)).toBeGreaterThan(same)
+  })
+
+  it('finds a tight crop where the face fills the frame', async () => {
+    const face = faces[0]
+    const tight = await raw(rgbSharp(photo).extract(around(face.box, photo, -0.05)).resize(150, 150, { fit: 'fill' }))
+    const found = await analyzeFaces(models, tight, { detector: 'ssd' })
+    expect(found).toHaveLength(1)
+    expect(squaredDistance(found[0].descriptor, face.descriptor)).toBeLessThan(0.2)
+  })
+
+  it('finds the same faces with the tiny detector', async () => {
+    const tiny = await analyzeFaces(models, photo, { detector: 'tiny' })
+    expect(tiny.length).toBeGreaterThanOrEqual(1)
+    const best = Math.min(...faces.map((face) => squaredDistance(face.descriptor, tiny[0].descriptor)))
+    expect(best).toBeLessThan(0.1)
+  })
+
+  it('averages a chip with its mirror image when asked, staying close to the plain descriptor', async () => {
+    const mirrored = await analyzeFaces(models, photo, { detector: 'ssd', mirror: true })
+    expect(mirrored).toHaveLength(faces.length)
+    const d = squaredDistance(mirrored[0].descriptor, faces[0].descriptor)
+    expect(d).toBeGreaterThan(0)
+    expect(d).toBeLessThan(0.1)
+  })
+
+  it('returns no faces for a plain picture', async () => {
+    const plain = await raw(sharp({ create: { width: 200, height: 160, channels: 3, background: { r: 90, g: 140, b: 200 } } }).png())
+    expect(await analyzeFaces(models, plain, { detector: 'ssd' })).toEqual([])
+  })
+
+  it('refuses a face under 40 pixels with FaceTooSmall', async () => {
+    const small = await rgbSharp(photo).extract(around(faces[0].box, photo, 0.3)).resize({ width: 36 }).png().toBuffer()
+    const canvas = await raw(
+      sharp({ create: { width: 96, height: 96, channels: 3, background: { r: 128, g: 128, b: 128 } } }).composite([{ input: small, left: 30, top: 24 }])
+    )
+    const attempt = analyzeFaces(models, canvas, { detector: 'ssd' })
+    await expect(attempt).rejects.toBeInstanceOf(LikenessError)
+    await expect(attempt).rejects.toMatchObject({ kind: 'FaceTooSmall' })
+  })
+
+  it('reports bytes that are not an image as NotAnImage before any model runs', async () => {
+    await expect(decodeImage(new TextEncoder().encode('not a photo at all'))).rejects.toMatchObject({ kind: 'NotAnImage' })
+  })
+
+  it('does not leak tensors over repeated calls', async () => {
+    const crop = await raw(rgbSharp(photo).extract(around(faces[0].box, photo, 0.5)))
+    await analyzeFaces(models, crop, { detector: 'ssd' })
+    const before = tf.memory().numTensors
+    for (let i = 0; i < 5; i++) await analyzeFaces(models, crop, { detector: i % 2 ? 'ssd' : 'tiny', mirror: i === 2 })
+    expect(tf.memory().numTensors).toBe(before)
+  })
+})
