@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtemp } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { Service } from '../../../src/main/service'
+import type { AppEvent } from '../../../src/shared/contract'
+
+// The engine worker runs from its bundle: `npm test` builds before it runs the unit tests.
+const workerScript = path.resolve('out/main/worker.js')
+
+describe('Service', () => {
+  let service: Service
+  beforeAll(async () => {
+    service = await Service.open({ dataDir: await mkdtemp(path.join(os.tmpdir(), 'likeness-svc-')), workerScript, host: 'cli', backend: 'wasm' })
+  })
+  afterAll(async () => service.close())
+
+  it('answers malformed requests with a typed BadRequest and keeps serving', async () => {
+    expect(await service.handle('no.such.method', {})).toMatchObject({ ok: false, error: { kind: 'BadRequest' } })
+    expect(await service.handle(42, {})).toMatchObject({ ok: false, error: { kind: 'BadRequest' } })
+    const wrongType = await service.handle('settings.update', { tau: 'high' })
+    expect(wrongType).toMatchObject({ ok: false, error: { kind: 'BadRequest', detail: { method: 'settings.update' } } })
+    expect(await service.handle('settings.update', { tau: 0.4, extra: true })).toMatchObject({ ok: false, error: { kind: 'BadRequest' } })
+    expect(await service.handle('settings.get', {})).toMatchObject({ ok: true, value: { tau: 0.36 } })
+  })
+
+  it('reports the backend and one worker per core with a reserved interactive lane', async () => {
+    const info = await service.call('system.info', {})
+    expect(info.backend.name).toBe('wasm')
+    expect(info.workers.length).toBeGreaterThanOrEqual(2)
+    expect(info.workers.filter((w) => w.lane === 'interactive')).toHaveLength(1)
+    expect(info.versions['@tensorflow/tfjs']).toMatch(/^4\./)
+  })
+
+  it('runs warm-up as a job on every worker, with progress events, to a typed result', async () => {
+    const events: AppEvent[] = []
+    const unsubscribe = service.subscribe((event) => events.push(event))
+    const job = await service.call('engine.warmup', {})
+    const finished = await new Promise<AppEvent>((resolve) => {
+      const check = service.subscribe((event) => {
+        if (event.job.id === job.id && event.job.state !== 'running') {
+          check()
+          resolve(event)
+        }
+      })
+    })
+    unsubscribe()
+    expect(finished.job.state).toBe('done')
+    const result = (await service.call('jobs.get', { jobId: job.id })).result as { workers: number; seconds: number[] }
+    expect(result.seconds).toHaveLength(result.workers)
+    expect(events.filter((e) => e.job.id === job.id && e.job.progress).length).toBeGreaterThanOrEqual(1)
+  })
+
+  it('says NotFound for a job that does not exist', async () => {
+    expect(await service.handle('jobs.get', { jobId: 'nope' })).toMatchObject({ ok: false, error: { kind: 'NotFound' } })
+  })
+})

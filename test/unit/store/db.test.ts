@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { Database, dbFileName } from '../../../src/main/store/db'
+import { currentSchemaVersion } from '../../../src/main/store/schema'
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), 'likeness-db-'))
+}
+
+describe('Database', () => {
+  it('creates the file with the current schema and reloads what was saved', async () => {
+    const dir = await tempDir()
+    const db = await Database.open(dir)
+    await db.update((draft) => {
+      draft.settings.tau = 0.5
+      draft.people.push({ id: 'p1', name: 'Ada', createdAt: 1 })
+    })
+    const again = await Database.open(dir)
+    expect(again.data.schemaVersion).toBe(currentSchemaVersion)
+    expect(again.data.settings.tau).toBe(0.5)
+    expect(again.data.people.map((p) => p.name)).toEqual(['Ada'])
+    expect(again.notices).toEqual([])
+  })
+
+  it('keeps a truncated file aside, reports it, and starts empty', async () => {
+    const dir = await tempDir()
+    const db = await Database.open(dir)
+    await db.update((draft) => draft.people.push({ id: 'p1', name: 'Ada', createdAt: 1 }))
+    const file = path.join(dir, dbFileName)
+    const text = await readFile(file, 'utf8')
+    await writeFile(file, text.slice(0, text.length / 2))
+
+    const reopened = await Database.open(dir)
+    expect(reopened.data.people).toEqual([])
+    expect(reopened.notices).toHaveLength(1)
+    expect(reopened.notices[0]!.kind).toBe('recovered-corrupt-file')
+    const backup = reopened.notices[0]!.backupPath!
+    expect(await readFile(backup, 'utf8')).toBe(text.slice(0, text.length / 2))
+    expect((await readdir(dir)).filter((f) => f.includes('.corrupt-'))).toHaveLength(1)
+  })
+
+  it('treats a file of the wrong shape as corrupt rather than trusting it', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, dbFileName), JSON.stringify({ schemaVersion: currentSchemaVersion, people: 'nobody' }))
+    const db = await Database.open(dir)
+    expect(db.notices[0]?.message).toMatch(/expected shape/)
+  })
+
+  it('refuses a data folder written by a newer schema and leaves it untouched', async () => {
+    const dir = await tempDir()
+    const future = JSON.stringify({ schemaVersion: currentSchemaVersion + 1 })
+    await writeFile(path.join(dir, dbFileName), future)
+    await expect(Database.open(dir)).rejects.toMatchObject({ kind: 'StoreCorrupt' })
+    expect(await readFile(path.join(dir, dbFileName), 'utf8')).toBe(future)
+  })
+
+  it('rolls back memory when a change throws, and serialises concurrent changes', async () => {
+    const dir = await tempDir()
+    const db = await Database.open(dir)
+    await expect(
+      db.update((draft) => {
+        draft.settings.tau = 1.5
+        throw new Error('half-way failure')
+      })
+    ).rejects.toThrow('half-way failure')
+    expect(db.data.settings.tau).not.toBe(1.5)
+    await Promise.all(Array.from({ length: 20 }, (_, i) => db.update((draft) => draft.people.push({ id: `p${i}`, name: `n${i}`, createdAt: i }))))
+    expect(db.data.people).toHaveLength(20)
+    expect((await Database.open(dir)).data.people).toHaveLength(20)
+  })
+})
