@@ -148,6 +148,16 @@ describe('Gallery', () => {
     expect(gallery.identify(rows.centres[11], 1, 0.36).personId).toBe('p11')
   })
 
+  it('does not grow its memory over a hundred identify calls', () => {
+    const gallery = new Gallery()
+    gallery.add(rows)
+    const queries = [0, 1, 2, 3].map(() => unitVector(random))
+    gallery.identifyBatch(queries, 5, 0.36)
+    const bytes = gallery.matrix().buffer.byteLength
+    for (let i = 0; i < 100; i++) gallery.identify(queries[i % 4], 5, 0.36)
+    expect(gallery.matrix().buffer.byteLength).toBe(bytes)
+  })
+
   it('refuses malformed templates and queries with BadRequest, storing nothing', () => {
     const gallery = new Gallery()
     const bad = (action: () => unknown): void => {
