@@ -58,6 +58,10 @@ function checkK(k: number): void {
   if (!Number.isInteger(k) || k < 1) throw new LikenessError('BadRequest', `k must be a positive integer, got ${k}`)
 }
 
+function checkTau(tau: number): void {
+  if (!(tau >= 0 && Number.isFinite(tau))) throw new LikenessError('BadRequest', `τ must be a finite distance ≥ 0, got ${tau}`)
+}
+
 /**
  * All enrolled templates as one dense matrix, searched exactly with one matrix product:
  * d(q, t_i) = ‖q‖² + ‖t_i‖² − 2 q·t_i over every row at once, template norms precomputed.
@@ -187,6 +191,7 @@ export class Gallery {
   /** Per face: the k nearest people by their closest template, and unknown when the best d > τ. */
   identifyBatch(queries: readonly Float32Array[], k: number, tau: number): Identification[] {
     checkK(k)
+    checkTau(tau)
     const scores = this.score(queries)
     return queries.map((query, b) => {
       const candidates = this.nearestPeople(query, scores(b), k)
@@ -202,6 +207,7 @@ export class Gallery {
   /** 1:1 against the closest of the person's templates. */
   verify(query: Float32Array, personId: string, tau: number): Verification {
     checkDescriptor(query, 'the query')
+    checkTau(tau)
     const personRows = this.rowsByPerson.get(personId)
     if (!personRows) throw new LikenessError('UnknownPerson', `no templates for person ${personId}`, { personId })
     let best = { row: personRows[0], distance: Infinity }

@@ -172,5 +172,6 @@ describe('Gallery', () => {
     bad(() => gallery.add(slice(rows, 0, 1)))
     bad(() => gallery.search(new Float32Array(3), 1))
     bad(() => gallery.search(new Float32Array(D), 0))
+    bad(() => gallery.identify(new Float32Array(D), 1, Number.NaN))
   })
 })
