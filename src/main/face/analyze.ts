@@ -16,6 +16,8 @@ export interface AnalyzeOptions {
   minConfidence?: number
   /** Average f(chip) and f(mirrored chip): the encoder is not exactly mirror-symmetric. */
   mirror?: boolean
+  /** Rotate chips so the eyes are level (dlib's own alignment); false gives face-api's unrotated crop. */
+  levelEyes?: boolean
   /** Detection and landmarks run on a copy no larger than this on its long side. */
   detectionMaxSide?: number
 }
@@ -50,9 +52,10 @@ async function locate(models: FaceModels, image: RgbImage, options: AnalyzeOptio
   }
 }
 
-async function describe(models: FaceModels, image: RgbImage, landmarks: Point[][], mirror: boolean): Promise<Float32Array[]> {
+async function describe(models: FaceModels, image: RgbImage, landmarks: Point[][], options: AnalyzeOptions): Promise<Float32Array[]> {
   if (landmarks.length === 0) return []
-  const chips = extractChips(image, landmarks.map((points) => chipTransform(points)))
+  const chips = extractChips(image, landmarks.map((points) => chipTransform(points, { levelEyes: options.levelEyes })))
+  const mirror = options.mirror ?? false
   const descriptors = tf.tidy(() => {
     const direct = encodeFaces(models.encoder, chips)
     return mirror ? direct.add(encodeFaces(models.encoder, tf.reverse(chips, 2))).div(2) : direct
@@ -87,6 +90,6 @@ export async function analyzeFaces(models: FaceModels, image: RgbImage, options:
     })
   }
   bigEnough.sort((p, q) => q.box.width * q.box.height - p.box.width * p.box.height)
-  const descriptors = await describe(models, image, bigEnough.map(({ landmarks }) => landmarks), options.mirror ?? false)
+  const descriptors = await describe(models, image, bigEnough.map(({ landmarks }) => landmarks), options)
   return bigEnough.map((face, i) => ({ ...face, descriptor: descriptors[i] }))
 }

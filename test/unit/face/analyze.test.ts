@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import sharp from 'sharp'
+import sharp, { type Region, type Sharp } from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LikenessError } from '../../../src/shared/errors'
 import { initBackend } from '../../../src/main/engine/backend'
@@ -19,17 +19,17 @@ function squaredDistance(a: Float32Array, b: Float32Array): number {
   return a.reduce((sum, value, i) => sum + (value - b[i]) ** 2, 0)
 }
 
-async function raw(pipeline: sharp.Sharp): Promise<RgbImage> {
+async function raw(pipeline: Sharp): Promise<RgbImage> {
   const { data, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true })
   return { width: info.width, height: info.height, data: new Uint8Array(data) }
 }
 
-function rgbSharp(image: RgbImage): sharp.Sharp {
+function rgbSharp(image: RgbImage): Sharp {
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
 }
 
 /** The face's box grown by `margin` of its size on every side, clipped to the photo. */
-function around(box: Box, image: RgbImage, margin: number): sharp.Region {
+function around(box: Box, image: RgbImage, margin: number): Region {
   const left = Math.max(0, Math.round(box.x - margin * box.width))
   const top = Math.max(0, Math.round(box.y - margin * box.height))
   return {
