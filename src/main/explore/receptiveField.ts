@@ -106,19 +106,10 @@ export function receptiveFields(nodes: readonly NetworkNode[]): Map<string, Rece
   return fields
 }
 
+// Element-wise ops are windows of 1 with stride 1: they change nothing, unless they pad (a ZeroPadding2D layer).
 function fieldAfter(node: NetworkNode, input: ReceptiveField): ReceptiveField {
-  switch (node.op) {
-    case 'conv':
-    case 'depthwiseConv':
-    case 'maxPool':
-    case 'avgPool':
-      return throughWindow(input, node)
-    case 'globalPool':
-    case 'dense':
-      return { ...input, global: true }
-    default:
-      return input
-  }
+  if (node.op === 'globalPool' || node.op === 'dense') return { ...input, global: true }
+  return throughWindow(input, node)
 }
 
 /** The receptive field of one layer, or NotFound naming the layers there are. */

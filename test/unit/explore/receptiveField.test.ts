@@ -109,6 +109,17 @@ describe('receptive fields', () => {
     expect(fields.get('conv_7x1')).toMatchObject({ height: 15, width: 15, stride: 2, top: -6, left: -6 })
   })
 
+  it('shifts the field by an explicit zero padding, as MobileNetV2 pads before a strided conv', () => {
+    const graph = chain(
+      { name: 'pad', op: 'elementwise', kernel: 1, stride: 1, padding: 1, channels: 3 },
+      { name: 'conv', op: 'conv', kernel: 3, stride: 2, padding: 'valid', channels: 8 },
+      { name: 'relu', op: 'elementwise', kernel: 1, stride: 1, padding: 'valid', channels: 8 }
+    )
+    const fields = receptiveFields(graph)
+    expect(fields.get('pad')).toMatchObject({ height: 1, stride: 1, top: -1, left: -1 })
+    expect(fields.get('relu')).toMatchObject({ height: 3, width: 3, stride: 2, top: -1, left: -1 })
+  })
+
   it('refuses branches that meet at different strides, and unknown inputs', () => {
     const graph: NetworkNode[] = [
       input,
