@@ -1,0 +1,165 @@
+// Style transfer speed, ours vs a naive reference, same network, size and backend, same run.
+// Reference: one scale, Adam, noise start, tfjs's stock conv gradients. Ours: coarse-to-fine, the
+// flipped-kernel image gradients, content start. Printed: time for ours to reach the J the
+// reference ends on after --iterations (default 200) at --size (default 256), and seconds per
+// iteration per network at 256 / 384 / 512 px. JSON lines.
+//   npx tsx bench/style.ts [--iterations 200] [--size 256] [--network mobilenet|inception]
+//                          [--optimizer lbfgs|adam] [--sizes 256,384,512] [--skip-reference]
+import * as tf from '@tensorflow/tfjs'
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { initBackend } from '../src/main/engine/backend'
+import type { FeatureNetwork } from '../src/main/engine/network'
+import { decodeImage, type RgbImage } from '../src/main/image/decode'
+import type { FrozenGraph } from '../src/main/style/networks/frozenGraph'
+import { frozenNetwork } from '../src/main/style/networks/frozenNetwork'
+import { inceptionCut, inceptionTapLayers } from '../src/main/style/networks/inception'
+import { foldKerasGraph } from '../src/main/style/networks/kerasFolding'
+import { ancestorsOf } from '../src/main/style/networks/kerasTopology'
+import { mobilenetCut, mobilenetTapLayers } from '../src/main/style/networks/mobilenet'
+import { readNsfwjsBundle } from '../src/main/style/networks/nsfwjsBundle'
+import { defaultStyleSettings, type StyleParams } from '../src/main/style/settings'
+import { stylize } from '../src/main/style/stylize'
+
+type BenchNetwork = 'mobilenet' | 'inception'
+
+const { values: flags } = parseArgs({
+  options: {
+    iterations: { type: 'string', default: '200' },
+    size: { type: 'string', default: '256' },
+    network: { type: 'string', default: 'mobilenet' },
+    optimizer: { type: 'string', default: 'lbfgs' },
+    sizes: { type: 'string', default: '256,384,512' },
+    'skip-reference': { type: 'boolean', default: false }
+  }
+})
+
+const require = createRequire(import.meta.url)
+const datasets = path.resolve(import.meta.dirname, '..', '..', 'shared', 'datasets')
+const demo = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo')
+
+/** Tübingen × The Great Wave when the shared datasets are here, two npm sample photos otherwise. */
+async function pictures(): Promise<{ content: RgbImage; style: RgbImage; names: [string, string] }> {
+  const pair: [string, string] = existsSync(path.join(datasets, 'content', 'tubingen.jpg'))
+    ? [path.join(datasets, 'content', 'tubingen.jpg'), path.join(datasets, 'style', 'great_wave_hokusai.jpg')]
+    : [path.join(demo, 'sample2.jpg'), path.join(demo, 'sample6.jpg')]
+  const [content, style] = await Promise.all(pair.map(async (file) => (await decodeImage(readFileSync(file))).image))
+  return { content, style, names: [path.basename(pair[0]), path.basename(pair[1])] }
+}
+
+/**
+ * The same folded graph with tf's own gradients for every regular conv: conv2d + bias + activation as
+ * separate ops, so tf differentiates through its naive Conv2DBackpropInput (unfused, so that no
+ * filter gradient is computed for constant weights). wasm has no depthwise image gradient at all,
+ * so MobileNetV2's depthwise convs keep ours; InceptionV3 has none and is fully stock.
+ */
+function loadNetwork(id: BenchNetwork, gradients: 'ours' | 'stock'): FeatureNetwork {
+  const [bundleName, cut, tapLayers] = id === 'mobilenet' ? (['mobilenet_v2', mobilenetCut, mobilenetTapLayers] as const) : (['inception_v3', inceptionCut, inceptionTapLayers] as const)
+  const bundle = readNsfwjsBundle(bundleName)
+  const graph = foldKerasGraph(ancestorsOf(bundle.layers, cut), bundle.weights)
+  if (gradients === 'ours') return frozenNetwork({ id, graph, tapLayers: [...tapLayers] })
+  const stock: FrozenGraph = {
+    ...graph,
+    ops: graph.ops.map((op) => {
+      if (op.kind !== 'conv' || op.conv.depthwise) return op
+      const c = op.conv
+      const apply = (x: tf.Tensor4D): tf.Tensor4D => {
+        const z = tf.conv2d(x, c.filter, c.strides, c.pad).add(c.bias) as tf.Tensor4D
+        return c.activation === 'relu' ? tf.relu(z) : c.activation === 'relu6' ? tf.relu6(z) : z
+      }
+      return { ...op, conv: { ...c, apply } }
+    })
+  }
+  return frozenNetwork({ id, graph: stock, tapLayers: [...tapLayers] })
+}
+
+interface Run {
+  /** Seconds since the start, and J where each iteration of the final scale began. */
+  trace: { seconds: number; total: number; iteration: number }[]
+  seconds: number
+}
+
+async function timedRun(params: StyleParams, network: FeatureNetwork): Promise<Run> {
+  const stamps: number[] = []
+  const start = performance.now()
+  const result = await stylize(params, network, { onProgress: () => stamps.push((performance.now() - start) / 1000) })
+  // J is comparable between runs only at the final scale.
+  const trace = result.history
+    .map((record, i) => ({ seconds: stamps[i], total: record.total, iteration: record.iteration, width: record.width }))
+    .filter((record) => record.width === result.image.width)
+  return { trace, seconds: (performance.now() - start) / 1000 }
+}
+
+function emit(line: Record<string, unknown>): void {
+  console.log(JSON.stringify({ bench: 'style', ...line }))
+}
+
+async function main(): Promise<void> {
+  const backend = await initBackend('wasm')
+  const iterations = Number(flags.iterations)
+  const size = Number(flags.size)
+  const networkId = flags.network as BenchNetwork
+  const { content, style, names } = await pictures()
+  emit({ kind: 'setup', backend: backend.name, simd: backend.simd, network: networkId, size, iterations, content: names[0], style: names[1] })
+
+  const base: StyleParams = { ...defaultStyleSettings(networkId), content, styles: [{ image: style, weight: 1 }], size, iterations, previewEvery: iterations + 1 }
+  if (!flags['skip-reference']) {
+    const stock = loadNetwork(networkId, 'stock')
+    const fast = loadNetwork(networkId, 'ours')
+    const referenceParams: StyleParams = { ...base, multiScale: false, optimizer: 'adam', init: 'noise' }
+    const reference = await timedRun(referenceParams, stock)
+    // J is measured at a random shift each iteration: the reference's end is the mean of its last five.
+    const last = reference.trace.slice(-5)
+    const referenceLoss = last.reduce((sum, r) => sum + r.total, 0) / last.length
+    emit({ kind: 'reference', network: networkId, size, optimizer: 'adam', init: 'noise', scales: 1, gradients: 'stock', iterations, seconds: round(reference.seconds), finalLoss: round(referenceLoss, 4) })
+
+    const oursParams: StyleParams = { ...base, multiScale: true, optimizer: flags.optimizer as 'lbfgs' | 'adam', init: 'content' }
+    const ours = await timedRun(oursParams, fast)
+    const reached = ours.trace.find((r) => r.total <= referenceLoss)
+    emit({
+      kind: 'ours',
+      network: networkId,
+      size,
+      optimizer: oursParams.optimizer,
+      init: 'content',
+      scales: 'coarse-to-fine',
+      gradients: 'flipped-kernel',
+      iterations,
+      seconds: round(ours.seconds),
+      finalLoss: round(ours.trace[ours.trace.length - 1].total, 4),
+      reachedReferenceLoss: reached !== undefined,
+      iterationToReferenceLoss: reached?.iteration ?? null,
+      secondsToReferenceLoss: reached ? round(reached.seconds) : null,
+      speedup: reached ? round(reference.seconds / reached.seconds, 2) : null
+    })
+    stock.dispose()
+    fast.dispose()
+  }
+
+  for (const id of ['mobilenet', 'inception'] as const) {
+    const network = loadNetwork(id, 'ours')
+    for (const side of flags.sizes.split(',').map(Number)) {
+      const perIteration = 3
+      const params: StyleParams = { ...defaultStyleSettings(id), content, styles: [{ image: style, weight: 1 }], size: side, iterations: perIteration + 1, multiScale: false, optimizer: 'adam', previewEvery: 100 }
+      const stamps: number[] = []
+      const start = performance.now()
+      await stylize(params, network, { onProgress: () => stamps.push(performance.now()) })
+      // The first iteration also pays for the targets: time the ones after it.
+      const seconds = (stamps[stamps.length - 1] - stamps[0]) / 1000 / perIteration
+      emit({ kind: 'perIteration', network: id, size: side, optimizer: 'adam', padShift: true, secondsPerIteration: round(seconds), firstIterationSeconds: round((stamps[0] - start) / 1000) })
+    }
+    network.dispose()
+  }
+  emit({ kind: 'memory', numTensors: tf.memory().numTensors })
+}
+
+function round(x: number, digits = 3): number {
+  return Number(x.toFixed(digits))
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
