@@ -7,6 +7,7 @@ import { cutPatch, fitIntoTile, unitGrid } from '../../../src/main/explore/patch
 import { patchBox, receptiveFieldOf } from '../../../src/main/explore/receptiveField'
 import { mergeScans, scanImages, type UnitHit } from '../../../src/main/explore/topPatches'
 import { cellOrigin } from '../../../src/main/explore/grid'
+import { loadMobileNet } from '../../../src/main/style/networks/mobilenet'
 import { sampleImages, tinyNetwork } from './fixtures'
 
 let images: RgbImage[]
@@ -21,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => network.dispose())
 
 /** Every activation of every image, then per unit each image's maximum, sorted: no streaming, no engine reductions. */
-function bruteForceTop(perUnit: number): { hits: UnitHit[][]; maps: number[][][][] } {
+function bruteForceTop(network: FeatureNetwork, layer: string, perUnit: number): { hits: UnitHit[][]; maps: number[][][][] } {
   const maps = images.map((image) => {
     const out = tf.tidy(() => {
       const batch = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32').toFloat().div(255) as tf.Tensor4D
@@ -50,7 +51,7 @@ describe('top patches', () => {
     const before = tf.memory().numTensors
     const scan = await scanImages(network, layer, images)
     expect(tf.memory().numTensors).toBe(before)
-    const { hits, maps } = bruteForceTop(9)
+    const { hits, maps } = bruteForceTop(network, layer, 9)
     expect(scan.images).toBe(12)
     expect(scan.units).toHaveLength(6)
     scan.units.forEach((unitHits, unit) => {
@@ -112,5 +113,25 @@ describe('top patches', () => {
     const grey = (row: Uint8Array): boolean => row.every((v) => v === 96)
     // 32 × 16 becomes 8 × 4, centred: two letterbox rows above and below.
     expect(rows.map(grey)).toEqual([true, true, false, false, false, false, true, true])
+  })
+
+  it('agrees with a brute-force scan on MobileNetV2, whose receptive fields reach past the photos', async () => {
+    const mobilenet = loadMobileNet()
+    try {
+      const tap = 'block_3_expand_relu'
+      const scan = await scanImages(mobilenet, tap, images)
+      const { hits } = bruteForceTop(mobilenet, tap, 9)
+      expect(scan.units.map((unit) => unit.map((hit) => [hit.imageIndex, hit.value]))).toEqual(
+        hits.map((unit) => unit.map((hit) => [hit.imageIndex, hit.value]))
+      )
+      const field = receptiveFieldOf(mobilenet.nodes, tap)
+      const grid = unitGrid(scan, 0, field, (index) => images[index])
+      expect(grid.patches).toHaveLength(9)
+      for (const { hit, box } of grid.patches) {
+        expect(box).toEqual(patchBox(field, hit.y, hit.x, images[hit.imageIndex].height, images[hit.imageIndex].width))
+      }
+    } finally {
+      mobilenet.dispose()
+    }
   })
 })
