@@ -6,6 +6,8 @@ import { estimateActivationBytes, type MemoryEstimateOptions } from './activatio
 
 /** A FeatureNetwork whose sizes can be reasoned about before running it. */
 export interface FrozenNetwork extends FeatureNetwork {
+  /** The folded graph it runs (benchmarks rebuild it with stock ops to compare). */
+  graph: FrozenGraph
   /** The smallest square input every layer still produces output for. */
   minimumInputSize: number
   activationShapes(height: number, width: number): Map<string, ActivationShape>
@@ -35,6 +37,7 @@ export function frozenNetwork(spec: FrozenNetworkSpec): FrozenNetwork {
   const minimum = minimumInputSize(graph)
   return {
     id,
+    graph,
     nodes: graphNodes(graph),
     tapLayers,
     minimumInputSize: minimum,

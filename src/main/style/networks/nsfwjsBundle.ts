@@ -19,7 +19,7 @@ export interface KerasBundle {
   weightData: Uint8Array
 }
 
-const require = createRequire(import.meta.url)
+const requireHere = createRequire(import.meta.url)
 
 const manifestSchema = z.object({
   modelTopology: z.unknown(),
@@ -28,7 +28,7 @@ const manifestSchema = z.object({
 
 /** nsfwjs's `exports` map hides dist/models; its CommonJS entry (dist/cjs/index.js) sits beside it. */
 export function nsfwjsModelDir(model: NsfwjsModel): string {
-  return path.join(path.dirname(require.resolve('nsfwjs')), '..', 'models', model)
+  return path.join(path.dirname(requireHere.resolve('nsfwjs')), '..', 'models', model)
 }
 
 /** A UMD bundle sets module.exports; run it in an empty context rather than through require's cache. */

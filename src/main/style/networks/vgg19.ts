@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { freezeConv } from '../../engine/kernels/frozenConv'
 import type { FrozenGraph, GraphOp } from './frozenGraph'
 import { frozenNetwork, type FrozenNetwork } from './frozenNetwork'
-import { readVggConvWeights } from './vgg19Weights'
+import { readVggConvWeights, type ConvWeights } from './vgg19Weights'
 
 /** What the downloader fetches and verifies: Keras Applications' ImageNet VGG19 without its classifier. */
 export const vgg19ModelInfo = {
@@ -32,7 +32,11 @@ export interface Vgg19Options {
 
 /** VGG19's 16 conv layers (ReLU fused) and 5 pools from the Keras .h5 file at `filePath`; RGB in [0, 1]. */
 export async function loadVgg19(filePath: string, options: Vgg19Options = {}): Promise<FrozenNetwork> {
-  const weights = await readVggConvWeights(filePath, vgg19TapLayers)
+  return vgg19Network(await readVggConvWeights(filePath, vgg19TapLayers), options)
+}
+
+/** The network around weights already read, one entry per conv in vgg19TapLayers' order (the network owns them). */
+export function vgg19Network(weights: ConvWeights[], options: Vgg19Options = {}): FrozenNetwork {
   const pool = options.pooling === 'avg' ? 'avgPool' : 'maxPool'
   const ops: GraphOp[] = []
   let input = 'input_1'
