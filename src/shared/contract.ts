@@ -4,11 +4,13 @@ import type { Result } from './result'
 import type { JobEvent } from './jobs'
 import { systemMethods } from './api/system'
 import { settingsMethods } from './api/settings'
+import { faceMethods } from './api/face'
 
 /** Every call the renderer (or the CLI, or the web bridge) can make of the main process. */
 export const methods = {
   ...systemMethods,
-  ...settingsMethods
+  ...settingsMethods,
+  ...faceMethods
 }
 
 export type Methods = typeof methods

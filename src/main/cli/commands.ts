@@ -1,6 +1,13 @@
 import type { CliCommand } from './command'
 import { infoCommand } from './info'
+import { enrollCommand, evalCommand, forgetCommand, identifyCommand, peopleCommand, verifyCommand } from './face'
 
 export const commands: Record<string, CliCommand> = {
-  info: infoCommand
+  info: infoCommand,
+  enroll: enrollCommand,
+  verify: verifyCommand,
+  identify: identifyCommand,
+  people: peopleCommand,
+  forget: forgetCommand,
+  eval: evalCommand
 }

@@ -1,5 +1,21 @@
 import type { JobProgress } from '../../shared/jobs'
 import type { BackendInfo } from './backend'
+import type { DetectorKind, Face } from '../face/types'
+import type { FaceQuality } from '../face/quality'
+
+export interface AnalyzedFace extends Face {
+  quality: FaceQuality
+  /** JPEG of the face with some margin, when asked for. */
+  thumbnail?: Uint8Array
+}
+
+export interface AnalyzedImage {
+  width: number
+  height: number
+  faces: AnalyzedFace[]
+  /** The decoded picture as a JPEG no larger than the store keeps, when asked for. */
+  photo?: Uint8Array
+}
 
 /**
  * The engine's operations as the pool sees them: name → what goes in, what comes out.
@@ -9,6 +25,10 @@ import type { BackendInfo } from './backend'
 export interface EngineOps {
   'engine.init': { args: Record<string, never>; result: BackendInfo }
   'engine.warmup': { args: { size: number }; result: { seconds: number } }
+  'face.analyze': {
+    args: { image: Uint8Array; detector: DetectorKind; keepPhoto?: boolean; thumbnails?: boolean }
+    result: AnalyzedImage
+  }
 }
 
 export type OpName = keyof EngineOps

@@ -13,6 +13,8 @@ import type { TaskMessage, WorkerData, WorkerMessage } from './protocol'
  */
 export type Lane = 'interactive' | 'batch'
 
+const maxRespawns = 3
+
 export interface PoolOptions {
   workerScript: URL | string
   size?: number
@@ -42,6 +44,9 @@ interface Slot {
   cancel: Int32Array
   task?: Task
   backend?: BackendInfo
+  crashes: number
+  /** Set when the worker keeps dying (e.g. cannot load its code): no more tasks go to it. */
+  dead?: string
 }
 
 export interface PoolWorkerInfo {
@@ -54,22 +59,34 @@ export interface PoolWorkerInfo {
 export class EnginePool {
   private readonly slots: Slot[] = []
   private readonly queue: Task[] = []
+  /** Tasks for one particular worker (broadcasts), served before the shared queue. */
+  private readonly pinned = new Map<Slot, Task[]>()
   private seq = 0
   private closed = false
 
-  constructor(options: PoolOptions) {
+  constructor(private readonly options: PoolOptions) {
     const size = Math.max(2, options.size ?? os.availableParallelism())
     for (let index = 0; index < size; index++) {
       const cancelBuffer = new SharedArrayBuffer(4)
-      const data: WorkerData = { index, backend: options.backend ?? 'auto', cancelBuffer }
-      const worker = new Worker(options.workerScript, { workerData: data })
-      const slot: Slot = { index, lane: index === 0 ? 'interactive' : 'batch', worker, cancel: new Int32Array(cancelBuffer) }
-      worker.on('message', (message: WorkerMessage) => this.onMessage(slot, message))
-      worker.on('error', (error) => this.onCrash(slot, error))
-      // Worker threads must not keep a CLI or test process alive once the work is done.
-      worker.unref()
+      const slot: Slot = { index, lane: index === 0 ? 'interactive' : 'batch', worker: this.spawn(index, cancelBuffer), cancel: new Int32Array(cancelBuffer), crashes: 0 }
+      this.listen(slot)
       this.slots.push(slot)
     }
+  }
+
+  private spawn(index: number, cancelBuffer: SharedArrayBuffer): Worker {
+    const data: WorkerData = { index, backend: this.options.backend ?? 'auto', cancelBuffer }
+    const worker = new Worker(this.options.workerScript, { workerData: data })
+    // Worker threads must not keep a CLI or test process alive once the work is done.
+    worker.unref()
+    return worker
+  }
+
+  private listen(slot: Slot): void {
+    const worker = slot.worker
+    worker.on('message', (message: WorkerMessage) => this.onMessage(slot, message))
+    worker.on('error', (error) => this.onCrash(slot, worker, error.message))
+    worker.on('exit', (code) => this.onCrash(slot, worker, `exit code ${code}`))
   }
 
   get size(): number {
@@ -110,7 +127,7 @@ export class EnginePool {
 
   async workers(): Promise<PoolWorkerInfo[]> {
     await Promise.all(
-      this.slots.filter((slot) => !slot.backend).map(async (slot) => (slot.backend = await this.runOn(slot, 'engine.init', {})))
+      this.slots.filter((slot) => !slot.backend && !slot.dead).map(async (slot) => (slot.backend = await this.runOn(slot, 'engine.init', {})))
     )
     return this.slots.map((slot) => ({ index: slot.index, lane: slot.lane, busy: slot.task !== undefined, backend: slot.backend }))
   }
@@ -122,6 +139,7 @@ export class EnginePool {
   }
 
   private runOn<O extends OpName>(slot: Slot, op: O, args: OpArgs<O>): Promise<OpResult<O>> {
+    if (slot.dead) return Promise.reject(new LikenessError('Internal', `Engine worker ${slot.index} cannot start: ${slot.dead}`))
     return new Promise<OpResult<O>>((resolve, reject) => {
       const task: Task = {
         seq: ++this.seq,
@@ -137,8 +155,6 @@ export class EnginePool {
     })
   }
 
-  private readonly pinned = new Map<Slot, Task[]>()
-
   private cancel(task: Task): void {
     const queued = this.queue.indexOf(task)
     if (queued >= 0) {
@@ -152,7 +168,7 @@ export class EnginePool {
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (slot.task) continue
+      if (slot.task || slot.dead) continue
       const task = this.pinned.get(slot)?.shift() ?? this.takeFor(slot)
       if (!task) continue
       slot.task = task
@@ -165,7 +181,8 @@ export class EnginePool {
   /** The reserved worker takes only interactive work; the others take anything, interactive first. */
   private takeFor(slot: Slot): Task | undefined {
     const interactive = this.queue.findIndex((task) => task.lane === 'interactive')
-    const index = slot.lane === 'interactive' ? interactive : interactive >= 0 ? interactive : this.queue.length > 0 ? 0 : -1
+    const onlyInteractive = slot.lane === 'interactive' && this.slots.some((s) => s.lane === 'batch' && !s.dead)
+    const index = onlyInteractive ? interactive : interactive >= 0 ? interactive : this.queue.length > 0 ? 0 : -1
     return index >= 0 ? this.queue.splice(index, 1)[0] : undefined
   }
 
@@ -183,9 +200,30 @@ export class EnginePool {
     this.dispatch()
   }
 
-  private onCrash(slot: Slot, error: Error): void {
+  /**
+   * A worker that dies (an out-of-memory abort in wasm, a bug) fails its task and is replaced;
+   * one that dies again and again is given up, and work is refused rather than queued forever.
+   */
+  private onCrash(slot: Slot, worker: Worker, reason: string): void {
+    if (slot.worker !== worker || this.closed) return
     const task = slot.task
     slot.task = undefined
-    task?.reject(new LikenessError('Internal', `An engine worker stopped: ${error.message}`))
+    slot.backend = undefined
+    task?.reject(new LikenessError('Internal', `An engine worker stopped: ${reason}`))
+    void worker.terminate()
+    slot.crashes++
+    if (slot.crashes > maxRespawns) {
+      slot.dead = reason
+      if (this.slots.every((s) => s.dead)) {
+        for (const queued of this.queue.splice(0)) queued.reject(new LikenessError('Internal', `The engine cannot start: ${reason}`))
+        for (const pinned of this.pinned.values()) for (const queued of pinned.splice(0)) queued.reject(new LikenessError('Internal', `The engine cannot start: ${reason}`))
+      }
+      return
+    }
+    const cancelBuffer = new SharedArrayBuffer(4)
+    slot.worker = this.spawn(slot.index, cancelBuffer)
+    slot.cancel = new Int32Array(cancelBuffer)
+    this.listen(slot)
+    this.dispatch()
   }
 }

@@ -32,10 +32,10 @@ const manifestSchema = z.array(
   })
 )
 
-const require = createRequire(import.meta.url)
+const requireHere = createRequire(import.meta.url)
 
 export function faceModelDir(): string {
-  return path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'model')
+  return path.join(path.dirname(requireHere.resolve('@vladmandic/face-api/package.json')), 'model')
 }
 
 /** Reads `<name>-weights_manifest.json` and its shards, checking the manifest's shape before trusting it. */

@@ -2,6 +2,8 @@ import type { EnginePool } from '../engine/pool'
 import type { Database } from '../store/db'
 import type { Jobs } from './jobs'
 import type { SystemInfo } from '../../shared/api/system'
+import type { StoreFiles } from '../store/files'
+import type { Faces } from './faces'
 
 /** What every use case may reach: the engine, the store and the job books — never Electron. */
 export interface ServiceContext {
@@ -10,4 +12,6 @@ export interface ServiceContext {
   pool: EnginePool
   db: Database
   jobs: Jobs
+  files: StoreFiles
+  faces: Faces
 }

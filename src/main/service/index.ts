@@ -5,6 +5,10 @@ import type { SystemInfo } from '../../shared/api/system'
 import { EnginePool } from '../engine/pool'
 import type { BackendChoice } from '../engine/backend'
 import { Database } from '../store/db'
+import { StoreFiles } from '../store/files'
+import { FaceStore } from '../store/faceStore'
+import { Faces } from './faces'
+import { faceHandlers } from './face'
 import type { ServiceContext } from './context'
 import type { Handlers } from './handlers'
 import { Jobs } from './jobs'
@@ -30,16 +34,19 @@ export class Service {
   private constructor(private readonly context: ServiceContext) {
     this.handlers = {
       ...systemHandlers(context),
-      ...settingsHandlers(context)
+      ...settingsHandlers(context),
+      ...faceHandlers(context)
     }
   }
 
   static async open(options: ServiceOptions): Promise<Service> {
     const db = await Database.open(options.dataDir)
     const pool = new EnginePool({ workerScript: options.workerScript, size: options.workers, backend: options.backend })
+    const files = new StoreFiles(options.dataDir)
+    const faces = await Faces.open(pool, db, new FaceStore(db, files), db.notices)
     let service: Service | undefined
     const jobs = new Jobs((job) => service?.emit({ type: 'job', job: { ...job } }))
-    service = new Service({ dataDir: options.dataDir, host: options.host, pool, db, jobs })
+    service = new Service({ dataDir: options.dataDir, host: options.host, pool, db, jobs, files, faces })
     return service
   }
 

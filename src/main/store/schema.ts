@@ -53,6 +53,11 @@ export const dbSchema = z.object({
   photos: z.array(photoRecord),
   /** Row i of the template matrix file belongs to templates[i]. */
   templates: z.array(templateRecord),
+  /**
+   * The template matrix file in use. A deletion writes a new file and switches this name in the
+   * same write that drops the records, so the two never disagree after a crash.
+   */
+  templateFile: z.string(),
   checkIns: z.array(checkInRecord),
   styleResults: z.array(styleResultRecord)
 })
@@ -71,6 +76,7 @@ export function emptyDb(): DbData {
     people: [],
     photos: [],
     templates: [],
+    templateFile: 'templates-1.lktm',
     checkIns: [],
     styleResults: []
   }

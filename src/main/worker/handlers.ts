@@ -1,7 +1,9 @@
 import type { OpHandlers } from '../engine/ops'
 import { systemOps } from './system'
+import { faceOps } from './face'
 
 /** Every engine operation a worker can run, by name. */
 export const handlers: OpHandlers = {
-  ...systemOps
+  ...systemOps,
+  ...faceOps
 }

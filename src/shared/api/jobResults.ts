@@ -1,6 +1,8 @@
 import type { WarmupResult } from './system'
+import type { EvalResult } from './face'
 
 /** What each kind of long job produces when it finishes. */
 export interface JobResults {
   'engine.warmup': WarmupResult
+  'face.evaluate': EvalResult
 }

@@ -1,0 +1,102 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { LikenessError } from '../../shared/errors'
+import type { CliCommand } from './command'
+import { awaitJob } from './jobs'
+
+async function readImage(file: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(file))
+  } catch {
+    throw new LikenessError('NotFound', `Cannot read ${file}.`)
+  }
+}
+
+function need(args: string[], count: number, usage: string): void {
+  if (args.length < count) throw new LikenessError('BadRequest', `usage: npm run cli -- ${usage}`)
+}
+
+const fixed = (n: number | null): string => (n === null ? '—' : n.toFixed(3))
+
+export const enrollCommand: CliCommand = {
+  usage: 'enroll <name> <image...> [--face N] [--json]',
+  summary: 'add a person (or more photos of them) to the gallery',
+  async run(service, args) {
+    need(args.positional, 2, this.usage)
+    const [name, ...files] = args.positional
+    const faceFlag = args.flags.get('face')?.at(-1)
+    const images = await Promise.all(files.map(readImage))
+    const result = await service.call('face.enroll', { name: name!, images, faceIndex: faceFlag === undefined ? undefined : Number(faceFlag) - 1 })
+    return { value: result, text: `${result.person.name}: ${result.templatesAdded} template(s) added, ${result.person.templateCount} in all.` }
+  }
+}
+
+export const verifyCommand: CliCommand = {
+  usage: 'verify <name> <image> [--json]',
+  summary: 'is the face in the image this person? (1:1)',
+  async run(service, args) {
+    need(args.positional, 2, this.usage)
+    const [name, file] = args.positional
+    const people = await service.call('face.people', {})
+    const person = people.find((p) => p.name.toLocaleLowerCase() === name!.toLocaleLowerCase())
+    if (!person) throw new LikenessError('UnknownPerson', `Nobody called ${name} is in the gallery.`)
+    const result = await service.call('face.verify', { personId: person.id, image: await readImage(file!) })
+    return { value: result, text: `${result.match ? 'match' : 'no match'}: d = ${result.distance.toFixed(3)} (τ = ${result.threshold})` }
+  }
+}
+
+export const identifyCommand: CliCommand = {
+  usage: 'identify <image> [--json]',
+  summary: 'who of the gallery is each face in the image? (1:K)',
+  async run(service, args) {
+    need(args.positional, 1, this.usage)
+    const result = await service.call('face.identify', { image: await readImage(args.positional[0]!) })
+    const lines = result.faces.map(
+      (f, i) => `face ${i + 1} at (${Math.round(f.box.x)}, ${Math.round(f.box.y)}): ${f.name ?? 'unknown'} d = ${fixed(f.distance)}`
+    )
+    return { value: result, text: lines.length > 0 ? lines.join('\n') : 'no face found' }
+  }
+}
+
+export const peopleCommand: CliCommand = {
+  usage: 'people [--json]',
+  summary: 'everyone in the gallery, with template counts',
+  async run(service) {
+    const people = await service.call('face.people', {})
+    return { value: people, text: people.length ? people.map((p) => `${p.name}\t${p.templateCount} template(s)`).join('\n') : 'the gallery is empty' }
+  }
+}
+
+export const forgetCommand: CliCommand = {
+  usage: 'forget <name> [--json]',
+  summary: 'erase a person, their templates and photos',
+  async run(service, args) {
+    need(args.positional, 1, this.usage)
+    const people = await service.call('face.people', {})
+    const person = people.find((p) => p.name.toLocaleLowerCase() === args.positional[0]!.toLocaleLowerCase())
+    if (!person) throw new LikenessError('UnknownPerson', `Nobody called ${args.positional[0]} is in the gallery.`)
+    const result = await service.call('face.forget', { personId: person.id })
+    return { value: { name: person.name, ...result }, text: `${person.name} erased (${result.removedTemplates} template(s)).` }
+  }
+}
+
+export const evalCommand: CliCommand = {
+  usage: 'eval <labelled-folder> [--detector ssd|tiny] [--json]',
+  summary: 'accuracy on one sub-folder of images per person (scratch gallery)',
+  async run(service, args) {
+    need(args.positional, 1, this.usage)
+    const detector = args.flags.get('detector')?.at(-1)
+    if (detector !== undefined && detector !== 'ssd' && detector !== 'tiny') throw new LikenessError('BadRequest', '--detector is ssd or tiny.')
+    const job = await service.call('face.evaluate', { folder: path.resolve(args.positional[0]!), detector })
+    const result = await awaitJob(service, job, 'face.evaluate')
+    const text = [
+      `${result.people} people, ${result.images} images, ${result.facesFound} faces found`,
+      `${result.positivePairs} same-person and ${result.negativePairs} different-person pairs`,
+      `AUC ${result.auc.toFixed(4)}  EER ${result.eer.toFixed(4)}  TAR@FAR1e-3 ${result.tarAtFar1e3.toFixed(4)}`,
+      `best τ ${result.threshold.toFixed(4)} → balanced accuracy ${result.accuracy.toFixed(4)}`,
+      `one-shot rank-1 ${result.rank1.toFixed(4)}`,
+      ...result.missed.map((m) => `  missed ${m.file}: ${m.kind}`)
+    ]
+    return { value: result, text: text.join('\n') }
+  }
+}

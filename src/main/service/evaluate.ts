@@ -1,0 +1,103 @@
+import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { LikenessError, toErrorInfo } from '../../shared/errors'
+import type { JobProgress } from '../../shared/jobs'
+import type { EvalResult } from '../../shared/api/face'
+import { auc, eer, pairTrials, rank1, tarAtFar, thresholdForBalancedAccuracy } from '../face/calibrate'
+import type { DetectorKind } from '../face/types'
+import type { EnginePool } from '../engine/pool'
+
+
+const imageExtensions = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif', '.tif', '.tiff', '.avif'])
+
+export interface LabelledImage {
+  label: string
+  file: string
+}
+
+/** One sub-folder per person, images in file-name order; everything else is ignored. */
+export async function listLabelledFolder(folder: string): Promise<LabelledImage[]> {
+  let entries
+  try {
+    entries = await readdir(folder, { withFileTypes: true })
+  } catch {
+    throw new LikenessError('NotFound', `Cannot read the folder ${folder}.`)
+  }
+  const images: LabelledImage[] = []
+  for (const person of entries.filter((e) => e.isDirectory() && !e.name.startsWith('_') && !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name))) {
+    const files = (await readdir(path.join(folder, person.name))).filter((f) => imageExtensions.has(path.extname(f).toLowerCase())).sort()
+    for (const file of files) images.push({ label: person.name, file: path.join(folder, person.name, file) })
+  }
+  if (images.length === 0) throw new LikenessError('BadRequest', `${folder} has no person folders with images in them.`)
+  return images
+}
+
+/** Every image's largest face through the engine, spread over all workers; failures recorded, not thrown. */
+export async function encodeLabelled(
+  pool: EnginePool,
+  images: readonly LabelledImage[],
+  detector: DetectorKind,
+  report: (progress: JobProgress) => void,
+  signal?: AbortSignal
+): Promise<{ labels: string[]; descriptors: Float32Array[]; missed: EvalResult['missed'] }> {
+  const found: ({ label: string; descriptor: Float32Array } | undefined)[] = new Array(images.length)
+  const missed: EvalResult['missed'] = []
+  let next = 0
+  let done = 0
+  const runner = async (): Promise<void> => {
+    while (next < images.length) {
+      const index = next++
+      const image = images[index]!
+      try {
+        // No live check-in runs beside an evaluation, so it may use the interactive worker too.
+        const analyzed = await pool.run('face.analyze', { image: new Uint8Array(await readFile(image.file)), detector }, { lane: 'interactive', signal })
+        const face = analyzed.faces[0]
+        if (face) found[index] = { label: image.label, descriptor: face.descriptor }
+        else missed.push({ file: image.file, kind: 'NoFace' })
+      } catch (error) {
+        const info = toErrorInfo(error)
+        if (info.kind === 'Cancelled') throw error
+        missed.push({ file: image.file, kind: info.kind })
+      }
+      done++
+      report({ done, total: images.length, message: `${done} of ${images.length} images` })
+    }
+  }
+  await Promise.all(Array.from({ length: pool.size }, runner))
+  const kept = found.filter((f): f is { label: string; descriptor: Float32Array } => f !== undefined)
+  return { labels: kept.map((f) => f.label), descriptors: kept.map((f) => f.descriptor), missed }
+}
+
+/**
+ * The evaluation the README records: every same-person and different-person pair of largest
+ * faces, AUC / EER / TAR at FAR 1e-3, the threshold that maximises balanced accuracy, and
+ * one-shot rank-1 (each person's first image enrolled, the rest identified).
+ */
+export async function evaluateFolder(
+  pool: EnginePool,
+  folder: string,
+  detector: DetectorKind,
+  report: (progress: JobProgress) => void,
+  signal?: AbortSignal
+): Promise<EvalResult> {
+  const images = await listLabelledFolder(folder)
+  const { labels, descriptors, missed } = await encodeLabelled(pool, images, detector, report, signal)
+  const trials = pairTrials(descriptors, labels)
+  let positivePairs = 0
+  for (let i = 0; i < trials.same.length; i++) if (trials.same[i]) positivePairs++
+  const best = thresholdForBalancedAccuracy(trials)
+  return {
+    people: new Set(images.map((i) => i.label)).size,
+    images: images.length,
+    facesFound: descriptors.length,
+    positivePairs,
+    negativePairs: trials.same.length - positivePairs,
+    auc: auc(trials),
+    eer: eer(trials).eer,
+    threshold: best.threshold,
+    accuracy: best.balancedAccuracy,
+    tarAtFar1e3: tarAtFar(trials, 1e-3).tar,
+    rank1: rank1(descriptors, labels).rank1,
+    missed
+  }
+}

@@ -1,0 +1,41 @@
+import path from 'node:path'
+import { evaluateFolder } from './evaluate'
+import type { Handlers } from './handlers'
+import type { ServiceContext } from './context'
+
+type FaceMethods =
+  | 'face.detect'
+  | 'face.enroll'
+  | 'face.addPhotos'
+  | 'face.verify'
+  | 'face.identify'
+  | 'face.people'
+  | 'face.rename'
+  | 'face.removePhoto'
+  | 'face.forget'
+  | 'face.photo'
+  | 'face.wipe'
+  | 'face.evaluate'
+
+export function faceHandlers({ faces, pool, jobs, db }: ServiceContext): Pick<Handlers, FaceMethods> {
+  return {
+    'face.detect': ({ image, detector }) => faces.detect(image, detector),
+    'face.enroll': ({ name, images, faceIndex }) => faces.enroll({ name }, images, faceIndex),
+    'face.addPhotos': ({ personId, images, faceIndex }) => faces.enroll({ personId }, images, faceIndex),
+    'face.verify': ({ personId, image }) => faces.verify(personId, image),
+    'face.identify': async ({ image, k }) => {
+      const { analyzed: _analyzed, ...identification } = await faces.identify(image, k)
+      return identification
+    },
+    'face.people': async () => faces.people(),
+    'face.rename': ({ personId, name }) => faces.rename(personId, name),
+    'face.removePhoto': ({ photoId }) => faces.removePhoto(photoId),
+    'face.forget': async ({ personId }) => ({ removedTemplates: await faces.forget(personId) }),
+    'face.photo': ({ photoId, kind }) => faces.photo(photoId, kind),
+    'face.wipe': async () => ({ removedPeople: await faces.wipe() }),
+    'face.evaluate': async ({ folder, detector }) =>
+      jobs.start('face.evaluate', `Evaluate ${path.basename(folder)}`, ({ report, signal }) =>
+        evaluateFolder(pool, folder, detector ?? db.data.settings.detector, report, signal)
+      )
+  }
+}

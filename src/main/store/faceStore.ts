@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto'
+import { LikenessError } from '../../shared/errors'
+import type { StoreNotice } from '../../shared/api/system'
+import { descriptorDimension } from '../face/distance'
+import type { TemplateRows } from '../face/gallery'
+import type { Database } from './db'
+import type { StoreFiles } from './files'
+import type { PersonRecord } from './schema'
+import { appendTemplateRows, readTemplateMatrix, writeTemplateMatrix } from './templateMatrix'
+
+/** Which encoder made a template: only templates of one encoder are compared. */
+export const stockEncoder = 'dlib-resnet-face-api'
+
+export interface NewTemplate {
+  descriptor: Float32Array
+  /** JPEG of the whole picture and of the face, both kept for the gallery and re-encoding. */
+  photo: Uint8Array
+  thumbnail: Uint8Array
+}
+
+const photoFile = (photoId: string): string => `photos/${photoId}.jpg`
+const thumbnailFile = (photoId: string): string => `thumbnails/${photoId}.jpg`
+
+/**
+ * People, their photos and templates on disk: db.json holds the records, one binary matrix file
+ * holds the descriptors (row i ↔ templates[i]), photos are files. Every change leaves the three
+ * consistent at each step a crash could interrupt.
+ */
+export class FaceStore {
+  constructor(
+    private readonly db: Database,
+    private readonly files: StoreFiles
+  ) {}
+
+  private get matrixFile(): string {
+    return this.files.resolve(this.db.data.templateFile)
+  }
+
+  /**
+   * The templates as rows for the in-memory gallery. A matrix with more rows than records lost
+   * a crash between append and record: the extra rows are cut. Fewer rows than records means the
+   * matrix file was damaged: the records without rows are dropped and reported.
+   */
+  async load(notices: StoreNotice[]): Promise<TemplateRows> {
+    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension)
+    const records = this.db.data.templates
+    if (matrix.rows > records.length) {
+      await writeTemplateMatrix(this.matrixFile, descriptorDimension, matrix.values.slice(0, records.length * descriptorDimension))
+    } else if (matrix.rows < records.length) {
+      const lost = records.length - matrix.rows
+      await this.db.update((draft) => {
+        draft.templates = draft.templates.slice(0, matrix.rows)
+      })
+      notices.push({ kind: 'recovered-corrupt-file', message: `The template file was missing ${lost} templates; re-enroll the people affected.` })
+    }
+    const kept = this.db.data.templates
+    return {
+      templateIds: kept.map((t) => t.id),
+      personIds: kept.map((t) => t.personId),
+      descriptors: matrix.values.slice(0, kept.length * descriptorDimension)
+    }
+  }
+
+  person(personId: string): PersonRecord {
+    const person = this.db.data.people.find((p) => p.id === personId)
+    if (!person) throw new LikenessError('UnknownPerson', 'That person is not in the gallery.', { personId })
+    return person
+  }
+
+  personByName(name: string): PersonRecord | undefined {
+    const wanted = name.trim().toLocaleLowerCase()
+    return this.db.data.people.find((p) => p.name.toLocaleLowerCase() === wanted)
+  }
+
+  /**
+   * Adds templates for an existing person (personId) or a new one (name). Photos first, then
+   * the matrix rows, then the records that make them count: a failure undoes what came before.
+   */
+  async addTemplates(target: { personId: string } | { name: string }, templates: readonly NewTemplate[]): Promise<{ person: PersonRecord; rows: TemplateRows }> {
+    const person: PersonRecord = 'personId' in target ? this.person(target.personId) : { id: randomUUID(), name: target.name.trim(), createdAt: Date.now() }
+    const isNew = !('personId' in target)
+    const photoIds = templates.map(() => randomUUID())
+    const templateIds = templates.map(() => randomUUID())
+    const written: string[] = []
+    const descriptors = new Float32Array(templates.length * descriptorDimension)
+    templates.forEach((t, i) => descriptors.set(t.descriptor, i * descriptorDimension))
+    const rowsBefore = this.db.data.templates.length
+    try {
+      for (const [i, t] of templates.entries()) {
+        await this.files.write(photoFile(photoIds[i]!), t.photo)
+        written.push(photoFile(photoIds[i]!))
+        await this.files.write(thumbnailFile(photoIds[i]!), t.thumbnail)
+        written.push(thumbnailFile(photoIds[i]!))
+      }
+      const rowsAfter = await appendTemplateRows(this.matrixFile, descriptorDimension, descriptors)
+      if (rowsAfter !== rowsBefore + templates.length) throw new LikenessError('StoreCorrupt', 'The template file and the records disagree.')
+      const now = Date.now()
+      await this.db.update((draft) => {
+        if (isNew) draft.people.push(person)
+        photoIds.forEach((photoId, i) => {
+          draft.photos.push({ id: photoId, personId: person.id, file: photoFile(photoId), createdAt: now })
+          draft.templates.push({ id: templateIds[i]!, personId: person.id, photoId, encoder: stockEncoder })
+        })
+      })
+    } catch (error) {
+      await this.files.remove(written)
+      await this.cutMatrixTo(rowsBefore)
+      throw error
+    }
+    return { person, rows: { templateIds, personIds: templateIds.map(() => person.id), descriptors } }
+  }
+
+  /** Erases a person: records and matrix switch together, then their files go. */
+  async forget(personId: string): Promise<number> {
+    this.person(personId)
+    const photos = this.db.data.photos.filter((p) => p.personId === personId).map((p) => p.id)
+    const checkInThumbnails = this.db.data.checkIns.filter((c) => c.personId === personId && c.thumbnail).map((c) => c.thumbnail!)
+    const removed = await this.rewriteWithout((t) => t.personId === personId, (draft) => {
+      draft.people = draft.people.filter((p) => p.id !== personId)
+      draft.photos = draft.photos.filter((p) => p.personId !== personId)
+      for (const checkIn of draft.checkIns) if (checkIn.personId === personId) checkIn.thumbnail = null
+    })
+    await this.files.remove([...photos.flatMap((id) => [photoFile(id), thumbnailFile(id)]), ...checkInThumbnails])
+    return removed
+  }
+
+  async removePhoto(photoId: string): Promise<PersonRecord> {
+    const photo = this.db.data.photos.find((p) => p.id === photoId)
+    if (!photo) throw new LikenessError('NotFound', 'That photo is not in the gallery.', { photoId })
+    await this.rewriteWithout((t) => t.photoId === photoId, (draft) => {
+      draft.photos = draft.photos.filter((p) => p.id !== photoId)
+    })
+    await this.files.remove([photoFile(photoId), thumbnailFile(photoId)])
+    return this.person(photo.personId)
+  }
+
+  /** Erases every person, template, photo and check-in. */
+  async wipe(): Promise<number> {
+    const people = this.db.data.people.length
+    const files = [
+      ...this.db.data.photos.flatMap((p) => [photoFile(p.id), thumbnailFile(p.id)]),
+      ...this.db.data.checkIns.flatMap((c) => (c.thumbnail ? [c.thumbnail] : []))
+    ]
+    await this.rewriteWithout(() => true, (draft) => {
+      draft.people = []
+      draft.photos = []
+      draft.checkIns = []
+    })
+    await this.files.remove(files)
+    return people
+  }
+
+  readPhoto(photoId: string, kind: 'thumbnail' | 'full'): Promise<Uint8Array> {
+    if (!this.db.data.photos.some((p) => p.id === photoId)) throw new LikenessError('NotFound', 'That photo is not in the gallery.', { photoId })
+    return this.files.read(kind === 'full' ? photoFile(photoId) : thumbnailFile(photoId))
+  }
+
+  /** The matrix without the doomed rows goes to a new file; one db write drops the records and switches files. */
+  private async rewriteWithout(
+    doomed: (t: { personId: string; photoId: string | null }) => boolean,
+    alsoChange: (draft: Parameters<Parameters<Database['update']>[0]>[0]) => void
+  ): Promise<number> {
+    const records = this.db.data.templates
+    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension)
+    const keep = records.map((t, i) => (doomed(t) ? -1 : i)).filter((i) => i >= 0)
+    const values = new Float32Array(keep.length * descriptorDimension)
+    keep.forEach((row, i) => values.set(matrix.values.subarray(row * descriptorDimension, (row + 1) * descriptorDimension), i * descriptorDimension))
+    const previousFile = this.db.data.templateFile
+    const nextFile = `templates-${Date.now()}-${randomUUID().slice(0, 8)}.lktm`
+    await writeTemplateMatrix(this.files.resolve(nextFile), descriptorDimension, values)
+    try {
+      await this.db.update((draft) => {
+        draft.templates = keep.map((i) => draft.templates[i]!)
+        draft.templateFile = nextFile
+        alsoChange(draft)
+      })
+    } catch (error) {
+      await this.files.remove([nextFile])
+      throw error
+    }
+    await this.files.remove([previousFile])
+    return records.length - keep.length
+  }
+
+  private async cutMatrixTo(rows: number): Promise<void> {
+    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension)
+    if (matrix.rows > rows) await writeTemplateMatrix(this.matrixFile, descriptorDimension, matrix.values.slice(0, rows * descriptorDimension))
+  }
+}

@@ -1,0 +1,39 @@
+import { FaceModels } from '../face/faceModels'
+import { analyzeFaces } from '../face/analyze'
+import { faceQuality } from '../face/quality'
+import { decodeImage } from '../image/decode'
+import { cropResize, expandRect, fitWithin } from '../image/crop'
+import { encodeJpeg } from '../image/encode'
+import type { AnalyzedFace, OpHandlers } from '../engine/ops'
+
+/** Stored photos are kept at this size: enough to re-encode when the encoder changes. */
+const photoMaxSide = 1600
+const thumbnailSize = 160
+const qualitySize = 112
+
+// The worker owns its engine: the face networks load once per worker, on first use.
+let models: Promise<FaceModels> | undefined
+function faceModels(): Promise<FaceModels> {
+  models ??= FaceModels.load()
+  return models
+}
+
+export const faceOps: Pick<OpHandlers, 'face.analyze'> = {
+  'face.analyze': async ({ image: bytes, detector, keepPhoto, thumbnails }) => {
+    const { image } = await decodeImage(bytes)
+    const faces = await analyzeFaces(await faceModels(), image, { detector })
+    const analyzed: AnalyzedFace[] = []
+    for (const face of faces) {
+      const crop = await cropResize(image, face.box, qualitySize)
+      const result: AnalyzedFace = { ...face, quality: faceQuality(crop) }
+      if (thumbnails) result.thumbnail = await encodeJpeg(await cropResize(image, expandRect(face.box, 0.25, image.width, image.height), thumbnailSize), 85)
+      analyzed.push(result)
+    }
+    return {
+      width: image.width,
+      height: image.height,
+      faces: analyzed,
+      photo: keepPhoto ? await encodeJpeg(await fitWithin(image, photoMaxSide), 92) : undefined
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { z } from 'zod'
+import { method } from '../method'
+import { detectors } from './settings'
+import type { JobInfo } from '../jobs'
+
+/** Up to this many images in one enroll call; a webcam session takes a handful. */
+const maxImagesPerCall = 20
+/** A photo's bytes: 60 MB covers a 40-megapixel JPEG with room to spare. */
+const imageBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes of an image').refine((b) => b.byteLength > 0 && b.byteLength <= 60 * 1024 * 1024, 'an image of 1 byte to 60 MB')
+const personName = z.string().trim().min(1, 'a name').max(120)
+const id = z.string().min(1).max(100)
+
+export interface FaceBox {
+  x: number
+  y: number
+  width: number
+  height: number
+}
+
+/** Shot-quality figures the Enroll view turns into advice ("too dark", "hold still"). */
+export interface FaceQuality {
+  /** Mean brightness of the face crop, 0–255. */
+  brightness: number
+  /** Variance of the Laplacian of the greyscale face crop: low means blurred. */
+  sharpness: number
+}
+
+export interface DetectedFace {
+  box: FaceBox
+  score: number
+  quality: FaceQuality
+}
+
+export interface Detection {
+  width: number
+  height: number
+  faces: DetectedFace[]
+}
+
+export interface Person {
+  id: string
+  name: string
+  createdAt: number
+  templateCount: number
+  photoIds: string[]
+}
+
+export interface Candidate {
+  personId: string
+  name: string
+  distance: number
+}
+
+export interface IdentifiedFace {
+  box: FaceBox
+  /** null when the nearest person is farther than τ: an unknown face. */
+  personId: string | null
+  name: string | null
+  /** Distance to the nearest template in the gallery; null when the gallery is empty. */
+  distance: number | null
+  candidates: Candidate[]
+}
+
+export interface Identification {
+  width: number
+  height: number
+  threshold: number
+  faces: IdentifiedFace[]
+}
+
+export interface VerifyResult {
+  match: boolean
+  distance: number
+  threshold: number
+  box: FaceBox
+  personId: string
+  name: string
+}
+
+export interface EnrollResult {
+  person: Person
+  templatesAdded: number
+}
+
+/** `eval` on a labelled folder: one sub-folder of images per person. */
+export interface EvalResult {
+  people: number
+  images: number
+  facesFound: number
+  positivePairs: number
+  negativePairs: number
+  auc: number
+  eer: number
+  /** The τ that maximises balanced accuracy on these pairs. */
+  threshold: number
+  /** Balanced accuracy at that threshold. */
+  accuracy: number
+  tarAtFar1e3: number
+  /** One-shot identification: each person's first image enrolled, the rest identified. */
+  rank1: number
+  /** Images in which no usable face was found, and why. */
+  missed: { file: string; kind: string }[]
+}
+
+export const faceMethods = {
+  /** Faces in an image with quality figures: the Enroll view's live boxes. */
+  'face.detect': method<Detection>()(z.object({ image: imageBytes, detector: z.enum(detectors).optional() }).strict()),
+  /**
+   * One template per image. A new name makes a new person; an existing name (any case) adds
+   * templates to that person. Several faces in an image are refused unless `faceIndex` picks one
+   * (faces are numbered largest first). Nothing is stored unless every image succeeds.
+   */
+  'face.enroll': method<EnrollResult>()(
+    z.object({ name: personName, images: z.array(imageBytes).min(1).max(maxImagesPerCall), faceIndex: z.number().int().min(0).max(100).optional() }).strict()
+  ),
+  'face.addPhotos': method<EnrollResult>()(
+    z.object({ personId: id, images: z.array(imageBytes).min(1).max(maxImagesPerCall), faceIndex: z.number().int().min(0).max(100).optional() }).strict()
+  ),
+  'face.verify': method<VerifyResult>()(z.object({ personId: id, image: imageBytes }).strict()),
+  'face.identify': method<Identification>()(z.object({ image: imageBytes, k: z.number().int().min(1).max(50).optional() }).strict()),
+  'face.people': method<Person[]>()(z.object({}).strict()),
+  'face.rename': method<Person>()(z.object({ personId: id, name: personName }).strict()),
+  'face.removePhoto': method<Person>()(z.object({ photoId: id }).strict()),
+  /** Erases the person, their templates and their photos. */
+  'face.forget': method<{ removedTemplates: number }>()(z.object({ personId: id }).strict()),
+  /** A stored photo as JPEG: the face crop ('thumbnail') or the whole picture. */
+  'face.photo': method<Uint8Array>()(z.object({ photoId: id, kind: z.enum(['thumbnail', 'full']) }).strict()),
+  /** Erases every person, template, photo and check-in. */
+  'face.wipe': method<{ removedPeople: number }>()(z.object({ confirm: z.literal(true) }).strict()),
+  /** Measures accuracy on a labelled folder in a scratch gallery (never the user's): a job. */
+  'face.evaluate': method<JobInfo>()(z.object({ folder: z.string().min(1).max(4096), detector: z.enum(detectors).optional() }).strict())
+}
