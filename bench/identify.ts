@@ -119,7 +119,7 @@ for (const K of sizes) {
   const row = (candidate: string, ms: number, extra: Record<string, unknown> = {}): void =>
     print({ bench: 'identify', K, candidate, ms: Number(ms.toFixed(3)), ratio: Number((reference / ms).toFixed(2)), ...extra })
   row('plain per-template JS loop (reference)', reference)
-  row('gallery.identify (wasm SIMD kernel, exact top-5 people)', identify, { exactTop1Agrees: agrees })
+  row('gallery.identify (int8 SIMD kernel + exact re-rank, top-5 people)', identify, { exactTop1Agrees: agrees })
   row(`gallery.identifyBatch, per face of ${queryCount}`, batch)
   row('scores only: 4-way unrolled JS dot products', unrolled)
   row('scores only: tfjs-wasm matMul', matMul)

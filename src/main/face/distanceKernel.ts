@@ -1,22 +1,23 @@
 /**
- * The gallery's one matrix product, as a 128-lane WebAssembly SIMD kernel over a shared memory.
+ * The gallery's one matrix product, as a WebAssembly SIMD kernel over 8-bit template codes.
  *
- * Why hand-assembled: measured on this 2-core machine at 1e6 templates, tfjs-wasm matMul takes
- * ~130 ms (and a batch of 8 queries ~1.1 s), a 4-way unrolled JS loop ~190 ms; this kernel streams
- * the matrix once at memory speed. It is this loop nest, assembled below into a few hundred bytes
- * so that no toolchain or extra package is needed:
+ * Why: measured on this 2-core machine at 1e6 templates, tfjs-wasm matMul takes ~130 ms (a batch
+ * of 8 queries ~1.1 s), a 4-way unrolled JS loop ~190 ms, the same kernel on float32 rows ~34 ms,
+ * bound by streaming 512 MB from RAM. Codes are a quarter of that, and with an error bound per
+ * score the gallery still finds the exact neighbours (see `quantize` and Gallery.nearestRows).
+ * The loop nest, assembled below into a few hundred bytes so that no toolchain is needed:
  *
- *   (func $scores (param $queries $queryCount $templates $norms $rows $out i32)
- *     for each template row i:             ; rows outer, so a row is read from RAM once per batch
+ *   (func $scores (param $queries $factors $queryCount $codes $scales $norms $rows $out i32)
+ *     for each template row i:            ; rows outer: a row is read from RAM once per batch
  *       for each query b:
- *         acc0..acc3 += q[b][16k..16k+3] * t[i][16k..16k+3]   for k = 0..31 (fully unrolled)
- *         out[b * rows + i] = norms[i] - 2 * sum(acc0 + acc1 + acc2 + acc3)))
+ *         acc0, acc1 += i32x4.dot_i16x8_s(extend(c_i[16k..16k+15]), q_b[16k..16k+15])  k = 0..7
+ *         out[b·rows + i] = norms[i] − factors[b] · scales[i] · f32(Σ lanes(acc0 + acc1)))
  */
 
 import { descriptorDimension } from './distance'
 
-// The kernel is unrolled for exactly this width.
-const rowBytes = descriptorDimension * 4
+// The kernel is unrolled for exactly this width, in chunks of 16 codes.
+const chunks = descriptorDimension / 16
 
 const op = {
   loop: 0x03,
@@ -28,17 +29,24 @@ const op = {
   f32Load: 0x2a,
   f32Store: 0x38,
   i32Const: 0x41,
-  f32Const: 0x43,
   i32Ne: 0x47,
   i32Add: 0x6a,
   i32Mul: 0x6c,
-  f32Add: 0x92,
   f32Sub: 0x93,
   f32Mul: 0x94,
+  f32ConvertI32: 0xb2,
   simd: 0xfd
 } as const
 
-const simdOp = { v128Load: [0x00], v128Const: [0x0c], f32x4ExtractLane: [0x1f], f32x4Add: [0xe4, 0x01], f32x4Mul: [0xe6, 0x01] }
+const simdOp = {
+  v128Load: [0x00],
+  v128Const: [0x0c],
+  i32x4ExtractLane: [0x1b],
+  i16x8ExtendLowI8: [0x87, 0x01],
+  i16x8ExtendHighI8: [0x88, 0x01],
+  i32x4Add: [0xae, 0x01],
+  i32x4DotI16: [0xba, 0x01]
+}
 
 const type = { i32: 0x7f, v128: 0x7b, func: 0x60, blockVoid: 0x40 } as const
 
@@ -77,109 +85,124 @@ function vector(items: number[][]): number[] {
   return [...leb128(items.length), ...items.flat()]
 }
 
-function f32Bytes(value: number): number[] {
-  return [...new Uint8Array(new Float32Array([value]).buffer)]
-}
-
 // Parameters and locals by index, as the WebAssembly text above names them.
-const queries = 0
-const queryCount = 1
-const templates = 2
-const norms = 3
-const rows = 4
-const out = 5
-const row = 6
-const query = 7
-const queryPtr = 8
-const outPtr = 9
-const outRowPtr = 10
-const batchStride = 11
-const accumulators = [12, 13, 14, 15]
+const local = {
+  queries: 0,
+  factors: 1,
+  queryCount: 2,
+  codes: 3,
+  scales: 4,
+  norms: 5,
+  rows: 6,
+  out: 7,
+  row: 8,
+  query: 9,
+  queryPtr: 10,
+  factorPtr: 11,
+  outPtr: 12,
+  outRowPtr: 13,
+  batchStride: 14,
+  acc0: 15,
+  acc1: 16,
+  chunk: 17
+} as const
+const parameterCount = 8
 
 function scoresBody(): number[] {
   const code: number[] = []
   const emit = (...bytes: number[]): void => {
     code.push(...bytes)
   }
-  const get = (local: number): void => emit(op.localGet, local)
-  const set = (local: number): void => emit(op.localSet, local)
-  const addTo = (local: number, amount: number): void => {
-    get(local)
-    emit(op.i32Const, ...sleb128(amount))
-    emit(op.i32Add)
-    set(local)
+  const get = (index: number): void => emit(op.localGet, index)
+  const set = (index: number): void => emit(op.localSet, index)
+  const addTo = (index: number, amount: number): void => {
+    get(index)
+    emit(op.i32Const, ...sleb128(amount), op.i32Add)
+    set(index)
+  }
+  const load = (pointer: number, offset: number): void => {
+    get(pointer)
+    emit(op.simd, ...simdOp.v128Load, 4, ...leb128(offset))
+  }
+  const accumulate = (acc: number): void => {
+    emit(op.simd, ...simdOp.i32x4DotI16)
+    get(acc)
+    emit(op.simd, ...simdOp.i32x4Add)
+    set(acc)
   }
 
-  emit(op.localGet, rows, op.i32Const, 4, op.i32Mul)
-  set(batchStride)
-  get(out)
-  set(outRowPtr)
+  emit(op.localGet, local.rows, op.i32Const, 4, op.i32Mul)
+  set(local.batchStride)
+  get(local.out)
+  set(local.outRowPtr)
   emit(op.loop, type.blockVoid)
-  get(queries)
-  set(queryPtr)
-  get(outRowPtr)
-  set(outPtr)
+  get(local.queries)
+  set(local.queryPtr)
+  get(local.factors)
+  set(local.factorPtr)
+  get(local.outRowPtr)
+  set(local.outPtr)
   emit(op.i32Const, 0)
-  set(query)
+  set(local.query)
   emit(op.loop, type.blockVoid)
-  for (const acc of accumulators) {
+  for (const acc of [local.acc0, local.acc1]) {
     emit(op.simd, ...simdOp.v128Const, ...new Array<number>(16).fill(0))
     set(acc)
   }
-  for (let k = 0; k < descriptorDimension / 4; k++) {
-    const acc = accumulators[k % accumulators.length]
-    get(acc)
-    get(queryPtr)
-    emit(op.simd, ...simdOp.v128Load, 4, ...leb128(16 * k))
-    get(templates)
-    emit(op.simd, ...simdOp.v128Load, 4, ...leb128(16 * k))
-    emit(op.simd, ...simdOp.f32x4Mul, op.simd, ...simdOp.f32x4Add)
-    set(acc)
+  for (let k = 0; k < chunks; k++) {
+    // 16 int8 codes widen to two int16x8 halves; each meets 8 int16 query codes in one dot.
+    load(local.codes, 16 * k)
+    emit(op.localTee, local.chunk, op.simd, ...simdOp.i16x8ExtendLowI8)
+    load(local.queryPtr, 32 * k)
+    accumulate(local.acc0)
+    get(local.chunk)
+    emit(op.simd, ...simdOp.i16x8ExtendHighI8)
+    load(local.queryPtr, 32 * k + 16)
+    accumulate(local.acc1)
   }
-  // out = norm - 2 * horizontal sum of the four accumulators
-  get(outPtr)
-  get(norms)
+  get(local.outPtr)
+  get(local.norms)
   emit(op.f32Load, 2, 0)
-  get(accumulators[0])
-  get(accumulators[1])
-  emit(op.simd, ...simdOp.f32x4Add)
-  get(accumulators[2])
-  get(accumulators[3])
-  emit(op.simd, ...simdOp.f32x4Add, op.simd, ...simdOp.f32x4Add)
-  emit(op.localTee, accumulators[0])
-  emit(op.simd, ...simdOp.f32x4ExtractLane, 0)
+  get(local.acc0)
+  get(local.acc1)
+  emit(op.simd, ...simdOp.i32x4Add, op.localTee, local.acc0, op.simd, ...simdOp.i32x4ExtractLane, 0)
   for (const lane of [1, 2, 3]) {
-    get(accumulators[0])
-    emit(op.simd, ...simdOp.f32x4ExtractLane, lane, op.f32Add)
+    get(local.acc0)
+    emit(op.simd, ...simdOp.i32x4ExtractLane, lane, op.i32Add)
   }
-  emit(op.f32Const, ...f32Bytes(2), op.f32Mul, op.f32Sub)
-  emit(op.f32Store, 2, 0)
-  addTo(queryPtr, rowBytes)
-  get(outPtr)
-  get(batchStride)
+  emit(op.f32ConvertI32)
+  get(local.factorPtr)
+  emit(op.f32Load, 2, 0, op.f32Mul)
+  get(local.scales)
+  emit(op.f32Load, 2, 0, op.f32Mul, op.f32Sub, op.f32Store, 2, 0)
+  addTo(local.queryPtr, queryRowBytes)
+  addTo(local.factorPtr, 4)
+  get(local.outPtr)
+  get(local.batchStride)
   emit(op.i32Add)
-  set(outPtr)
-  addTo(query, 1)
-  get(query)
-  get(queryCount)
+  set(local.outPtr)
+  addTo(local.query, 1)
+  get(local.query)
+  get(local.queryCount)
   emit(op.i32Ne, op.brIf, 0, op.end)
-  addTo(templates, rowBytes)
-  addTo(norms, 4)
-  addTo(outRowPtr, 4)
-  addTo(row, 1)
-  get(row)
-  get(rows)
+  addTo(local.codes, codeRowBytes)
+  addTo(local.scales, 4)
+  addTo(local.norms, 4)
+  addTo(local.outRowPtr, 4)
+  addTo(local.row, 1)
+  get(local.row)
+  get(local.rows)
   emit(op.i32Ne, op.brIf, 0, op.end, op.end)
   const locals = vector([
-    [batchStride - row + 1, type.i32],
-    [accumulators.length, type.v128]
+    [local.acc0 - local.row, type.i32],
+    [local.chunk - local.acc0 + 1, type.v128]
   ])
   const body = [...locals, ...code]
   return [...leb128(body.length), ...body]
 }
 
 function kernelModule(): Uint8Array {
-  const params = new Array<number>(6).fill(type.i32)
+  const params = new Array<number>(parameterCount).fill(type.i32)
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vector([[type.func, ...leb128(params.length), ...params, 0]])),
@@ -190,19 +213,44 @@ function kernelModule(): Uint8Array {
   ])
 }
 
+/** Bytes per template row of codes, and per query row of codes. */
+export const codeRowBytes = descriptorDimension
+export const queryRowBytes = descriptorDimension * 2
+
 /**
- * out[b·rows + i] = ‖t_i‖² − 2 q_b·t_i for every query b and template row i (byte addresses into
- * `memory`, all 16-byte aligned). Adding ‖q_b‖² gives the squared distance; the kernel leaves it
- * out because it does not change which templates are nearest. Requires rows ≥ 1, queryCount ≥ 1.
+ * out[b·rows + i] = norms[i] − factors[b]·scales[i]·(q_b codes · t_i codes) for every query b
+ * and row i: with factors[b] = 2·scale(q_b), an estimate of ‖t_i‖² − 2 q_b·t_i. Arguments are
+ * byte addresses into the memory, all 16-byte aligned; rows ≥ 1, queryCount ≥ 1.
  */
 export type ScoreKernel = (
   queries: number,
+  factors: number,
   queryCount: number,
-  templates: number,
+  codes: number,
+  scales: number,
   norms: number,
   rows: number,
   out: number
 ) => void
+
+/**
+ * Codes x ≈ scale·c with integers |c| ≤ levels (127 for templates in int8, 32767 for queries in
+ * int16, so that the integer dot product cannot overflow: 128·127·32767 < 2³¹). `residual` is
+ * ‖x − scale·c‖, by Cauchy–Schwarz a bound on what the codes miss in any dot product with x.
+ * The scale is rounded to float32 first, because float32 is what the kernel multiplies by.
+ */
+export function quantize(x: Float32Array, codes: Int8Array | Int16Array, levels: number): { scale: number; residual: number } {
+  let largest = 0
+  for (let j = 0; j < x.length; j++) largest = Math.max(largest, Math.abs(x[j]))
+  const scale = Math.fround(largest / levels) || 1
+  let residual = 0
+  for (let j = 0; j < x.length; j++) {
+    const c = Math.max(-levels, Math.min(levels, Math.round(x[j] / scale)))
+    codes[j] = c
+    residual += (x[j] - scale * c) ** 2
+  }
+  return { scale, residual: Math.sqrt(residual) }
+}
 
 /**
  * The slice of the WebAssembly API this kernel uses. The node tsconfig has no DOM lib, where

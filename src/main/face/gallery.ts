@@ -1,6 +1,6 @@
 import { LikenessError } from '../../shared/errors'
 import { descriptorDimension, squaredDistance, squaredNorm } from './distance'
-import { kernelMemory, pageBytes, scoreKernel } from './distanceKernel'
+import { codeRowBytes, kernelMemory, pageBytes, quantize, queryRowBytes, scoreKernel } from './distanceKernel'
 import { smallestIndices } from './smallest'
 
 /** A batch of templates in columns: row i of `descriptors` belongs to templateIds[i], personIds[i]. */
@@ -36,13 +36,24 @@ export interface Verification {
 
 const rowBytes = descriptorDimension * 4
 
+/** Per-row columns in the kernel's memory, in layout order, with their bytes per row. */
+const columns = [
+  ['values', rowBytes], // the templates themselves, for exact distances and for the store
+  ['codes', codeRowBytes], // int8 codes that the kernel streams
+  ['scales', 4],
+  ['norms', 4], // ‖t‖²
+  ['residuals', 4] // ‖t − scale·codes‖
+] as const
+type Column = (typeof columns)[number][0]
+const bytesPerRow = columns.reduce((sum, [, width]) => sum + width, 0)
+
 /**
- * Rounding slack of a float32 score ‖t‖² − 2 q·t: a D-term dot product errs by at most
- * γ_D·Σ|q_j t_j| with γ_D ≈ D·2⁻²⁴ (Higham, Accuracy and Stability, §3.1); doubled for the norm
- * and the final subtraction, and bounded by (‖q‖ + max‖t‖)² ≥ ‖t‖² + 2‖q‖‖t‖.
+ * Float32 rounding of a kernel score: a D-term dot product errs by at most γ_D·Σ|q_j t_j| with
+ * γ_D ≈ D·2⁻²⁴ (Higham, Accuracy and Stability, §3.1); doubled for the norm and the final
+ * subtraction, and bounded by (‖q‖ + max‖t‖)² ≥ ‖t‖² + 2‖q‖‖t‖.
  */
-function scoreSlack(querySquaredNorm: number, maxTemplateSquaredNorm: number): number {
-  return 4 * descriptorDimension * 2 ** -24 * (Math.sqrt(querySquaredNorm) + Math.sqrt(maxTemplateSquaredNorm)) ** 2
+function roundingError(queryNorm: number, maxTemplateNorm: number): number {
+  return 4 * descriptorDimension * 2 ** -24 * (queryNorm + maxTemplateNorm) ** 2
 }
 
 function checkDescriptor(descriptor: Float32Array, what: string): void {
@@ -62,12 +73,21 @@ function checkTau(tau: number): void {
   if (!(tau >= 0 && Number.isFinite(tau))) throw new LikenessError('BadRequest', `τ must be a finite distance ≥ 0, got ${tau}`)
 }
 
+/** A kernel pass for one query: scores ‖t_i‖² − 2 q·t_i, each within ±error of the truth. */
+interface Scored {
+  scores: Float32Array
+  error: number
+}
+
 /**
  * All enrolled templates as one dense matrix, searched exactly with one matrix product:
  * d(q, t_i) = ‖q‖² + ‖t_i‖² − 2 q·t_i over every row at once, template norms precomputed.
  *
- * The matrix lives inside a WebAssembly memory so the SIMD kernel reads it in place; the layout
- * is [templates: capacity rows][norms: capacity][scratch: queries, scores].
+ * The product runs on int8 codes of the templates (a quarter of the memory traffic), each score
+ * with a proven error bound; the rows that the bound cannot rule out are re-ranked by d computed
+ * directly from the float32 templates, so the answer is exact. Everything lives in one
+ * WebAssembly memory that the SIMD kernel reads in place: one region per column, `capacity` rows
+ * each, then scratch for queries and scores.
  */
 export class Gallery {
   private readonly memory = kernelMemory()
@@ -78,7 +98,8 @@ export class Gallery {
   private personIdList: string[] = []
   private readonly templateIdSet = new Set<string>()
   private rowsByPerson = new Map<string, number[]>()
-  private maxTemplateSquaredNorm = 0
+  private maxTemplateNorm = 0
+  private maxResidual = 0
 
   get size(): number {
     return this.rows
@@ -118,14 +139,19 @@ export class Gallery {
       checkDescriptor(batch.descriptors.subarray(i * descriptorDimension, (i + 1) * descriptorDimension), `template ${id}`)
     }
     this.reserve(this.rows + count)
-    const values = new Float32Array(this.memory.buffer)
-    values.set(batch.descriptors, this.rows * descriptorDimension)
-    const norms = this.norms(this.rows + count)
+    new Float32Array(this.memory.buffer).set(batch.descriptors, this.rows * descriptorDimension)
+    const total = this.rows + count
+    const codes = new Int8Array(this.memory.buffer, this.offset('codes'), total * codeRowBytes)
+    const [scales, norms, residuals] = (['scales', 'norms', 'residuals'] as const).map((column) => this.column(column, total))
     for (let i = 0; i < count; i++) {
       const row = this.rows + i
-      const norm = squaredNorm(batch.descriptors.subarray(i * descriptorDimension, (i + 1) * descriptorDimension))
-      norms[row] = norm
-      this.maxTemplateSquaredNorm = Math.max(this.maxTemplateSquaredNorm, norm)
+      const template = batch.descriptors.subarray(i * descriptorDimension, (i + 1) * descriptorDimension)
+      const { scale, residual } = quantize(template, codes.subarray(row * codeRowBytes, (row + 1) * codeRowBytes), 127)
+      scales[row] = scale
+      norms[row] = squaredNorm(template)
+      residuals[row] = residual
+      this.maxTemplateNorm = Math.max(this.maxTemplateNorm, Math.sqrt(norms[row]))
+      this.maxResidual = Math.max(this.maxResidual, residuals[row])
       this.templateIdList.push(batch.templateIds[i])
       this.templateIdSet.add(batch.templateIds[i])
       this.personIdList.push(batch.personIds[i])
@@ -133,30 +159,29 @@ export class Gallery {
       if (personRows) personRows.push(row)
       else this.rowsByPerson.set(batch.personIds[i], [row])
     }
-    this.rows += count
+    this.rows = total
   }
 
   /** Erases every template of the person and closes the gaps; returns how many were removed. */
   remove(personId: string): number {
     const doomed = this.rowsByPerson.get(personId)
     if (!doomed) return 0
-    const values = new Float32Array(this.memory.buffer)
-    const norms = this.norms()
+    // Maximal runs of surviving rows, so a million-row gallery moves in a few memmoves per column.
+    const runs: { from: number; to: number; length: number }[] = []
     let kept = 0
     let runStart = 0
-    // Copy maximal runs of surviving rows, so a million-row gallery moves in a few memmoves.
-    const flush = (runEnd: number): void => {
-      if (runEnd > runStart && kept !== runStart) {
-        values.copyWithin(kept * descriptorDimension, runStart * descriptorDimension, runEnd * descriptorDimension)
-        norms.copyWithin(kept, runStart, runEnd)
+    for (const end of [...doomed, this.rows]) {
+      if (end > runStart) runs.push({ from: runStart, to: kept, length: end - runStart })
+      kept += end - runStart
+      runStart = end + 1
+    }
+    const bytes = new Uint8Array(this.memory.buffer)
+    for (const [column, width] of columns) {
+      const base = this.offset(column)
+      for (const run of runs) {
+        if (run.from !== run.to) bytes.copyWithin(base + run.to * width, base + run.from * width, base + (run.from + run.length) * width)
       }
-      kept += runEnd - runStart
     }
-    for (const row of doomed) {
-      flush(row)
-      runStart = row + 1
-    }
-    flush(this.rows)
     for (const row of doomed) this.templateIdSet.delete(this.templateIdList[row])
     const gone = new Set(doomed)
     this.templateIdList = this.templateIdList.filter((_, row) => !gone.has(row))
@@ -168,7 +193,8 @@ export class Gallery {
       if (personRows) personRows.push(row)
       else this.rowsByPerson.set(person, [row])
     })
-    this.maxTemplateSquaredNorm = this.norms().reduce((max, norm) => Math.max(max, norm), 0)
+    this.maxTemplateNorm = Math.sqrt(this.column('norms').reduce((max, norm) => Math.max(max, norm), 0))
+    this.maxResidual = this.column('residuals').reduce((max, residual) => Math.max(max, residual), 0)
     return doomed.length
   }
 
@@ -180,8 +206,8 @@ export class Gallery {
   /** One pass over the matrix for several faces at once: each template row is read once. */
   searchBatch(queries: readonly Float32Array[], k: number): TemplateMatch[][] {
     checkK(k)
-    const scores = this.score(queries)
-    return queries.map((query, b) => this.nearestRows(query, scores(b), Math.min(k, this.rows)).map((hit) => this.match(hit)))
+    const scored = this.score(queries)
+    return queries.map((query, b) => this.nearestRows(query, scored(b), Math.min(k, this.rows)).map((hit) => this.match(hit)))
   }
 
   identify(query: Float32Array, k: number, tau: number): Identification {
@@ -192,9 +218,9 @@ export class Gallery {
   identifyBatch(queries: readonly Float32Array[], k: number, tau: number): Identification[] {
     checkK(k)
     checkTau(tau)
-    const scores = this.score(queries)
+    const scored = this.score(queries)
     return queries.map((query, b) => {
-      const candidates = this.nearestPeople(query, scores(b), k)
+      const candidates = this.nearestPeople(query, scored(b), k)
       const best = candidates[0]
       return {
         personId: best && best.distance <= tau ? best.personId : unknownPerson,
@@ -218,12 +244,21 @@ export class Gallery {
     return { match: best.distance <= tau, distance: best.distance, threshold: tau, templateId: this.templateIdList[best.row] }
   }
 
-  private row(row: number): Float32Array {
-    return new Float32Array(this.memory.buffer, row * rowBytes, descriptorDimension)
+  private offset(column: Column, capacity = this.capacity): number {
+    let offset = 0
+    for (const [name, width] of columns) {
+      if (name === column) return offset
+      offset += capacity * width
+    }
+    throw new LikenessError('Internal', `no column ${column}`)
   }
 
-  private norms(rows = this.rows): Float32Array {
-    return new Float32Array(this.memory.buffer, this.capacity * rowBytes, rows)
+  private column(column: 'scales' | 'norms' | 'residuals', rows = this.rows): Float32Array {
+    return new Float32Array(this.memory.buffer, this.offset(column), rows)
+  }
+
+  private row(row: number): Float32Array {
+    return new Float32Array(this.memory.buffer, row * rowBytes, descriptorDimension)
   }
 
   private match(hit: { row: number; distance: number }): TemplateMatch {
@@ -246,37 +281,51 @@ export class Gallery {
   /** Room for `rows` templates; growth by half again keeps appends amortised O(1). */
   private reserve(rows: number): void {
     if (rows <= this.capacity) return
-    // A multiple of 4 rows keeps the scratch area after the norms 16-byte aligned.
+    // A multiple of 4 rows keeps every column and the scratch area 16-byte aligned.
     const capacity = Math.ceil(Math.max(rows, this.capacity * 1.5) / 4) * 4
-    this.ensureBytes(capacity * (rowBytes + 4))
-    const oldNorms = this.capacity * rowBytes
-    new Uint8Array(this.memory.buffer).copyWithin(capacity * rowBytes, oldNorms, oldNorms + this.rows * 4)
+    this.ensureBytes(capacity * bytesPerRow)
+    const bytes = new Uint8Array(this.memory.buffer)
+    // Last column first: each moves up, into room its successors have already vacated.
+    for (const [column, width] of [...columns].reverse()) {
+      const from = this.offset(column)
+      bytes.copyWithin(this.offset(column, capacity), from, from + this.rows * width)
+    }
     this.capacity = capacity
   }
 
-  /** Scores ‖t_i‖² − 2 q_b·t_i of every query against every row, from one kernel call. */
-  private score(queries: readonly Float32Array[]): (query: number) => Float32Array {
+  /** Scores every query against every row in one kernel call, with each query's error bound. */
+  private score(queries: readonly Float32Array[]): (query: number) => Scored {
     queries.forEach((query, b) => checkDescriptor(query, `query ${b}`))
-    if (this.rows === 0 || queries.length === 0) return () => new Float32Array(0)
-    const queryBase = this.capacity * (rowBytes + 4)
-    const scoreBase = queryBase + queries.length * rowBytes
+    if (this.rows === 0 || queries.length === 0) return () => ({ scores: new Float32Array(0), error: 0 })
+    const queryBase = this.capacity * bytesPerRow
+    const factorBase = queryBase + queries.length * queryRowBytes
+    const scoreBase = factorBase + Math.ceil(queries.length / 4) * 16
     this.ensureBytes(scoreBase + queries.length * this.rows * 4)
-    const values = new Float32Array(this.memory.buffer)
-    queries.forEach((query, b) => values.set(query, queryBase / 4 + b * descriptorDimension))
-    this.kernel(queryBase, queries.length, 0, this.capacity * rowBytes, this.rows, scoreBase)
-    return (b) => new Float32Array(this.memory.buffer, scoreBase + b * this.rows * 4, this.rows)
+    const factors = new Float32Array(this.memory.buffer, factorBase, queries.length)
+    const errors = queries.map((query, b) => {
+      const codes = new Int16Array(this.memory.buffer, queryBase + b * queryRowBytes, descriptorDimension)
+      const { scale, residual } = quantize(query, codes, 32767)
+      factors[b] = 2 * scale
+      const queryNorm = Math.sqrt(squaredNorm(query))
+      // q·t − (q − e_q)·(t − e_t) = q·e_t + e_q·(t − e_t), so |error| ≤ ‖q‖ r_t + ‖e_q‖ (‖t‖ + r_t).
+      const codeError = 2 * (queryNorm * this.maxResidual + residual * (this.maxTemplateNorm + this.maxResidual))
+      return codeError + roundingError(queryNorm, this.maxTemplateNorm)
+    })
+    this.kernel(queryBase, factorBase, queries.length, this.offset('codes'), this.offset('scales'), this.offset('norms'), this.rows, scoreBase)
+    return (b) => ({ scores: new Float32Array(this.memory.buffer, scoreBase + b * this.rows * 4, this.rows), error: errors[b] })
   }
 
   /**
-   * The m nearest rows, exactly: select by float32 score, widen by the rounding slack so no true
-   * neighbour is lost to the norm trick's cancellation, then re-rank by d computed directly.
+   * The m nearest rows, exactly. If the m best scores end at s_m, the true m-th score is at most
+   * s_m + error, so no row scoring above s_m + 2·error can be among the m nearest; the rest are
+   * re-ranked by d computed directly.
    */
-  private nearestRows(query: Float32Array, scores: Float32Array, m: number): { row: number; distance: number }[] {
+  private nearestRows(query: Float32Array, { scores, error }: Scored, m: number): { row: number; distance: number }[] {
     if (m === 0) return []
     const selected = smallestIndices(scores, m)
     let kth = -Infinity
     for (const row of selected) kth = Math.max(kth, scores[row])
-    const limit = kth + scoreSlack(squaredNorm(query), this.maxTemplateSquaredNorm)
+    const limit = kth + 2 * error
     const contenders: { row: number; distance: number }[] = []
     for (let row = 0; row < scores.length; row++) {
       if (scores[row] <= limit) contenders.push({ row, distance: squaredDistance(query, this.row(row)) })
@@ -286,10 +335,10 @@ export class Gallery {
   }
 
   /** The first k distinct people among the nearest rows, widening until k people are found. */
-  private nearestPeople(query: Float32Array, scores: Float32Array, k: number): TemplateMatch[] {
+  private nearestPeople(query: Float32Array, scored: Scored, k: number): TemplateMatch[] {
     for (let m = Math.min(this.rows, 4 * k); ; m = Math.min(this.rows, 4 * m)) {
       const people = new Map<string, TemplateMatch>()
-      for (const hit of this.nearestRows(query, scores, m)) {
+      for (const hit of this.nearestRows(query, scored, m)) {
         const person = this.personIdList[hit.row]
         if (!people.has(person)) people.set(person, this.match(hit))
         if (people.size === k) break

@@ -31,11 +31,15 @@ export function smallestIndices(values: Float32Array, m: number): Int32Array {
     heapIndices[i] = i
   }
   for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(i)
+  // The root held in a local: the hot loop is then one load and one compare per value.
+  let root = size > 0 ? heapValues[0] : -Infinity
   for (let i = size; i < values.length; i++) {
-    if (values[i] < heapValues[0]) {
-      heapValues[0] = values[i]
+    const value = values[i]
+    if (value < root) {
+      heapValues[0] = value
       heapIndices[0] = i
       siftDown(0)
+      root = heapValues[0]
     }
   }
   return heapIndices
