@@ -84,15 +84,19 @@ describe('Gallery', () => {
     expect(gallery.identifyBatch(queries, 3, 0.36)).toEqual(queries.map((query) => gallery.identify(query, 3, 0.36)))
   })
 
-  it('stays exact where the norm trick cancels: templates far from the origin, microscopically apart', () => {
-    const offset = unitVector(random).map((x) => 100 * x)
-    const near = clusters(50, 2, 1e-3, random)
-    const far: TemplateRows = { ...near, descriptors: near.descriptors.map((x, i) => x + offset[i % D]) }
-    const gallery = new Gallery()
-    gallery.add(far)
-    const query = far.descriptors.slice(0, D).map((x) => x + 1e-4)
-    const expected = bruteForce(far, query).slice(0, 5)
-    expect(gallery.search(query, 5).map((m) => m.templateId)).toEqual(expected.map((m) => m.templateId))
+  it('stays exact among near-duplicates finer than its int8 codes, and where the norm trick cancels', () => {
+    // Templates 1e-3 apart: far below an int8 step (~max|t|/127), and, 100 units from the origin,
+    // far below what ‖q‖² + ‖t‖² − 2q·t resolves in float32.
+    for (const distanceFromOrigin of [0, 100]) {
+      const offset = unitVector(random).map((x) => distanceFromOrigin * x)
+      const near = clusters(1, 100, 1e-3, random)
+      const moved: TemplateRows = { ...near, descriptors: near.descriptors.map((x, i) => x + offset[i % D]) }
+      const gallery = new Gallery()
+      gallery.add(moved)
+      const query = moved.descriptors.slice(0, D).map((x) => x + 1e-4)
+      const expected = bruteForce(moved, query).slice(0, 5)
+      expect(gallery.search(query, 5)).toEqual(expected)
+    }
   })
 
   it('identifies the person of a fresh shot, and calls a stranger unknown', () => {
