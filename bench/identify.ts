@@ -98,7 +98,7 @@ for (const K of sizes) {
     personIds: Array.from({ length: K }, (_, i) => `p${i}`),
     descriptors: templates.subarray(0, K * D)
   })
-  const repeats = K >= 1e6 ? 3 : 9
+  const repeats = K >= 1e6 ? 5 : 9
   let q = 0
   const next = (): Float32Array => queries[q++ % queryCount]
 
