@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import os from 'node:os'
+import path from 'node:path'
+import sharp from 'sharp'
+import { Service } from '../../../src/main/service'
+import type { FaceBox } from '../../../src/shared/api/face'
+
+// Real models, real photos: face-api's demo group photos, and crops the test cuts from them.
+const workerScript = path.resolve('out/main/worker.js')
+const demo = path.join(path.dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo')
+const sample = (n: number): Promise<Uint8Array> => readFile(path.join(demo, `sample${n}.jpg`)).then((b) => new Uint8Array(b))
+
+async function cropFace(photo: Uint8Array, box: FaceBox, margin = 0.6): Promise<Uint8Array> {
+  const meta = await sharp(photo).metadata()
+  const left = Math.max(0, Math.round(box.x - box.width * margin))
+  const top = Math.max(0, Math.round(box.y - box.height * margin))
+  const width = Math.min(meta.width! - left, Math.round(box.width * (1 + 2 * margin)))
+  const height = Math.min(meta.height! - top, Math.round(box.height * (1 + 2 * margin)))
+  return new Uint8Array(await sharp(photo).extract({ left, top, width, height }).jpeg({ quality: 92 }).toBuffer())
+}
+
+async function storedFiles(dir: string): Promise<string[]> {
+  const all = await readdir(dir, { recursive: true })
+  return all.filter((f) => f.endsWith('.jpg')).sort()
+}
+
+describe('face check-in use cases', () => {
+  let dataDir: string
+  let service: Service
+  let group: Uint8Array
+  let boxes: FaceBox[]
+  let ada: Uint8Array
+  let other: Uint8Array
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'likeness-faces-'))
+    service = await Service.open({ dataDir, workerScript, host: 'cli', backend: 'wasm' })
+    group = await sample(1)
+    const detection = await service.call('face.detect', { image: group })
+    boxes = detection.faces.map((f) => f.box)
+    ada = await cropFace(group, boxes[0]!)
+    other = await cropFace(group, boxes[1]!)
+  })
+  afterAll(async () => service?.close())
+
+  it('finds every face of a group photo with quality figures', async () => {
+    const detection = await service.call('face.detect', { image: group })
+    expect(detection.faces.length).toBeGreaterThanOrEqual(3)
+    for (const face of detection.faces) {
+      expect(face.box.width).toBeGreaterThan(40)
+      expect(face.quality.brightness).toBeGreaterThan(0)
+      expect(face.quality.sharpness).toBeGreaterThan(0)
+    }
+  })
+
+  it('refuses to enroll a group photo unless a face is named, and stores nothing', async () => {
+    await expect(service.call('face.enroll', { name: 'Crowd', images: [group] })).rejects.toMatchObject({ kind: 'ManyFaces' })
+    expect(await service.call('face.people', {})).toEqual([])
+    expect(await storedFiles(dataDir)).toEqual([])
+  })
+
+  it('enrolls one shot and identifies that person, and only that person, in the group photo', async () => {
+    const enrolled = await service.call('face.enroll', { name: 'Ada', images: [ada] })
+    expect(enrolled.templatesAdded).toBe(1)
+    expect(enrolled.person.templateCount).toBe(1)
+    const result = await service.call('face.identify', { image: group })
+    const first = result.faces.find((f) => Math.abs(f.box.x - boxes[0]!.x) < 20)!
+    expect(first.name).toBe('Ada')
+    expect(first.distance!).toBeLessThan(result.threshold)
+    const others = result.faces.filter((f) => f !== first)
+    expect(others.length).toBeGreaterThanOrEqual(2)
+    for (const face of others) {
+      expect(face.personId).toBeNull()
+      expect(face.distance!).toBeGreaterThan(result.threshold)
+    }
+  })
+
+  it('verifies 1:1: the same face turned and scaled matches, another face does not', async () => {
+    const [person] = await service.call('face.people', {})
+    const turned = new Uint8Array(await sharp(ada).rotate(8, { background: '#808080' }).resize({ width: 300 }).jpeg().toBuffer())
+    const same = await service.call('face.verify', { personId: person!.id, image: turned })
+    expect(same.match).toBe(true)
+    expect(same.distance).toBeLessThan(same.threshold)
+    const different = await service.call('face.verify', { personId: person!.id, image: other })
+    expect(different.match).toBe(false)
+    expect(different.distance).toBeGreaterThan(different.threshold)
+  })
+
+  it('answers bad input with typed errors and stores nothing', async () => {
+    const before = { people: await service.call('face.people', {}), files: await storedFiles(dataDir) }
+    const truncated = ada.subarray(0, Math.floor(ada.length / 2))
+    const blank = new Uint8Array(await sharp({ create: { width: 320, height: 240, channels: 3, background: '#6a8caf' } }).png().toBuffer())
+    const tiny = new Uint8Array(
+      await sharp({ create: { width: 96, height: 96, channels: 3, background: '#808080' } })
+        .composite([{ input: await sharp(await cropFace(group, boxes[0]!, 0.3)).resize({ width: 36 }).toBuffer(), left: 30, top: 24 }])
+        .png()
+        .toBuffer()
+    )
+    const cases: [Uint8Array, string][] = [
+      [new TextEncoder().encode('this is not a picture'), 'NotAnImage'],
+      [truncated, 'CorruptImage'],
+      [blank, 'NoFace'],
+      [tiny, 'FaceTooSmall']
+    ]
+    for (const [image, kind] of cases) {
+      await expect(service.call('face.enroll', { name: 'Bad', images: [image] })).rejects.toMatchObject({ kind })
+    }
+    // One good image and one bad one: all or nothing.
+    await expect(service.call('face.enroll', { name: 'Half', images: [other, blank] })).rejects.toMatchObject({ kind: 'NoFace' })
+    await expect(service.call('face.verify', { personId: 'nobody', image: ada })).rejects.toMatchObject({ kind: 'UnknownPerson' })
+    expect(await service.handle('face.enroll', { name: '', images: [] })).toMatchObject({ ok: false, error: { kind: 'BadRequest' } })
+    expect(await service.call('face.people', {})).toEqual(before.people)
+    expect(await storedFiles(dataDir)).toEqual(before.files)
+  })
+
+  it('reads a 40-megapixel photo by scaling it down instead of failing', async () => {
+    const face = await sharp(ada).resize({ height: 5200 }).toBuffer()
+    const huge = new Uint8Array(
+      await sharp({ create: { width: 7800, height: 5200, channels: 3, background: '#9aa4ad' } })
+        .composite([{ input: face, left: 2000, top: 0 }])
+        .jpeg({ quality: 80 })
+        .toBuffer()
+    )
+    expect((await sharp(huge).metadata()).width! * (await sharp(huge).metadata()).height!).toBeGreaterThan(40e6)
+    const result = await service.call('face.identify', { image: huge })
+    expect(result.faces[0]?.name).toBe('Ada')
+  })
+
+  it('reloads the gallery intact after a restart', async () => {
+    await service.close()
+    service = await Service.open({ dataDir, workerScript, host: 'cli', backend: 'wasm' })
+    const people = await service.call('face.people', {})
+    expect(people.map((p) => p.name)).toEqual(['Ada'])
+    const again = await service.call('face.identify', { image: ada })
+    expect(again.faces[0]?.name).toBe('Ada')
+  })
+
+  it('adds more shots to a person by name and erases everything of them on forget', async () => {
+    const more = await service.call('face.enroll', { name: 'ada', images: [await cropFace(group, boxes[0]!, 0.3)] })
+    expect(more.person.name).toBe('Ada')
+    expect(more.person.templateCount).toBe(2)
+    const bob = await service.call('face.enroll', { name: 'Bob', images: [other] })
+    expect((await storedFiles(dataDir)).length).toBe(6)
+
+    const forgotten = await service.call('face.forget', { personId: more.person.id })
+    expect(forgotten.removedTemplates).toBe(2)
+    const result = await service.call('face.identify', { image: ada })
+    expect(result.faces[0]?.personId).toBeNull()
+    // Only Bob's photo and thumbnail remain, and Bob is still recognised.
+    expect((await storedFiles(dataDir)).length).toBe(2)
+    expect((await service.call('face.identify', { image: other })).faces[0]?.personId).toBe(bob.person.id)
+    await expect(service.call('face.verify', { personId: more.person.id, image: ada })).rejects.toMatchObject({ kind: 'UnknownPerson' })
+  })
+})
