@@ -5,12 +5,14 @@ import type { JobEvent } from './jobs'
 import { systemMethods } from './api/system'
 import { settingsMethods } from './api/settings'
 import { faceMethods } from './api/face'
+import { exploreMethods } from './api/explore'
 
 /** Every call the renderer (or the CLI, or the web bridge) can make of the main process. */
 export const methods = {
   ...systemMethods,
   ...settingsMethods,
-  ...faceMethods
+  ...faceMethods,
+  ...exploreMethods
 }
 
 export type Methods = typeof methods

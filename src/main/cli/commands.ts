@@ -1,6 +1,7 @@
 import type { CliCommand } from './command'
 import { infoCommand } from './info'
 import { enrollCommand, evalCommand, forgetCommand, identifyCommand, peopleCommand, verifyCommand } from './face'
+import { layersCommand, topPatchesCommand } from './explore'
 
 export const commands: Record<string, CliCommand> = {
   info: infoCommand,
@@ -9,5 +10,7 @@ export const commands: Record<string, CliCommand> = {
   identify: identifyCommand,
   people: peopleCommand,
   forget: forgetCommand,
-  eval: evalCommand
+  eval: evalCommand,
+  layers: layersCommand,
+  'top-patches': topPatchesCommand
 }

@@ -2,6 +2,7 @@ import type { JobProgress } from '../../shared/jobs'
 import type { BackendInfo } from './backend'
 import type { DetectorKind, Face } from '../face/types'
 import type { FaceQuality } from '../face/quality'
+import type { ExploreOps } from '../explore/engineOps'
 
 export interface AnalyzedFace extends Face {
   quality: FaceQuality
@@ -22,7 +23,7 @@ export interface AnalyzedImage {
  * Arguments and results are structured-cloned between threads, so they hold plain data and
  * typed arrays, never tensors.
  */
-export interface EngineOps {
+export interface EngineOps extends ExploreOps {
   'engine.init': { args: Record<string, never>; result: BackendInfo }
   'engine.warmup': { args: { size: number }; result: { seconds: number } }
   'face.analyze': {

@@ -9,6 +9,7 @@ import { StoreFiles } from '../store/files'
 import { FaceStore } from '../store/faceStore'
 import { Faces } from './faces'
 import { faceHandlers } from './face'
+import { exploreHandlers } from './explore'
 import type { ServiceContext } from './context'
 import type { Handlers } from './handlers'
 import { Jobs } from './jobs'
@@ -35,7 +36,8 @@ export class Service {
     this.handlers = {
       ...systemHandlers(context),
       ...settingsHandlers(context),
-      ...faceHandlers(context)
+      ...faceHandlers(context),
+      ...exploreHandlers(context)
     }
   }
 

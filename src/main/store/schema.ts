@@ -46,6 +46,18 @@ const styleResultRecord = z.object({
   params: z.record(z.string(), z.unknown())
 })
 
+/** A top-patch scan kept under the data folder, valid while its image set hashes the same. */
+const exploreScanRecord = z.object({
+  id: z.string(),
+  network: z.string(),
+  layer: z.string(),
+  /** Which set: 'gallery', 'samples' or 'folder:' and its absolute path. */
+  setKey: z.string(),
+  setHash: z.string(),
+  file: z.string(),
+  createdAt: z.number()
+})
+
 export const dbSchema = z.object({
   schemaVersion: z.number().int(),
   settings: settingsSchema,
@@ -59,7 +71,8 @@ export const dbSchema = z.object({
    */
   templateFile: z.string(),
   checkIns: z.array(checkInRecord),
-  styleResults: z.array(styleResultRecord)
+  styleResults: z.array(styleResultRecord),
+  exploreScans: z.array(exploreScanRecord).default([])
 })
 
 export type DbData = z.infer<typeof dbSchema>
@@ -68,6 +81,7 @@ export type PhotoRecord = z.infer<typeof photoRecord>
 export type TemplateRecord = z.infer<typeof templateRecord>
 export type CheckInRecord = z.infer<typeof checkInRecord>
 export type StyleResultRecord = z.infer<typeof styleResultRecord>
+export type ExploreScanRecord = z.infer<typeof exploreScanRecord>
 
 export function emptyDb(): DbData {
   return {
@@ -78,6 +92,7 @@ export function emptyDb(): DbData {
     templates: [],
     templateFile: 'templates-1.lktm',
     checkIns: [],
-    styleResults: []
+    styleResults: [],
+    exploreScans: []
   }
 }

@@ -1,9 +1,11 @@
 import type { OpHandlers } from '../engine/ops'
 import { systemOps } from './system'
 import { faceOps } from './face'
+import { exploreOps } from './explore'
 
 /** Every engine operation a worker can run, by name. */
 export const handlers: OpHandlers = {
   ...systemOps,
-  ...faceOps
+  ...faceOps,
+  ...exploreOps
 }

@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import { z } from 'zod'
+import { LikenessError } from '../../shared/errors'
+import { networkInputSides, type ExploreNetwork, type NetworkLayers, type ScanSummary } from '../../shared/api/explore'
+import type { JobProgress } from '../../shared/jobs'
+import { mergeScans, type TopPatchScan } from '../explore/topPatches'
+import type { NetworkFiles } from '../explore/networks'
+import { vgg19ModelInfo } from '../style/networks/vgg19'
+import type { Handlers } from './handlers'
+import type { ServiceContext } from './context'
+import { imageRefSchema, readImage, resolveImageSet, setHash, type ImageRef } from './exploreImages'
+
+type ExploreMethods =
+  | 'explore.layers'
+  | 'explore.scan'
+  | 'explore.units'
+  | 'explore.source'
+  | 'explore.featureMaps'
+  | 'explore.convShapes'
+  | 'explore.convSignal'
+  | 'explore.convPhoto'
+  | 'explore.convVolume'
+  | 'explore.samples'
+
+/** A stored scan as written under the data folder; read back through this schema (a file is untrusted). */
+const scanFileSchema = z.object({
+  network: z.enum(['face', 'inception', 'mobilenet', 'vgg19']),
+  layer: z.string(),
+  field: z.object({ height: z.number(), width: z.number(), stride: z.number(), global: z.boolean() }),
+  images: z.array(imageRefSchema),
+  seconds: z.number(),
+  scan: z.object({
+    layer: z.string(),
+    perUnit: z.number().int(),
+    images: z.number().int(),
+    units: z.array(z.array(z.object({ imageIndex: z.number().int(), y: z.number().int(), x: z.number().int(), value: z.number() })))
+  })
+})
+type ScanFile = z.infer<typeof scanFileSchema>
+
+function summaryOf(scanId: string, file: ScanFile, cached: boolean): ScanSummary {
+  return {
+    scanId,
+    network: file.network,
+    layer: file.layer,
+    units: file.scan.units.length,
+    images: file.images.length,
+    patchesPerUnit: file.scan.perUnit,
+    receptiveField: file.field,
+    cached,
+    seconds: file.seconds
+  }
+}
+
+// Contiguous shares keep each worker's image indices a range, which is what scanImages' firstImageIndex expects.
+function shares<T>(items: readonly T[], count: number): { first: number; items: T[] }[] {
+  const size = Math.ceil(items.length / count)
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => ({ first: i * size, items: items.slice(i * size, (i + 1) * size) }))
+}
+
+export function exploreHandlers({ pool, db, files, jobs, dataDir }: ServiceContext): Pick<Handlers, ExploreMethods> {
+  const networkFiles: NetworkFiles = { vgg19File: path.join(dataDir, 'models', vgg19ModelInfo.fileName) }
+  const layerTables = new Map<string, Promise<NetworkLayers>>()
+  const scanFiles = new Map<string, ScanFile>()
+
+  const layers = (network: ExploreNetwork, inputSize = networkInputSides[network]): Promise<NetworkLayers> => {
+    const key = `${network}@${inputSize}`
+    let table = layerTables.get(key)
+    if (!table) {
+      table = pool.run('explore.layers', { network, files: networkFiles, inputSize })
+      layerTables.set(key, table)
+      table.catch(() => layerTables.delete(key))
+    }
+    return table
+  }
+
+  const loadScan = async (scanId: string): Promise<ScanFile> => {
+    const known = scanFiles.get(scanId)
+    if (known) return known
+    const record = db.data.exploreScans.find((candidate) => candidate.id === scanId)
+    if (!record) throw new LikenessError('NotFound', 'There is no such scan; run it again.', { scanId })
+    const parsed = scanFileSchema.safeParse(JSON.parse(new TextDecoder().decode(await files.read(record.file))))
+    if (!parsed.success) throw new LikenessError('StoreCorrupt', 'A stored scan is damaged; run it again.', { scanId })
+    scanFiles.set(scanId, parsed.data)
+    return parsed.data
+  }
+
+  const scanAcrossWorkers = async (
+    network: ExploreNetwork,
+    layer: string,
+    bytes: Uint8Array[],
+    report: (progress: JobProgress) => void,
+    signal: AbortSignal
+  ): Promise<TopPatchScan> => {
+    // Worker 0 stays free for interactive work, so a set is split over the batch workers only.
+    const parts = shares(bytes, Math.max(1, pool.size - 1))
+    const done = parts.map(() => 0)
+    const scans = await Promise.all(
+      parts.map((part, i) =>
+        pool.run('explore.scan', { network, files: networkFiles, layer, images: part.items, firstImageIndex: part.first }, {
+          lane: 'batch',
+          signal,
+          onProgress: (progress) => {
+            done[i] = progress.done
+            const total = done.reduce((sum, n) => sum + n, 0)
+            report({ done: total, total: bytes.length, message: `${total} of ${bytes.length} images` })
+          }
+        })
+      )
+    )
+    return scans.map(({ scan }) => scan).reduce(mergeScans)
+  }
+
+  return {
+    'explore.layers': ({ network, inputSize }) => layers(network, inputSize),
+
+    'explore.scan': async ({ network, layer: askedLayer, images: set }) => {
+      const table = await layers(network)
+      const layer = askedLayer ?? table.defaultLayer
+      const info = table.layers.find((candidate) => candidate.name === layer)
+      if (!info) throw new LikenessError('NotFound', `The ${network} network has no layer called ${layer}.`, { layer, layers: table.layers.map((l) => l.name) })
+      const resolved = await resolveImageSet(set, db)
+      return jobs.start('explore.scan', `Top patches: ${network} ${layer}`, async ({ report, signal }) => {
+        const started = performance.now()
+        const bytes: Uint8Array[] = []
+        for (const image of resolved.images) bytes.push(await readImage(image, files))
+        const hash = setHash(resolved.images, bytes)
+        const same = (r: { network: string; layer: string; setKey: string }): boolean => r.network === network && r.layer === layer && r.setKey === resolved.key
+        const cached = db.data.exploreScans.find((record) => same(record) && record.setHash === hash)
+        if (cached) return summaryOf(cached.id, await loadScan(cached.id), true)
+
+        const scan = await scanAcrossWorkers(network, layer, bytes, report, signal)
+        const scanId = randomUUID()
+        const file: ScanFile = { network, layer, field: info.receptiveField, images: resolved.images, seconds: (performance.now() - started) / 1000, scan }
+        const relative = `explore/${scanId}.json`
+        await files.write(relative, new TextEncoder().encode(JSON.stringify(file)))
+        // The set changed (or was never scanned): the old scan of this (network, layer, set) goes.
+        const stale = db.data.exploreScans.filter(same)
+        await db.update((draft) => {
+          draft.exploreScans = draft.exploreScans.filter((record) => !same(record))
+          draft.exploreScans.push({ id: scanId, network, layer, setKey: resolved.key, setHash: hash, file: relative, createdAt: Date.now() })
+        })
+        await files.remove(stale.map((record) => record.file))
+        for (const record of stale) scanFiles.delete(record.id)
+        scanFiles.set(scanId, file)
+        return summaryOf(scanId, file, false)
+      })
+    },
+
+    'explore.units': async ({ scanId, first, count }) => {
+      const file = await loadScan(scanId)
+      const units = Array.from({ length: Math.max(0, Math.min(count, file.scan.units.length - first)) }, (_, i) => first + i)
+      const indices = [...new Set(units.flatMap((unit) => file.scan.units[unit].map((hit) => hit.imageIndex)))]
+      const images: Record<number, Uint8Array> = {}
+      for (const index of indices) images[index] = await readImage(imageAt(file, index), files)
+      const tiles = units.length === 0 ? [] : await pool.run('explore.unitGrids', { network: file.network, files: networkFiles, scan: file.scan, units, images })
+      return {
+        scanId,
+        layer: file.layer,
+        totalUnits: file.scan.units.length,
+        tiles: tiles.map((tile) => ({ ...tile, patches: tile.patches.map((patch) => ({ ...patch, imageName: imageAt(file, patch.imageIndex).name })) }))
+      }
+    },
+
+    'explore.source': async ({ scanId, imageIndex }) => {
+      const file = await loadScan(scanId)
+      const ref = imageAt(file, imageIndex)
+      const image = await pool.run('explore.scanImage', { network: file.network, image: await readImage(ref, files) })
+      return { ...image, imageName: ref.name }
+    },
+
+    'explore.featureMaps': async ({ network, layer, image }) => {
+      let bytes: Uint8Array
+      if (image.kind === 'bytes') bytes = image.bytes
+      else bytes = await readImage(imageAt(await loadScan(image.scanId), image.imageIndex), files)
+      return pool.run('explore.featureMaps', { network, files: networkFiles, layer, image: bytes })
+    },
+
+    'explore.convShapes': (spec) => pool.run('explore.convShapes', spec),
+    'explore.convSignal': (request) => pool.run('explore.convSignal', request),
+    'explore.convPhoto': (request) => pool.run('explore.convPhoto', request),
+    'explore.convVolume': (request) => pool.run('explore.convVolume', request),
+
+    'explore.samples': async () => {
+      const refs = await resolveImageSet({ kind: 'samples' }, db)
+      return Promise.all(refs.images.map(async (ref) => ({ name: ref.name, bytes: await readImage(ref, files) })))
+    }
+  }
+}
+
+function imageAt(file: ScanFile, index: number): ImageRef {
+  const ref = file.images[index]
+  if (!ref) throw new LikenessError('NotFound', `The scan has no image ${index}.`, { imageIndex: index, images: file.images.length })
+  return ref
+}

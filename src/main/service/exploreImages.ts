@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto'
+import { readdir, readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { z } from 'zod'
+import { LikenessError } from '../../shared/errors'
+import type { ImageSet } from '../../shared/api/explore'
+import type { Database } from '../store/db'
+import type { StoreFiles } from '../store/files'
+
+const requireHere = createRequire(import.meta.url)
+const imageExtensions = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif', '.tif', '.tiff', '.avif'])
+/** A scan reads every image into memory before spreading it over the workers. */
+const maxImagesPerScan = 2000
+
+/** Where one image of a set lives: a file the store owns, or a path on disk. */
+export const imageRefSchema = z.object({
+  name: z.string(),
+  store: z.string().optional(),
+  path: z.string().optional()
+})
+export type ImageRef = z.infer<typeof imageRefSchema>
+
+export interface ResolvedSet {
+  /** Which set, independent of its content: the cache key beside network and layer. */
+  key: string
+  images: ImageRef[]
+}
+
+/** face-api's demo photos: the images shipped with the app's npm packages. */
+export function sampleDir(): string {
+  return path.join(path.dirname(requireHere.resolve('@vladmandic/face-api/package.json')), 'demo')
+}
+
+async function imagesIn(folder: string, pattern?: RegExp): Promise<ImageRef[]> {
+  let names: string[]
+  try {
+    names = await readdir(folder)
+  } catch {
+    throw new LikenessError('NotFound', `Cannot read the folder ${folder}.`, { folder })
+  }
+  return names
+    .filter((name) => imageExtensions.has(path.extname(name).toLowerCase()) && (!pattern || pattern.test(name)))
+    .sort()
+    .map((name) => ({ name, path: path.join(folder, name) }))
+}
+
+/** The images of a set, in a stable order: the scan's image indices point into this list. */
+export async function resolveImageSet(set: ImageSet, db: Database): Promise<ResolvedSet> {
+  let resolved: ResolvedSet
+  if (set.kind === 'gallery') {
+    const names = new Map(db.data.people.map((person) => [person.id, person.name]))
+    const photos = [...db.data.photos].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+    resolved = { key: 'gallery', images: photos.map((photo, i) => ({ name: `${names.get(photo.personId) ?? 'photo'} ${i + 1}`, store: photo.file })) }
+  } else if (set.kind === 'samples') {
+    resolved = { key: 'samples', images: await imagesIn(sampleDir(), /^sample/) }
+  } else {
+    const folder = path.resolve(set.path)
+    resolved = { key: `folder:${folder}`, images: await imagesIn(folder) }
+  }
+  if (resolved.images.length === 0) throw new LikenessError('BadRequest', 'The image set has no images in it.', { set: resolved.key })
+  if (resolved.images.length > maxImagesPerScan) {
+    throw new LikenessError('BadRequest', `A scan takes at most ${maxImagesPerScan} images.`, { images: resolved.images.length })
+  }
+  return resolved
+}
+
+export async function readImage(ref: ImageRef, files: StoreFiles): Promise<Uint8Array> {
+  if (ref.store) return files.read(ref.store)
+  try {
+    return new Uint8Array(await readFile(ref.path!))
+  } catch {
+    throw new LikenessError('NotFound', `Cannot read ${ref.path}; the image set has changed since it was scanned.`, { file: ref.path })
+  }
+}
+
+// sha256 over every image's name and bytes: a renamed, added, removed or edited image changes it.
+export function setHash(images: readonly ImageRef[], bytes: readonly Uint8Array[]): string {
+  const hash = createHash('sha256')
+  images.forEach((image, i) => {
+    hash.update(image.name).update('\0')
+    hash.update(createHash('sha256').update(bytes[i]).digest())
+  })
+  return hash.digest('hex')
+}
