@@ -5,6 +5,7 @@ import type { JobEvent } from './jobs'
 import { systemMethods } from './api/system'
 import { settingsMethods } from './api/settings'
 import { faceMethods } from './api/face'
+import { checkinMethods } from './api/checkin'
 import { exploreMethods } from './api/explore'
 
 /** Every call the renderer (or the CLI, or the web bridge) can make of the main process. */
@@ -12,6 +13,7 @@ export const methods = {
   ...systemMethods,
   ...settingsMethods,
   ...faceMethods,
+  ...checkinMethods,
   ...exploreMethods
 }
 

@@ -1,11 +1,12 @@
 import { LikenessError } from '../../shared/errors'
 import type { Candidate, Detection, EnrollResult, Identification, Person, VerifyResult } from '../../shared/api/face'
+import type { GalleryImportResult } from '../../shared/api/checkin'
 import type { StoreNotice } from '../../shared/api/system'
 import { Gallery } from '../face/gallery'
 import type { AnalyzedFace, AnalyzedImage } from '../engine/ops'
 import type { EnginePool, Lane } from '../engine/pool'
 import type { Database } from '../store/db'
-import type { FaceStore, NewTemplate } from '../store/faceStore'
+import type { FaceStore, NewTemplate, StoredPerson } from '../store/faceStore'
 
 const defaultCandidates = 5
 
@@ -140,6 +141,38 @@ export class Faces {
 
   photo(photoId: string, kind: 'thumbnail' | 'full'): Promise<Uint8Array> {
     return this.store.readPhoto(photoId, kind)
+  }
+
+  /** Everyone with their templates, photos and thumbnails: the content of a gallery export. */
+  everyone(): Promise<StoredPerson[]> {
+    return this.store.everything()
+  }
+
+  /**
+   * Merges people from a gallery file: a name already here (any case) gets the file's templates,
+   * a new name becomes a new person. Templates already here (same id: the file was imported
+   * before) are skipped. One store step for all, so a failure changes nothing.
+   */
+  async importPeople(people: readonly StoredPerson[]): Promise<GalleryImportResult> {
+    const known = new Set(this.db.data.templates.map((t) => t.id))
+    let templatesSkipped = 0
+    let peopleMerged = 0
+    const batches = people.flatMap((person) => {
+      const templates = person.templates.filter((t) => !known.has(t.templateId))
+      templatesSkipped += person.templates.length - templates.length
+      const existing = this.store.personByName(person.name)
+      if (existing) peopleMerged++
+      if (templates.length === 0) return []
+      return [{ target: existing ? { personId: existing.id } : { name: person.name, createdAt: person.createdAt }, templates }]
+    })
+    const added = await this.store.addTemplateBatches(batches)
+    for (const { rows } of added) this.gallery.add(rows)
+    return {
+      peopleAdded: people.length - peopleMerged,
+      peopleMerged,
+      templatesAdded: batches.reduce((sum, b) => sum + b.templates.length, 0),
+      templatesSkipped
+    }
   }
 
   personIdByName(name: string): string {

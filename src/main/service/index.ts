@@ -9,6 +9,8 @@ import { StoreFiles } from '../store/files'
 import { FaceStore } from '../store/faceStore'
 import { Faces } from './faces'
 import { faceHandlers } from './face'
+import { checkinHandlers } from './checkin'
+import { galleryHandlers } from './gallery'
 import { exploreHandlers } from './explore'
 import type { ServiceContext } from './context'
 import type { Handlers } from './handlers'
@@ -37,6 +39,8 @@ export class Service {
       ...systemHandlers(context),
       ...settingsHandlers(context),
       ...faceHandlers(context),
+      ...checkinHandlers(context),
+      ...galleryHandlers(context),
       ...exploreHandlers(context)
     }
   }

@@ -16,6 +16,22 @@ export interface NewTemplate {
   /** JPEG of the whole picture and of the face, both kept for the gallery and re-encoding. */
   photo: Uint8Array
   thumbnail: Uint8Array
+  /** Kept from a gallery file, so importing the same file twice can skip what is already here. */
+  templateId?: string
+  photoId?: string
+}
+
+/** An existing person, or a new one by name (with the creation time a gallery file carries). */
+export type TemplateTarget = { personId: string } | { name: string; createdAt?: number }
+
+export interface StoredTemplate extends Required<NewTemplate> {
+  encoder: string
+}
+
+export interface StoredPerson {
+  name: string
+  createdAt: number
+  templates: StoredTemplate[]
 }
 
 const photoFile = (photoId: string): string => `photos/${photoId}.jpg`
@@ -76,38 +92,84 @@ export class FaceStore {
    * Adds templates for an existing person (personId) or a new one (name). Photos first, then
    * the matrix rows, then the records that make them count: a failure undoes what came before.
    */
-  async addTemplates(target: { personId: string } | { name: string }, templates: readonly NewTemplate[]): Promise<{ person: PersonRecord; rows: TemplateRows }> {
-    const person: PersonRecord = 'personId' in target ? this.person(target.personId) : { id: randomUUID(), name: target.name.trim(), createdAt: Date.now() }
-    const isNew = !('personId' in target)
-    const photoIds = templates.map(() => randomUUID())
-    const templateIds = templates.map(() => randomUUID())
+  async addTemplates(target: TemplateTarget, templates: readonly NewTemplate[]): Promise<{ person: PersonRecord; rows: TemplateRows }> {
+    const [added] = await this.addTemplateBatches([{ target, templates }])
+    return added!
+  }
+
+  /**
+   * Several people's templates in one step (a gallery import): one matrix append and one record
+   * write for all, so a failure anywhere leaves the store as it was.
+   */
+  async addTemplateBatches(batches: readonly { target: TemplateTarget; templates: readonly NewTemplate[] }[]): Promise<{ person: PersonRecord; rows: TemplateRows }[]> {
+    const planned = batches.map(({ target, templates }) => ({
+      person: 'personId' in target ? this.person(target.personId) : { id: randomUUID(), name: target.name.trim(), createdAt: target.createdAt ?? Date.now() },
+      isNew: !('personId' in target),
+      templates,
+      photoIds: templates.map((t) => t.photoId ?? randomUUID()),
+      templateIds: templates.map((t) => t.templateId ?? randomUUID())
+    }))
+    const all = planned.flatMap((p) => p.templates)
     const written: string[] = []
-    const descriptors = new Float32Array(templates.length * descriptorDimension)
-    templates.forEach((t, i) => descriptors.set(t.descriptor, i * descriptorDimension))
+    const descriptors = new Float32Array(all.length * descriptorDimension)
+    all.forEach((t, i) => descriptors.set(t.descriptor, i * descriptorDimension))
     const rowsBefore = this.db.data.templates.length
     try {
-      for (const [i, t] of templates.entries()) {
-        await this.files.write(photoFile(photoIds[i]!), t.photo)
-        written.push(photoFile(photoIds[i]!))
-        await this.files.write(thumbnailFile(photoIds[i]!), t.thumbnail)
-        written.push(thumbnailFile(photoIds[i]!))
+      for (const p of planned) {
+        for (const [i, t] of p.templates.entries()) {
+          await this.files.write(photoFile(p.photoIds[i]!), t.photo)
+          written.push(photoFile(p.photoIds[i]!))
+          await this.files.write(thumbnailFile(p.photoIds[i]!), t.thumbnail)
+          written.push(thumbnailFile(p.photoIds[i]!))
+        }
       }
       const rowsAfter = await appendTemplateRows(this.matrixFile, descriptorDimension, descriptors)
-      if (rowsAfter !== rowsBefore + templates.length) throw new LikenessError('StoreCorrupt', 'The template file and the records disagree.')
+      if (rowsAfter !== rowsBefore + all.length) throw new LikenessError('StoreCorrupt', 'The template file and the records disagree.')
       const now = Date.now()
       await this.db.update((draft) => {
-        if (isNew) draft.people.push(person)
-        photoIds.forEach((photoId, i) => {
-          draft.photos.push({ id: photoId, personId: person.id, file: photoFile(photoId), createdAt: now })
-          draft.templates.push({ id: templateIds[i]!, personId: person.id, photoId, encoder: stockEncoder })
-        })
+        for (const p of planned) {
+          if (p.isNew) draft.people.push(p.person)
+          p.photoIds.forEach((photoId, i) => {
+            draft.photos.push({ id: photoId, personId: p.person.id, file: photoFile(photoId), createdAt: now })
+            draft.templates.push({ id: p.templateIds[i]!, personId: p.person.id, photoId, encoder: stockEncoder })
+          })
+        }
       })
     } catch (error) {
       await this.files.remove(written)
       await this.cutMatrixTo(rowsBefore)
       throw error
     }
-    return { person, rows: { templateIds, personIds: templateIds.map(() => person.id), descriptors } }
+    let offset = 0
+    return planned.map((p) => {
+      const count = p.templates.length
+      const rows = { templateIds: p.templateIds, personIds: p.templateIds.map(() => p.person.id), descriptors: descriptors.slice(offset * descriptorDimension, (offset + count) * descriptorDimension) }
+      offset += count
+      return { person: p.person, rows }
+    })
+  }
+
+  /** Every person with each template's descriptor, photo and thumbnail: what a gallery export holds. */
+  async everything(): Promise<StoredPerson[]> {
+    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension)
+    const rowOf = new Map(this.db.data.templates.map((t, i) => [t.id, i]))
+    const result: StoredPerson[] = []
+    for (const person of this.db.data.people) {
+      const templates: StoredTemplate[] = []
+      for (const t of this.db.data.templates.filter((t) => t.personId === person.id && t.photoId !== null)) {
+        const row = rowOf.get(t.id)!
+        templates.push({
+          templateId: t.id,
+          photoId: t.photoId!,
+          encoder: t.encoder,
+          descriptor: matrix.values.slice(row * descriptorDimension, (row + 1) * descriptorDimension),
+          photo: await this.files.read(photoFile(t.photoId!)),
+          thumbnail: await this.files.read(thumbnailFile(t.photoId!))
+        })
+      }
+      result.push({ name: person.name, createdAt: person.createdAt, templates })
+    }
+    return result
   }
 
   /** Erases a person: records and matrix switch together, then their files go. */

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHash } from 'node:crypto'
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { Service } from '../../../src/main/service'
+import { dbFileName } from '../../../src/main/store/db'
+import { currentSchemaVersion } from '../../../src/main/store/schema'
+import { cropFace, demoPhoto } from '../../e2e/faceCrops'
+
+// Export from one real gallery, import into a fresh one: recognition must survive the trip,
+// and every kind of bad file must be refused with the target left byte-for-byte as it was.
+const workerScript = path.resolve('out/main/worker.js')
+const open = async (prefix: string) => {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), prefix))
+  return { dataDir, service: await Service.open({ dataDir, workerScript, host: 'cli', backend: 'wasm' }) }
+}
+
+/** The data folder's state: the records and every file's name. */
+async function snapshot(dataDir: string): Promise<string> {
+  const files = (await readdir(dataDir, { recursive: true })).sort()
+  return JSON.stringify({ files, db: await readFile(path.join(dataDir, dbFileName), 'utf8').catch(() => null) })
+}
+
+/** The file with its checksum recomputed, so only the deliberate change is wrong with it. */
+function resealed(file: Uint8Array): Uint8Array {
+  const body = file.subarray(0, file.byteLength - 32)
+  const copy = new Uint8Array(file)
+  copy.set(createHash('sha256').update(body).digest(), body.byteLength)
+  return copy
+}
+
+describe('gallery export and import', () => {
+  let source: Awaited<ReturnType<typeof open>>
+  let target: Awaited<ReturnType<typeof open>>
+  let file: Uint8Array
+  let ada: Uint8Array
+  let adaAgain: Uint8Array
+  let bob: Uint8Array
+
+  beforeAll(async () => {
+    source = await open('likeness-export-')
+    target = await open('likeness-import-')
+    const group = await demoPhoto(1)
+    const boxes = (await source.service.call('face.detect', { image: group })).faces.map((f) => f.box)
+    ada = await cropFace(group, boxes[0]!)
+    adaAgain = await cropFace(group, boxes[0]!, 0.3)
+    bob = await cropFace(group, boxes[1]!)
+    await source.service.call('face.enroll', { name: 'Ada', images: [ada] })
+    await source.service.call('face.enroll', { name: 'Bob', images: [bob] })
+    file = await source.service.call('gallery.export', {})
+  })
+  afterAll(async () => {
+    await source?.service.close()
+    await target?.service.close()
+  })
+
+  it('refuses a corrupt, truncated, foreign or newer file with a typed error and changes nothing', async () => {
+    await target.service.call('face.enroll', { name: 'ada', images: [adaAgain] })
+    const before = await snapshot(target.dataDir)
+    const flipped = new Uint8Array(file)
+    flipped[Math.floor(file.byteLength / 2)]! ^= 0xff
+    const newer = new Uint8Array(file)
+    new DataView(newer.buffer).setUint32(8, currentSchemaVersion + 1, true)
+    const foreign = new Uint8Array(file)
+    foreign.set(new TextEncoder().encode('NOTOURS!'), 0)
+    const cases: [Uint8Array, string, string][] = [
+      [flipped, 'ChecksumMismatch', 'checksum'],
+      [file.slice(0, file.byteLength - 1000), 'ChecksumMismatch', 'truncated'],
+      [foreign, 'Unsupported', 'not-a-gallery-file'],
+      [resealed(newer), 'Unsupported', 'newer-schema'],
+      [new Uint8Array(0), 'Unsupported', 'not-a-gallery-file']
+    ]
+    for (const [bad, kind, problem] of cases) {
+      await expect(target.service.call('gallery.import', { file: bad })).rejects.toMatchObject({ kind, detail: { problem } })
+    }
+    expect(await snapshot(target.dataDir)).toBe(before)
+    expect((await target.service.call('face.people', {})).map((p) => p.templateCount)).toEqual([1])
+  })
+
+  it('round trip: merges by name, adds new people, and recognition works in the importing gallery', async () => {
+    const result = await target.service.call('gallery.import', { file })
+    expect(result).toEqual({ peopleAdded: 1, peopleMerged: 1, templatesAdded: 2, templatesSkipped: 0 })
+    const people = await target.service.call('face.people', {})
+    expect(people.map((p) => [p.name, p.templateCount])).toEqual([['ada', 2], ['Bob', 1]])
+    const seen = await target.service.call('face.identify', { image: bob })
+    expect(seen.faces[0]!.name).toBe('Bob')
+    const photo = await target.service.call('face.photo', { photoId: people[1]!.photoIds[0]!, kind: 'thumbnail' })
+    expect([...photo.subarray(0, 2)]).toEqual([0xff, 0xd8])
+  })
+
+  it('skips what it already holds when the same file comes again', async () => {
+    const again = await target.service.call('gallery.import', { file })
+    expect(again).toMatchObject({ templatesAdded: 0, templatesSkipped: 2 })
+    expect((await target.service.call('face.people', {})).map((p) => p.templateCount)).toEqual([2, 1])
+  })
+
+  it('survives a restart of the importing service', async () => {
+    await target.service.close()
+    target = { ...target, service: await Service.open({ dataDir: target.dataDir, workerScript, host: 'cli', backend: 'wasm' }) }
+    const seen = await target.service.call('face.identify', { image: ada })
+    expect(seen.faces[0]!.name).toBe('ada')
+  })
+})
