@@ -97,7 +97,9 @@ export class EnginePool {
   run<O extends OpName>(op: O, args: OpArgs<O>, options: RunOptions = {}): Promise<OpResult<O>> {
     if (this.closed) return Promise.reject(new LikenessError('Unsupported', 'The engine has been shut down.'))
     if (options.signal?.aborted) return Promise.reject(new LikenessError('Cancelled', 'Cancelled.'))
-    return new Promise<OpResult<O>>((resolve, reject) => {
+    const signal = options.signal
+    let onAbort: (() => void) | undefined
+    const done = new Promise<OpResult<O>>((resolve, reject) => {
       const task: Task = {
         seq: ++this.seq,
         op,
@@ -107,10 +109,20 @@ export class EnginePool {
         resolve: resolve as (value: unknown) => void,
         reject
       }
-      options.signal?.addEventListener('abort', () => this.cancel(task), { once: true })
+      onAbort = () => this.cancel(task)
+      signal?.addEventListener('abort', onAbort, { once: true })
       this.queue.push(task)
       this.dispatch()
     })
+    // One job's signal serves many tasks (an evaluation, a scan): each takes its listener away when it ends.
+    if (signal && onAbort) {
+      const listener = onAbort
+      void done.then(
+        () => signal.removeEventListener('abort', listener),
+        () => signal.removeEventListener('abort', listener)
+      )
+    }
+    return done
   }
 
   /** Runs one operation on every worker at once (backend start-up, model warm-up). */
