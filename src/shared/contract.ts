@@ -7,6 +7,7 @@ import { settingsMethods } from './api/settings'
 import { faceMethods } from './api/face'
 import { checkinMethods } from './api/checkin'
 import { exploreMethods } from './api/explore'
+import { styleMethods } from './api/style'
 
 /** Every call the renderer (or the CLI, or the web bridge) can make of the main process. */
 export const methods = {
@@ -14,7 +15,8 @@ export const methods = {
   ...settingsMethods,
   ...faceMethods,
   ...checkinMethods,
-  ...exploreMethods
+  ...exploreMethods,
+  ...styleMethods
 }
 
 export type Methods = typeof methods

@@ -2,6 +2,7 @@ import type { CliCommand } from './command'
 import { infoCommand } from './info'
 import { enrollCommand, evalCommand, forgetCommand, identifyCommand, peopleCommand, verifyCommand } from './face'
 import { layersCommand, topPatchesCommand } from './explore'
+import { stylizeCommand } from './style'
 
 export const commands: Record<string, CliCommand> = {
   info: infoCommand,
@@ -12,5 +13,6 @@ export const commands: Record<string, CliCommand> = {
   forget: forgetCommand,
   eval: evalCommand,
   layers: layersCommand,
-  'top-patches': topPatchesCommand
+  'top-patches': topPatchesCommand,
+  stylize: stylizeCommand
 }

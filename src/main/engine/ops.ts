@@ -3,6 +3,8 @@ import type { BackendInfo } from './backend'
 import type { DetectorKind, Face } from '../face/types'
 import type { FaceQuality } from '../face/quality'
 import type { ExploreOps } from '../explore/engineOps'
+import type { StyleSettings } from '../style/settings'
+import type { LossPoint, StyleNetwork } from '../../shared/api/style'
 
 export interface AnalyzedFace extends Face {
   quality: FaceQuality
@@ -29,6 +31,31 @@ export interface EngineOps extends ExploreOps {
   'face.analyze': {
     args: { image: Uint8Array; detector: DetectorKind; keepPhoto?: boolean; thumbnails?: boolean }
     result: AnalyzedImage
+  }
+  /**
+   * One stylize run. Reports every iteration (losses in `values`, a PNG `preview` every
+   * settings.previewEvery); a cancel ends it early with the picture so far (`complete: false`).
+   */
+  'style.stylize': {
+    args: {
+      network: StyleNetwork
+      vgg19File: string
+      content: Uint8Array
+      styles: { image: Uint8Array; weight: number }[]
+      settings: StyleSettings
+      /** Resuming: the earlier result's PNG to start from. */
+      start?: Uint8Array
+    }
+    result: {
+      image: Uint8Array
+      width: number
+      height: number
+      history: LossPoint[]
+      complete: boolean
+      /** The inputs as the run used them (PNG, scaled to what the settings need): kept for resuming. */
+      content: Uint8Array
+      styles: Uint8Array[]
+    }
   }
 }
 

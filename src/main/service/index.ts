@@ -12,6 +12,7 @@ import { faceHandlers } from './face'
 import { checkinHandlers } from './checkin'
 import { galleryHandlers } from './gallery'
 import { exploreHandlers } from './explore'
+import { styleHandlers } from './style'
 import type { ServiceContext } from './context'
 import type { Handlers } from './handlers'
 import { Jobs } from './jobs'
@@ -41,7 +42,8 @@ export class Service {
       ...faceHandlers(context),
       ...checkinHandlers(context),
       ...galleryHandlers(context),
-      ...exploreHandlers(context)
+      ...exploreHandlers(context),
+      ...styleHandlers(context)
     }
   }
 

@@ -65,6 +65,8 @@ export interface StyleSettings {
 export interface StyleParams extends StyleSettings {
   content: RgbImage
   styles: StyleSource[]
+  /** Resuming: G starts from this earlier result (resized to the first scale) instead of `init`. */
+  start?: RgbImage
 }
 
 /** The networks that can carry a style (the face encoder cannot). */

@@ -164,6 +164,10 @@ function framePadded(image: tf.Tensor4D, padding: number): tf.Tensor4D {
 
 function initialImage(params: StyleParams, content: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
+    if (params.start) {
+      const start = resizeImages(asBatch(params.start), content.shape[1], content.shape[2])
+      return params.colour === 'luminance' ? luminanceImage(start) : start
+    }
     if (params.init === 'content') return content.clone()
     const noise = tf.randomUniform(content.shape, 0, 1, 'float32', params.seed)
     if (params.init === 'noise') return noise

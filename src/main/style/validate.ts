@@ -15,6 +15,7 @@ export function validateStyleParams(params: StyleParams, network: FeatureNetwork
     throw new LikenessError('BadRequest', message, { field, value })
   }
   checkImage(params.content, 'content', bad)
+  if (params.start) checkImage(params.start, 'start', bad)
   if (params.styles.length === 0) bad('Choose at least one style image.', 'styles')
   params.styles.forEach((style, i) => {
     checkImage(style.image, `styles[${i}].image`, bad)

@@ -2,10 +2,12 @@ import type { OpHandlers } from '../engine/ops'
 import { systemOps } from './system'
 import { faceOps } from './face'
 import { exploreOps } from './explore'
+import { styleOps } from './style'
 
 /** Every engine operation a worker can run, by name. */
 export const handlers: OpHandlers = {
   ...systemOps,
   ...faceOps,
-  ...exploreOps
+  ...exploreOps,
+  ...styleOps
 }

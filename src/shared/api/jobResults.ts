@@ -1,10 +1,13 @@
 import type { WarmupResult } from './system'
 import type { EvalResult } from './face'
 import type { ScanSummary } from './explore'
+import type { ModelInstallResult, StyleRunResult } from './style'
 
 /** What each kind of long job produces when it finishes. */
 export interface JobResults {
   'engine.warmup': WarmupResult
   'face.evaluate': EvalResult
   'explore.scan': ScanSummary
+  'style.run': StyleRunResult
+  'style.download': ModelInstallResult
 }

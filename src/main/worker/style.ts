@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs'
+import * as tf from '@tensorflow/tfjs'
+import { LikenessError } from '../../shared/errors'
+import type { JobProgress } from '../../shared/jobs'
+import type { LossPoint, StyleNetwork } from '../../shared/api/style'
+import type { OpHandlers, OpResult } from '../engine/ops'
+import { fitWithin } from '../image/crop'
+import { decodeImage, type RgbImage } from '../image/decode'
+import { encodePng } from '../image/encode'
+import type { FrozenNetwork } from '../style/networks/frozenNetwork'
+import { requireFitsWasmHeap } from '../style/networks/activationMemory'
+import { loadInception } from '../style/networks/inception'
+import { loadMobileNet } from '../style/networks/mobilenet'
+import { loadVgg19 } from '../style/networks/vgg19'
+import { fitLongestSide } from '../style/resize'
+import type { StyleSettings } from '../style/settings'
+import { stylize } from '../style/stylize'
+
+// Networks load once per worker, on first use, and stay; a failed load (VGG19 absent) is not remembered.
+const networks = new Map<StyleNetwork, Promise<FrozenNetwork>>()
+function styleNetwork(id: StyleNetwork, vgg19File: string): Promise<FrozenNetwork> {
+  let loading = networks.get(id)
+  if (!loading) {
+    loading = loadStyleNetwork(id, vgg19File)
+    networks.set(id, loading)
+    loading.catch(() => networks.delete(id))
+  }
+  return loading
+}
+
+async function loadStyleNetwork(id: StyleNetwork, vgg19File: string): Promise<FrozenNetwork> {
+  switch (id) {
+    case 'inception':
+      return loadInception()
+    case 'mobilenet':
+      return loadMobileNet()
+    case 'vgg19':
+      if (!existsSync(vgg19File)) {
+        throw new LikenessError('ModelUnavailable', 'VGG19 is not installed: download it or import its weights file first.', { network: id })
+      }
+      return loadVgg19(vgg19File)
+  }
+}
+
+/**
+ * Inputs are decoded no larger than the run needs: the photo at the result's size, a painting at
+ * its style scale. A 40-megapixel photo never reaches the engine.
+ */
+async function decodeFitted(bytes: Uint8Array, longest: number, field: string): Promise<RgbImage> {
+  try {
+    return await fitWithin((await decodeImage(bytes)).image, longest)
+  } catch (error) {
+    if (error instanceof LikenessError) throw new LikenessError(error.kind, error.message, { ...error.detail, field })
+    throw error
+  }
+}
+
+/**
+ * wasm's heap stops at 4 GiB and an allocation past it aborts the worker: refuse such sizes with a
+ * sentence before the first iteration (the gradient tape holds about twice a forward pass).
+ */
+function requireFits(network: FrozenNetwork, settings: StyleSettings, content: RgbImage): void {
+  if (tf.getBackend() !== 'wasm') return
+  const size = fitLongestSide(content.width, content.height, settings.size)
+  const framed = 2 * (settings.padding + settings.maxShift)
+  requireFitsWasmHeap(network.estimateActivationBytes(size.height + framed, size.width + framed, { gradient: true }))
+}
+
+export const styleOps: Pick<OpHandlers, 'style.stylize'> = {
+  'style.stylize': async ({ network: id, vgg19File, content: contentBytes, styles: styleInputs, settings, start: startBytes }, context) => {
+    const content = await decodeFitted(contentBytes, settings.size, 'content')
+    const styleLongest = Math.ceil(settings.size * settings.styleScale)
+    const styles = await Promise.all(styleInputs.map(async (s, i) => ({ image: await decodeFitted(s.image, styleLongest, `styles[${i}]`), weight: s.weight })))
+    const start = startBytes ? (await decodeImage(startBytes)).image : undefined
+    const network = await styleNetwork(id, vgg19File)
+    requireFits(network, settings, content)
+    context.throwIfCancelled()
+
+    // Every iteration's picture is kept, not only the previews sent on, so that a cancel still hands
+    // back exactly where the run stood and Resume continues from there.
+    let latest: RgbImage | undefined
+    const history: LossPoint[] = []
+    // Previews are encoded asynchronously; chaining the reports keeps them in iteration order.
+    let reporting = Promise.resolve()
+    const report = (progress: JobProgress, picture?: RgbImage): void => {
+      reporting = reporting.then(async () => context.report(picture ? { ...progress, preview: await encodePng(picture) } : progress))
+    }
+    const finish = async (image: RgbImage, complete: boolean): Promise<OpResult<'style.stylize'>> => {
+      await reporting
+      return {
+        image: await encodePng(image),
+        width: image.width,
+        height: image.height,
+        history,
+        complete,
+        content: await encodePng(content),
+        styles: await Promise.all(styles.map((s) => encodePng(s.image)))
+      }
+    }
+    try {
+      const result = await stylize({ ...settings, previewEvery: 1, content, styles, start }, network, {
+        isCancelled: () => context.isCancelled(),
+        onProgress(iteration, losses, picture) {
+          latest = picture
+          history.push({ iteration, ...losses })
+          const wantsPreview = iteration % settings.previewEvery === 0 || iteration === settings.iterations
+          const message = `iteration ${iteration} of ${settings.iterations}: J = ${losses.total.toPrecision(4)}`
+          report({ done: iteration, total: settings.iterations, message, values: { iteration, ...losses } }, wantsPreview ? picture : undefined)
+        }
+      })
+      return await finish(result.image, true)
+    } catch (error) {
+      if (!(error instanceof LikenessError && error.kind === 'Cancelled') || !latest) throw error
+      return await finish(latest, false)
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import { z } from 'zod'
+import { method } from '../method'
+import type { JobInfo } from '../jobs'
+
+/** The feature networks a style can be carried by; VGG19 only once its weights file is installed. */
+export const styleNetworks = ['inception', 'mobilenet', 'vgg19'] as const
+export type StyleNetwork = (typeof styleNetworks)[number]
+
+/** Up to this many paintings blended into one style. */
+export const maxStyles = 4
+
+const imageBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes of an image').refine((b) => b.byteLength > 0 && b.byteLength <= 60 * 1024 * 1024, 'an image of 1 byte to 60 MB')
+const id = z.string().min(1).max(100)
+const weight = z.number().finite().min(0)
+const layerName = z.string().min(1).max(100)
+
+/**
+ * Every knob of the method (src/main/style/settings.ts mirrors it). Optional on the wire: what is
+ * not given comes from the network's defaults, listed by `style.networks`.
+ */
+export const styleOptionsSchema = z
+  .object({
+    /** Longest side of the result, px. */
+    size: z.number().int().min(32).max(2048),
+    /** Iterations over all scales together. */
+    iterations: z.number().int().min(1).max(5000),
+    contentLayer: layerName,
+    /** λ per layer. */
+    styleLayers: z.array(z.object({ name: layerName, weight }).strict()).min(1).max(32),
+    /** α (content), β (style), γ (total variation). */
+    weights: z.object({ content: weight, style: weight, tv: weight }).strict(),
+    /**
+     * 'target-norm' (default): each term divided by its target's squared norm, so weights stay O(1);
+     * 'seed': 1/(2·n_H·n_W·n_C)²; 'none': the raw squared Frobenius norm.
+     */
+    normaliser: z.enum(['target-norm', 'seed', 'none']),
+    /** 'swag' (softmax over positions, default on InceptionV3 and MobileNetV2) or plain 'gram'. */
+    statistics: z.enum(['gram', 'swag']),
+    swagTemperature: z.number().finite().positive(),
+    optimizer: z.enum(['adam', 'lbfgs']),
+    learningRate: z.number().finite().positive(),
+    init: z.enum(['noise', 'content', 'mix']),
+    noiseRatio: z.number().min(0).max(1),
+    /** Coarse-to-fine from `minSide` up to `size`. */
+    multiScale: z.boolean(),
+    minSide: z.number().int().min(32).max(2048),
+    padding: z.number().int().min(0).max(31),
+    maxShift: z.number().int().min(0).max(8),
+    shiftEvery: z.number().int().min(1).max(1000),
+    /** 'style' takes the painting's colours; 'transfer' and 'luminance' keep the photo's. */
+    colour: z.enum(['style', 'transfer', 'luminance']),
+    /** 2 makes the painting's strokes half as large in the result. */
+    styleScale: z.number().positive().max(4),
+    /** A preview (and a point of the loss chart's detail) every this many iterations. */
+    previewEvery: z.number().int().min(1).max(1000),
+    seed: z.number().int().min(0).max(2 ** 31)
+  })
+  .strict()
+
+export type StyleOptions = z.infer<typeof styleOptionsSchema>
+
+export interface StyleNetworkInfo {
+  id: StyleNetwork
+  label: string
+  /** Shipped inside the app (an npm package) rather than downloaded. */
+  bundled: boolean
+  /** Ready to use: bundled, or its weights file is in the data folder. */
+  available: boolean
+  /** Layers that can be chosen for content or style, shallow to deep. */
+  layers: string[]
+  defaults: StyleOptions
+  /** For a network that is downloaded: what and how much. */
+  download?: { url: string; fileName: string; bytes: number; md5: string }
+}
+
+export interface StyleLosses {
+  content: number
+  style: number
+  tv: number
+  total: number
+}
+
+export interface LossPoint extends StyleLosses {
+  iteration: number
+}
+
+/** One entry of the studio's history. */
+export interface StyleResultSummary {
+  id: string
+  /** The job that made it: a view finds a cancelled run's result by it. */
+  jobId: string
+  createdAt: number
+  network: StyleNetwork
+  width: number
+  height: number
+  /** All iterations that went into the picture, resumed runs included. */
+  iterations: number
+  /** False when the run was cancelled before its last iteration. */
+  complete: boolean
+  /** The run it continued, if it was a resume. */
+  resumedFrom?: string
+  seconds: number
+  losses: StyleLosses
+}
+
+/** A reopened result: its picture, everything needed to run it again, and its loss curve. */
+export interface StyleResultDetail {
+  summary: StyleResultSummary
+  image: Uint8Array
+  content: Uint8Array
+  styles: { image: Uint8Array; weight: number }[]
+  options: StyleOptions
+  history: LossPoint[]
+}
+
+/** What a stylize job ends with (a cancelled run is saved too, and found by its job id). */
+export interface StyleRunResult {
+  result: StyleResultSummary
+  lossStart: number
+  lossEnd: number
+}
+
+export interface ModelInstallResult {
+  network: StyleNetworkInfo
+  bytes: number
+  md5: string
+}
+
+export const styleMethods = {
+  /** The networks, which are available, their layers and default settings. */
+  'style.networks': method<StyleNetworkInfo[]>()(z.object({}).strict()),
+  /** Starts a stylize job on the batch lane: progress carries a PNG preview and the loss terms. */
+  'style.start': method<JobInfo>()(
+    z
+      .object({
+        content: imageBytes,
+        styles: z.array(z.object({ image: imageBytes, weight }).strict()).min(1).max(maxStyles),
+        network: z.enum(styleNetworks),
+        options: styleOptionsSchema.partial().optional()
+      })
+      .strict()
+  ),
+  /** Continues a saved (finished or cancelled) run from its picture for more iterations: a new result. */
+  'style.resume': method<JobInfo>()(z.object({ resultId: id, iterations: z.number().int().min(1).max(5000) }).strict()),
+  'style.history': method<StyleResultSummary[]>()(z.object({}).strict()),
+  'style.result': method<StyleResultDetail>()(z.object({ resultId: id }).strict()),
+  'style.delete': method<{ removed: boolean }>()(z.object({ resultId: id }).strict()),
+  /** Downloads VGG19's weights once into the data folder (resumable, checksum verified): a job. */
+  'style.downloadVgg19': method<JobInfo>()(z.object({}).strict()),
+  /** Installs VGG19's weights from a file on this machine (offline machines), checksum verified. */
+  'style.importVgg19': method<ModelInstallResult>()(z.object({ path: z.string().min(1).max(4096) }).strict())
+}
