@@ -1,0 +1,89 @@
+import * as tf from '@tensorflow/tfjs'
+import type { TrainSettings } from '../../shared/api/train'
+import { createEncoderParams, disposeEncoderParams, encodeFaces, type EncoderParams } from '../face/encoder'
+import { loadWeightMap } from '../face/models'
+import type { FaceRows, TrainRunResult } from './engineOps'
+import { chipBatch, fineTuneEncoder, stageValues } from './finetune'
+import { defaultPairHeadTraining, trainPairHead } from './pairHead'
+import { createProjectionHead, disposeProjectionHead, projectEmbeddings, projectionHeadValues } from './projectionHead'
+import { seededRandom } from './random'
+import { trainWithTriplets, type TripletStep } from './tripletTraining'
+
+const descriptorSize = 128
+/** Measured on wasm: the head learns in a few hundred steps at 1e-3; fine-tuning needs smaller steps. */
+const defaultLearningRate = { head: 1e-3, finetune: 1e-4 }
+const encodeBatch = 8
+
+/** An epoch: enough P×K batches to show every training face about once. */
+export function stepsFor(settings: TrainSettings, trainFaces: number): number {
+  return settings.epochs * Math.max(1, Math.ceil(trainFaces / (settings.peoplePerBatch * settings.imagesPerPerson)))
+}
+
+function rows(values: Float32Array, count: number): Float32Array[] {
+  return Array.from({ length: count }, (_, i) => values.slice(i * descriptorSize, (i + 1) * descriptorSize))
+}
+
+async function encodeAll(params: EncoderParams, chips: Uint8Array, count: number): Promise<Float32Array> {
+  const out = new Float32Array(count * descriptorSize)
+  for (let start = 0; start < count; start += encodeBatch) {
+    const indices = Array.from({ length: Math.min(encodeBatch, count - start) }, (_, i) => start + i)
+    const batch = chipBatch(chips, indices)
+    const embeddings = encodeFaces(params, batch)
+    out.set(await embeddings.data(), start * descriptorSize)
+    tf.dispose([batch, embeddings])
+  }
+  return out
+}
+
+/**
+ * One training run, start to end: mode 'head' trains the projection head with triplets and the
+ * logistic pair head on the training faces; mode 'finetune' trains the encoder's last stage on
+ * the training chips. Either way the validation faces go through the result once, at the end.
+ */
+export async function runTraining(
+  train: FaceRows,
+  validation: FaceRows,
+  settings: TrainSettings,
+  onStep: (step: TripletStep, total: number) => void
+): Promise<TrainRunResult> {
+  const random = seededRandom(settings.seed)
+  const total = stepsFor(settings, train.labels.length)
+  const training = {
+    labels: train.labels,
+    steps: total,
+    batch: { people: settings.peoplePerBatch, imagesPerPerson: settings.imagesPerPerson, extraNegatives: settings.peoplePerBatch },
+    mining: settings.mining,
+    alpha: settings.alpha,
+    learningRate: settings.learningRate ?? defaultLearningRate[settings.mode],
+    random,
+    onStep: (step: TripletStep) => onStep(step, total)
+  }
+  if (settings.mode === 'head') {
+    const head = createProjectionHead(descriptorSize)
+    const descriptors = tf.tensor2d(train.descriptors, [train.labels.length, descriptorSize])
+    try {
+      const history = await trainWithTriplets({
+        ...training,
+        variables: [head.weights, head.bias],
+        embed: (indices) => projectEmbeddings(head, tf.gather(descriptors, tf.tensor1d(indices as number[], 'int32')))
+      })
+      const projected = tf.tidy(() => projectEmbeddings(head, tf.tensor2d(validation.descriptors, [validation.labels.length, descriptorSize])))
+      const validationEmbeddings = (await projected.data()) as Float32Array
+      projected.dispose()
+      const { weights, bias } = projectionHeadValues(head)
+      const pairHead = trainPairHead(rows(train.descriptors, train.labels.length), train.labels, { ...defaultPairHeadTraining, feature: settings.pairFeature }, random).head
+      return { history, validationEmbeddings, values: [weights, bias], pairHead }
+    } finally {
+      descriptors.dispose()
+      disposeProjectionHead(head)
+    }
+  }
+  // A private copy: the worker's own encoder serves check-in and must not move under it.
+  const params = createEncoderParams(await loadWeightMap('face_recognition_model'))
+  try {
+    const history = await fineTuneEncoder(params, train.chips, 'conv256', training)
+    return { history, validationEmbeddings: await encodeAll(params, validation.chips, validation.labels.length), values: stageValues(params, 'conv256') }
+  } finally {
+    disposeEncoderParams(params)
+  }
+}
