@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { LikenessError } from '../../shared/errors'
-import { chipSize, encodeFaces, encoderStages, encoderVariables, setTrainableFrom, type EncoderParams, type EncoderStage } from '../face/encoder'
+import type { FineTuneStage } from '../../shared/api/train'
+import { chipSize, encodeFaces, encoderStages, encoderVariables, setTrainableFrom, type EncoderParams } from '../face/encoder'
 import { registerWasmGradientKernels } from '../engine/kernels/wasmGradientKernels'
 import { chipLength } from './engineOps'
 import { trainWithTriplets, type TripletStep, type TripletTraining } from './tripletTraining'
@@ -15,9 +16,6 @@ export function chipBatch(chips: Uint8Array, indices: readonly number[]): tf.Ten
   return tf.tensor4d(pixels, [indices.length, chipSize, chipSize, 3])
 }
 
-/** Stages the user may fine-tune from: the last residual stage and the final projection, or only the projection. */
-export const fineTuneStages = ['conv256', 'fc'] as const satisfies readonly EncoderStage[]
-export type FineTuneStage = (typeof fineTuneStages)[number]
 
 /**
  * Fine-tunes the encoder from `firstStage` to the end on aligned chips, everything before it
@@ -39,12 +37,8 @@ export async function fineTuneEncoder(
     return await trainWithTriplets({
       ...training,
       variables,
-      embed: (indices) => {
-        const batch = chipBatch(chips, indices)
-        const embeddings = encodeFaces(params, batch)
-        batch.dispose()
-        return embeddings
-      }
+      // The batch stays alive for the backward pass; minimize's scope frees it after.
+      embed: (indices) => encodeFaces(params, chipBatch(chips, indices))
     })
   } finally {
     setTrainableFrom(params, 'none')

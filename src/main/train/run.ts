@@ -37,7 +37,7 @@ async function encodeAll(params: EncoderParams, chips: Uint8Array, count: number
 
 /**
  * One training run, start to end: mode 'head' trains the projection head with triplets and the
- * logistic pair head on the training faces; mode 'finetune' trains the encoder's last stage on
+ * logistic pair head on the training faces; mode 'finetune' trains the encoder's last stage(s) on
  * the training chips. Either way the validation faces go through the result once, at the end.
  */
 export async function runTraining(
@@ -81,8 +81,8 @@ export async function runTraining(
   // A private copy: the worker's own encoder serves check-in and must not move under it.
   const params = createEncoderParams(await loadWeightMap('face_recognition_model'))
   try {
-    const history = await fineTuneEncoder(params, train.chips, 'conv256', training)
-    return { history, validationEmbeddings: await encodeAll(params, validation.chips, validation.labels.length), values: stageValues(params, 'conv256') }
+    const history = await fineTuneEncoder(params, train.chips, settings.stage, training)
+    return { history, validationEmbeddings: await encodeAll(params, validation.chips, validation.labels.length), values: stageValues(params, settings.stage) }
   } finally {
     disposeEncoderParams(params)
   }

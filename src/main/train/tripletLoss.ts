@@ -27,7 +27,9 @@ export interface Triplet {
 export function batchTripletCost(embeddings: tf.Tensor2D, triplets: readonly Triplet[], alpha = defaultAlpha): { cost: tf.Scalar; losses: tf.Tensor1D } {
   return tf.tidy(() => {
     const unit = l2Normalise(embeddings)
-    const pick = (key: keyof Triplet): tf.Tensor2D => tf.gather(unit, tf.tensor1d(triplets.map((t) => t[key]), 'int32'))
+    // A one-hot product rather than tf.gather: gather's gradient needs UnsortedSegmentSum, which wasm lacks.
+    const pick = (key: keyof Triplet): tf.Tensor2D =>
+      tf.matMul(tf.oneHot(tf.tensor1d(triplets.map((t) => t[key]), 'int32'), unit.shape[0]).toFloat(), unit)
     const losses = tripletLoss(pick('anchor'), pick('positive'), pick('negative'), alpha)
     return { cost: tf.sum(losses) as tf.Scalar, losses }
   })

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import { LikenessError } from '../../shared/errors'
+import type { CalibrationResult, DatasetSource, TrainedModel, TrainResult, TrainSettings } from '../../shared/api/train'
+import type { JobContext } from './jobs'
+import { allPairs } from '../face/calibrate'
+import { squaredDistance } from '../face/distance'
+import type { TrainedModelRecord } from '../store/schema'
+import { gallerySizes, tauCurve } from '../train/calibration'
+import { distanceMetrics, verificationMetrics } from '../train/metrics'
+import { pairHeadTrials } from '../train/pairHead'
+import { seededRandom } from '../train/random'
+import { splitByPerson, summarise } from '../train/split'
+import type { Handlers } from './handlers'
+import type { ServiceContext } from './context'
+import { descriptorRows, selectRows, TrainingData } from './trainData'
+
+type TrainMethods = 'train.start' | 'train.calibrate' | 'train.models' | 'train.keep' | 'train.revert'
+
+const modelsFolder = 'models'
+
+function toModel(record: TrainedModelRecord): TrainedModel {
+  const { id, mode, createdAt, status, validationAucBefore, validationAucAfter } = record
+  return { id, mode, createdAt, status, validationAucBefore, validationAucAfter }
+}
+
+/** Float32 arrays back to back: the file format of a trained model. */
+function packValues(values: readonly Float32Array[]): Uint8Array {
+  const packed = new Float32Array(values.reduce((n, v) => n + v.length, 0))
+  let offset = 0
+  for (const v of values) {
+    packed.set(v, offset)
+    offset += v.length
+  }
+  return new Uint8Array(packed.buffer)
+}
+
+export function trainHandlers({ pool, jobs, db, files }: ServiceContext): Pick<Handlers, TrainMethods> {
+  const data = new TrainingData(pool, db, files)
+  const detectorFor = (detector?: 'ssd' | 'tiny'): 'ssd' | 'tiny' => detector ?? db.data.settings.detector
+
+  async function train(source: DatasetSource, settings: TrainSettings, { report, signal }: JobContext): Promise<TrainResult> {
+    const detector = detectorFor(settings.detector)
+    const faces = await data.load(source, detector, report, signal)
+    let split: { train: ReturnType<typeof selectRows>; validation: ReturnType<typeof selectRows> }
+    let missed = faces.missed
+    if (source.kind === 'folder' && source.validationFolder) {
+      const validation = await data.load({ kind: 'folder', folder: source.validationFolder }, detector, report, signal)
+      missed = [...missed, ...validation.missed]
+      split = { train: faces, validation }
+    } else {
+      const indices = splitByPerson(faces.labels, settings.validationShare, seededRandom(settings.seed))
+      split = { train: selectRows(faces, indices.train), validation: selectRows(faces, indices.validation) }
+    }
+    const run = await pool.run('train.run', { train: split.train, validation: split.validation, settings }, { lane: 'batch', onProgress: report, signal })
+    const validationDescriptors = descriptorRows(split.validation.descriptors)
+    const before = distanceMetrics(validationDescriptors, split.validation.labels)
+    const after = distanceMetrics(descriptorRows(run.validationEmbeddings), split.validation.labels)
+    const pairHead = run.pairHead ? verificationMetrics(pairHeadTrials(run.pairHead, validationDescriptors, split.validation.labels)) : undefined
+    const id = randomUUID()
+    const file = `${modelsFolder}/${id}.f32`
+    await files.write(file, packValues(run.values))
+    await db.update((draft) => {
+      draft.trainedModels.push({
+        id,
+        mode: settings.mode,
+        createdAt: Date.now(),
+        status: 'candidate',
+        file,
+        sizes: run.values.map((v) => v.length),
+        pairHead: run.pairHead && { feature: run.pairHead.feature, weights: [...run.pairHead.weights], bias: run.pairHead.bias },
+        validationAucBefore: before.auc,
+        validationAucAfter: after.auc
+      })
+    })
+    const last = run.history.at(-1)
+    report({ done: run.history.length, total: run.history.length, message: `loss ${last?.loss.toFixed(4) ?? '—'}` })
+    return {
+      mode: settings.mode,
+      train: summarise(split.train.labels),
+      validation: summarise(split.validation.labels),
+      missed,
+      steps: run.history.length,
+      history: { loss: run.history.map((s) => s.loss), activeShare: run.history.map((s) => s.activeShare) },
+      before,
+      after,
+      pairHead,
+      modelId: id
+    }
+  }
+
+  async function calibrate(source: DatasetSource, far: number, gallerySize: number, detector: 'ssd' | 'tiny', context: JobContext): Promise<CalibrationResult> {
+    const faces = await data.load(source, detector, context.report, context.signal)
+    const descriptors = descriptorRows(faces.descriptors)
+    // The gallery compares raw descriptors by ‖f1 − f2‖², so τ is calibrated on exactly that.
+    const { same, different } = allPairs(faces.labels)
+    const distance = ([i, j]: [number, number]): number => squaredDistance(descriptors[i]!, descriptors[j]!)
+    const genuine = same.map(distance)
+    const impostors = different.map(distance)
+    if (genuine.length === 0 || impostors.length === 0) throw new LikenessError('BadRequest', 'Calibration needs same-person and different-person pairs.')
+    const curve = tauCurve(genuine, impostors, far, gallerySizes(Math.max(1000, gallerySize * 10)))
+    const [chosen] = tauCurve(genuine, impostors, far, [gallerySize])
+    return {
+      targetFar: far,
+      gallerySize,
+      chosen: chosen!,
+      curve,
+      genuinePairs: genuine.length,
+      impostorPairs: impostors.length,
+      limitedByData: impostors.length * chosen!.perComparisonFar < 1
+    }
+  }
+
+  const models = (): TrainedModel[] => db.data.trainedModels.map(toModel)
+
+  function record(modelId: string): TrainedModelRecord {
+    const found = db.data.trainedModels.find((m) => m.id === modelId)
+    if (!found) throw new LikenessError('NotFound', 'There is no such trained model.', { modelId })
+    return found
+  }
+
+  return {
+    'train.start': async ({ source, settings }) =>
+      jobs.start('train.run', `Train ${settings.mode} on ${source.kind === 'folder' ? path.basename(source.folder) : 'the gallery'}`, (context) => train(source, settings, context)),
+    'train.calibrate': async ({ source, far, gallerySize, detector }) =>
+      jobs.start('train.calibrate', `Calibrate τ for K = ${gallerySize}`, (context) => calibrate(source, far, gallerySize, detectorFor(detector), context)),
+    'train.models': async () => models(),
+    'train.keep': async ({ modelId }) => {
+      const kept = record(modelId)
+      // One kept model per mode: keeping a new one retires the last.
+      const retired = db.data.trainedModels.filter((m) => m.mode === kept.mode && m.status === 'kept' && m.id !== modelId)
+      await db.update((draft) => {
+        draft.trainedModels = draft.trainedModels
+          .filter((m) => !retired.some((r) => r.id === m.id))
+          .map((m) => (m.id === modelId ? { ...m, status: 'kept' as const } : m))
+      })
+      await files.remove(retired.map((m) => m.file))
+      return models()
+    },
+    'train.revert': async ({ modelId }) => {
+      const reverted = record(modelId)
+      await db.update((draft) => {
+        draft.trainedModels = draft.trainedModels.filter((m) => m.id !== modelId)
+      })
+      await files.remove([reverted.file])
+      return models()
+    }
+  }
+}

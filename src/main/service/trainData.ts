@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises'
+import { LikenessError, toErrorInfo } from '../../shared/errors'
+import type { DatasetSource } from '../../shared/api/train'
+import type { JobProgress } from '../../shared/jobs'
+import type { EnginePool } from '../engine/pool'
+import type { DetectorKind } from '../face/types'
+import type { Database } from '../store/db'
+import type { StoreFiles } from '../store/files'
+import { chipLength, type FaceRows } from '../train/engineOps'
+import { listLabelledFolder } from './evaluate'
+
+export interface PreparedFaces extends FaceRows {
+  /** Images without a usable face, and why. */
+  missed: { file: string; kind: string }[]
+  images: number
+}
+
+interface LabelledBytes {
+  label: string
+  name: string
+  read(): Promise<Uint8Array>
+}
+
+async function listSource(source: DatasetSource | { kind: 'folder'; folder: string }, db: Database, files: StoreFiles): Promise<LabelledBytes[]> {
+  if (source.kind === 'folder') {
+    return (await listLabelledFolder(source.folder)).map(({ label, file }) => ({ label, name: file, read: async () => new Uint8Array(await readFile(file)) }))
+  }
+  const names = new Map(db.data.people.map((p) => [p.id, p.name]))
+  const photos = db.data.photos.map((photo) => ({ label: names.get(photo.personId) ?? photo.personId, name: photo.file, read: () => files.read(photo.file) }))
+  if (photos.length === 0) throw new LikenessError('BadRequest', 'The gallery has no stored photos to train on.')
+  return photos
+}
+
+/**
+ * Faces detected, aligned and encoded ONCE per folder (or gallery state) and detector, then kept
+ * for every later run in this session: training again with other settings costs no detection.
+ */
+export class TrainingData {
+  private readonly cache = new Map<string, Promise<PreparedFaces>>()
+
+  constructor(
+    private readonly pool: EnginePool,
+    private readonly db: Database,
+    private readonly files: StoreFiles
+  ) {}
+
+  load(source: DatasetSource | { kind: 'folder'; folder: string }, detector: DetectorKind, report: (p: JobProgress) => void, signal: AbortSignal): Promise<PreparedFaces> {
+    const key = source.kind === 'folder' ? `folder:${source.folder}:${detector}` : `gallery:${this.db.data.photos.map((p) => p.id).join(',')}:${detector}`
+    let prepared = this.cache.get(key)
+    if (!prepared) {
+      prepared = this.prepare(source, detector, report, signal)
+      this.cache.set(key, prepared)
+      // A cancelled or failed preparation must not be served to the next run.
+      prepared.catch(() => this.cache.delete(key))
+    }
+    return prepared
+  }
+
+  private async prepare(source: DatasetSource | { kind: 'folder'; folder: string }, detector: DetectorKind, report: (p: JobProgress) => void, signal: AbortSignal): Promise<PreparedFaces> {
+    const images = await listSource(source, this.db, this.files)
+    const found: ({ label: string; descriptor: Float32Array; chip: Uint8Array } | undefined)[] = new Array(images.length)
+    const missed: PreparedFaces['missed'] = []
+    let next = 0
+    let done = 0
+    const runner = async (): Promise<void> => {
+      while (next < images.length) {
+        const index = next++
+        const image = images[index]!
+        try {
+          const sample = await this.pool.run('train.sample', { image: await image.read(), detector }, { lane: 'batch', signal })
+          if (sample) found[index] = { label: image.label, ...sample }
+          else missed.push({ file: image.name, kind: 'NoFace' })
+        } catch (error) {
+          const info = toErrorInfo(error)
+          if (info.kind === 'Cancelled') throw error
+          missed.push({ file: image.name, kind: info.kind })
+        }
+        done++
+        report({ done, total: images.length, message: `faces: ${done} of ${images.length} images` })
+      }
+    }
+    await Promise.all(Array.from({ length: this.pool.size }, runner))
+    const kept = found.filter((f) => f !== undefined)
+    const descriptors = new Float32Array(kept.length * 128)
+    const chips = new Uint8Array(kept.length * chipLength)
+    kept.forEach((f, i) => {
+      descriptors.set(f.descriptor, i * 128)
+      chips.set(f.chip, i * chipLength)
+    })
+    return { labels: kept.map((f) => f.label), descriptors, chips, missed, images: images.length }
+  }
+}
+
+/** The rows at `indices`, as a split the engine can take. */
+export function selectRows(faces: FaceRows, indices: readonly number[]): FaceRows {
+  const descriptors = new Float32Array(indices.length * 128)
+  const chips = new Uint8Array(indices.length * chipLength)
+  indices.forEach((row, i) => {
+    descriptors.set(faces.descriptors.subarray(row * 128, (row + 1) * 128), i * 128)
+    chips.set(faces.chips.subarray(row * chipLength, (row + 1) * chipLength), i * chipLength)
+  })
+  return { labels: indices.map((i) => faces.labels[i]!), descriptors, chips }
+}
+
+export function descriptorRows(values: Float32Array): Float32Array[] {
+  return Array.from({ length: values.length / 128 }, (_, i) => values.slice(i * 128, (i + 1) * 128))
+}

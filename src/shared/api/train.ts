@@ -1,0 +1,134 @@
+import { z } from 'zod'
+import { method } from '../method'
+import type { JobInfo } from '../jobs'
+import { detectors } from './settings'
+
+export const trainModes = ['head', 'finetune'] as const
+export type TrainMode = (typeof trainModes)[number]
+export const miningStrategies = ['hard', 'semihard', 'random'] as const
+export type MiningStrategy = (typeof miningStrategies)[number]
+/**
+ * Where fine-tuning starts: the last residual stage and the projection, or the projection alone.
+ * 'fc' is the default because tfjs 4.22 loses a saved tensor in the gradient of a fused conv with
+ * linear activation inside a tidy (the encoder's second conv of every block), so 'conv256' fails
+ * until the encoder computes those convs unfused.
+ */
+export const fineTuneStages = ['conv256', 'fc'] as const
+export type FineTuneStage = (typeof fineTuneStages)[number]
+export const pairFeatures = ['abs', 'chi2'] as const
+export type PairFeatureName = (typeof pairFeatures)[number]
+
+const folderPath = z.string().trim().min(1).max(4096)
+
+/** Where the labelled faces come from: a folder with one sub-folder per person, or the gallery's stored photos. */
+export const datasetSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('folder'), folder: folderPath, validationFolder: folderPath.optional() }).strict(),
+  z.object({ kind: z.literal('gallery') }).strict()
+])
+export type DatasetSource = z.infer<typeof datasetSource>
+
+export const trainSettings = z
+  .object({
+    mode: z.enum(trainModes).default('head'),
+    mining: z.enum(miningStrategies).default('hard'),
+    epochs: z.number().int().min(1).max(500).default(20),
+    /** α, the margin of the triplet loss. */
+    alpha: z.number().min(0).max(2).default(0.2),
+    learningRate: z.number().positive().max(1).optional(),
+    /** P × K per batch. */
+    peoplePerBatch: z.number().int().min(2).max(64).default(6),
+    imagesPerPerson: z.number().int().min(2).max(32).default(4),
+    pairFeature: z.enum(pairFeatures).default('abs'),
+    stage: z.enum(fineTuneStages).default('fc'),
+    /** Share of the people held out for validation when no validation folder is given. */
+    validationShare: z.number().min(0.1).max(0.9).default(0.3),
+    seed: z.number().int().min(0).max(2 ** 31).default(1),
+    detector: z.enum(detectors).optional()
+  })
+  .strict()
+export type TrainSettings = z.infer<typeof trainSettings>
+
+export interface RocPoint {
+  far: number
+  tar: number
+}
+
+export interface VerificationMetrics {
+  auc: number
+  eer: number
+  tarAtFar1e2: number
+  tarAtFar1e3: number
+  roc: RocPoint[]
+}
+
+export interface DatasetSummary {
+  people: number
+  images: number
+  peopleWithPairs: number
+  /** Used only as negatives: they have no second image to be a positive. */
+  singleImagePeople: number
+}
+
+export interface TrainResult {
+  mode: TrainMode
+  train: DatasetSummary
+  validation: DatasetSummary
+  /** Images where no face was found or that could not be read. */
+  missed: { file: string; kind: string }[]
+  steps: number
+  /** Mean triplet loss per step and the share of active triplets, as the live curve showed them. */
+  history: { loss: number[]; activeShare: number[] }
+  /** On the validation people: plain distance before, the trained embedding after. */
+  before: VerificationMetrics
+  after: VerificationMetrics
+  /** The logistic verification head on the same validation pairs (mode 'head'). */
+  pairHead?: VerificationMetrics
+  /** The stored model, kept as a candidate until kept or reverted. */
+  modelId: string
+}
+
+export interface TauPoint {
+  gallerySize: number
+  tau: number
+  perComparisonFar: number
+  empiricalFar: number
+  tar: number
+}
+
+export interface CalibrationResult {
+  targetFar: number
+  gallerySize: number
+  /** The τ (squared distance) for the asked gallery size. */
+  chosen: TauPoint
+  curve: TauPoint[]
+  genuinePairs: number
+  impostorPairs: number
+  /** With fewer than 1/p impostor pairs the data cannot show p; τ then sits below every impostor. */
+  limitedByData: boolean
+}
+
+export interface TrainedModel {
+  id: string
+  mode: TrainMode
+  createdAt: number
+  status: 'candidate' | 'kept'
+  validationAucBefore: number
+  validationAucAfter: number
+}
+
+export const trainMethods = {
+  'train.start': method<JobInfo>()(z.object({ source: datasetSource, settings: trainSettings.prefault({}) }).strict()),
+  'train.calibrate': method<JobInfo>()(
+    z
+      .object({
+        source: datasetSource,
+        far: z.number().positive().max(0.5).default(1e-3),
+        gallerySize: z.number().int().min(1).max(10_000_000),
+        detector: z.enum(detectors).optional()
+      })
+      .strict()
+  ),
+  'train.models': method<TrainedModel[]>()(z.object({}).strict()),
+  'train.keep': method<TrainedModel[]>()(z.object({ modelId: z.string().min(1).max(100) }).strict()),
+  'train.revert': method<TrainedModel[]>()(z.object({ modelId: z.string().min(1).max(100) }).strict())
+}
