@@ -8,6 +8,7 @@ import { faceMethods } from './api/face'
 import { checkinMethods } from './api/checkin'
 import { exploreMethods } from './api/explore'
 import { styleMethods } from './api/style'
+import { trainMethods } from './api/train'
 
 /** Every call the renderer (or the CLI, or the web bridge) can make of the main process. */
 export const methods = {
@@ -16,7 +17,8 @@ export const methods = {
   ...faceMethods,
   ...checkinMethods,
   ...exploreMethods,
-  ...styleMethods
+  ...styleMethods,
+  ...trainMethods
 }
 
 export type Methods = typeof methods

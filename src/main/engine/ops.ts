@@ -3,6 +3,7 @@ import type { BackendInfo } from './backend'
 import type { DetectorKind, Face } from '../face/types'
 import type { FaceQuality } from '../face/quality'
 import type { ExploreOps } from '../explore/engineOps'
+import type { TrainOps } from '../train/engineOps'
 import type { StyleSettings } from '../style/settings'
 import type { LossPoint, StyleNetwork } from '../../shared/api/style'
 
@@ -25,7 +26,7 @@ export interface AnalyzedImage {
  * Arguments and results are structured-cloned between threads, so they hold plain data and
  * typed arrays, never tensors.
  */
-export interface EngineOps extends ExploreOps {
+export interface EngineOps extends ExploreOps, TrainOps {
   'engine.init': { args: Record<string, never>; result: BackendInfo }
   'engine.warmup': { args: { size: number }; result: { seconds: number } }
   'face.analyze': {

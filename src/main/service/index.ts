@@ -13,6 +13,7 @@ import { checkinHandlers } from './checkin'
 import { galleryHandlers } from './gallery'
 import { exploreHandlers } from './explore'
 import { styleHandlers } from './style'
+import { trainHandlers } from './train'
 import type { ServiceContext } from './context'
 import type { Handlers } from './handlers'
 import { Jobs } from './jobs'
@@ -43,7 +44,8 @@ export class Service {
       ...checkinHandlers(context),
       ...galleryHandlers(context),
       ...exploreHandlers(context),
-      ...styleHandlers(context)
+      ...styleHandlers(context),
+      ...trainHandlers(context)
     }
   }
 

@@ -58,6 +58,23 @@ const exploreScanRecord = z.object({
   createdAt: z.number()
 })
 
+/**
+ * A model from the training lab: its numbers in `file` (float32 arrays back to back, lengths in
+ * `sizes`); a candidate until the user keeps it, deleted when reverted.
+ */
+const trainedModelRecord = z.object({
+  id: z.string(),
+  mode: z.enum(['head', 'finetune']),
+  createdAt: z.number(),
+  status: z.enum(['candidate', 'kept']),
+  file: z.string(),
+  sizes: z.array(z.number().int().nonnegative()),
+  /** The logistic verification head ŷ = σ(w·φ + b), when one was trained. */
+  pairHead: z.object({ feature: z.enum(['abs', 'chi2']), weights: z.array(z.number()), bias: z.number() }).optional(),
+  validationAucBefore: z.number(),
+  validationAucAfter: z.number()
+})
+
 export const dbSchema = z.object({
   schemaVersion: z.number().int(),
   settings: settingsSchema,
@@ -72,7 +89,8 @@ export const dbSchema = z.object({
   templateFile: z.string(),
   checkIns: z.array(checkInRecord),
   styleResults: z.array(styleResultRecord),
-  exploreScans: z.array(exploreScanRecord).default([])
+  exploreScans: z.array(exploreScanRecord).default([]),
+  trainedModels: z.array(trainedModelRecord).default([])
 })
 
 export type DbData = z.infer<typeof dbSchema>
@@ -82,6 +100,7 @@ export type TemplateRecord = z.infer<typeof templateRecord>
 export type CheckInRecord = z.infer<typeof checkInRecord>
 export type StyleResultRecord = z.infer<typeof styleResultRecord>
 export type ExploreScanRecord = z.infer<typeof exploreScanRecord>
+export type TrainedModelRecord = z.infer<typeof trainedModelRecord>
 
 export function emptyDb(): DbData {
   return {
@@ -93,6 +112,7 @@ export function emptyDb(): DbData {
     templateFile: 'templates-1.lktm',
     checkIns: [],
     styleResults: [],
-    exploreScans: []
+    exploreScans: [],
+    trainedModels: []
   }
 }

@@ -2,6 +2,7 @@ import type { WarmupResult } from './system'
 import type { EvalResult } from './face'
 import type { ScanSummary } from './explore'
 import type { ModelInstallResult, StyleRunResult } from './style'
+import type { CalibrationResult, TrainResult } from './train'
 
 /** What each kind of long job produces when it finishes. */
 export interface JobResults {
@@ -10,4 +11,6 @@ export interface JobResults {
   'explore.scan': ScanSummary
   'style.run': StyleRunResult
   'style.download': ModelInstallResult
+  'train.run': TrainResult
+  'train.calibrate': CalibrationResult
 }
