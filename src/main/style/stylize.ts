@@ -50,6 +50,7 @@ export async function stylize(params: StyleParams, network: FeatureNetwork, hook
   const history: LossRecord[] = []
   let generated: tf.Tensor4D | undefined
   let iteration = 0
+  let shift = shifts[0]
   try {
     for (const stage of stages) {
       const scene = prepareScale(params, network, stage, content, styles, shifts)
@@ -64,7 +65,7 @@ export async function stylize(params: StyleParams, network: FeatureNetwork, hook
           // Let a cancel message (worker event) land before deciding to go on.
           await nextTurn()
           if (hooks.isCancelled?.()) throw new LikenessError('Cancelled', 'Stylizing was cancelled.')
-          const shift = shifts[Math.floor(random() * shifts.length)]
+          if (iteration % params.shiftEvery === 0) shift = shifts[Math.floor(random() * shifts.length)]
           const { x, at } = optimizer.step(generated, scene.objective.at(shift))
           generated.dispose()
           generated = x as tf.Tensor4D

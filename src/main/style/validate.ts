@@ -43,6 +43,7 @@ export function validateStyleParams(params: StyleParams, network: FeatureNetwork
   if (!(params.swagTemperature > 0 && Number.isFinite(params.swagTemperature))) bad('The SWAG temperature must be above 0.', 'swagTemperature', params.swagTemperature)
   if (!Number.isInteger(params.padding) || params.padding < 0 || params.padding >= minResultShortSide) bad('Padding must be 0 to 31 px.', 'padding', params.padding)
   if (!Number.isInteger(params.maxShift) || params.maxShift < 0 || params.maxShift > 8) bad('The shift must be 0 to 8 px.', 'maxShift', params.maxShift)
+  if (!Number.isInteger(params.shiftEvery) || params.shiftEvery < 1) bad('Shifts need a whole number of iterations ≥ 1.', 'shiftEvery', params.shiftEvery)
   if (!Number.isInteger(params.minSide) || params.minSide < minResultShortSide) bad('The smallest scale must be at least 32 px.', 'minSide', params.minSide)
   if (!Number.isInteger(params.previewEvery) || params.previewEvery < 1) bad('Previews need a whole number of iterations ≥ 1.', 'previewEvery', params.previewEvery)
 }

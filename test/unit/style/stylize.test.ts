@@ -88,6 +88,9 @@ describe('stylize: the loop', () => {
     expect(await kindOf(stylize(params({ contentLayer: 'mixed99' }), network))).toBe('BadRequest')
     expect(await kindOf(stylize(params({ styleLayers: [{ name: 'nope', weight: 1 }] }), network))).toBe('BadRequest')
     expect(await kindOf(stylize(params({ styles: [] }), network))).toBe('BadRequest')
+    expect(await kindOf(stylize(params({ shiftEvery: 0 }), network))).toBe('BadRequest')
+    // A 2000×20 strip at 256 px would be 3 px tall: too thin to pad and look at.
+    expect(await kindOf(stylize(params({ content: { width: 2000, height: 20, data: new Uint8Array(2000 * 20 * 3) }, size: 256 }), network))).toBe('BadRequest')
   })
 
   it('holds tf.memory() steady from one iteration to the next and frees everything at the end', async () => {
