@@ -6,9 +6,9 @@ import type { EvalResult } from '../../shared/api/face'
 import { auc, eer, pairTrials, rank1, tarAtFar, thresholdForBalancedAccuracy } from '../face/calibrate'
 import type { DetectorKind } from '../face/types'
 import type { EnginePool } from '../engine/pool'
+import { isImageFile } from '../image/extensions'
 
 
-const imageExtensions = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif', '.tif', '.tiff', '.avif'])
 
 export interface LabelledImage {
   label: string
@@ -25,7 +25,7 @@ export async function listLabelledFolder(folder: string): Promise<LabelledImage[
   }
   const images: LabelledImage[] = []
   for (const person of entries.filter((e) => e.isDirectory() && !e.name.startsWith('_') && !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name))) {
-    const files = (await readdir(path.join(folder, person.name))).filter((f) => imageExtensions.has(path.extname(f).toLowerCase())).sort()
+    const files = (await readdir(path.join(folder, person.name))).filter((f) => isImageFile(f)).sort()
     for (const file of files) images.push({ label: person.name, file: path.join(folder, person.name, file) })
   }
   if (images.length === 0) throw new LikenessError('BadRequest', `${folder} has no person folders with images in them.`)

@@ -7,9 +7,9 @@ import { LikenessError } from '../../shared/errors'
 import type { ImageSet } from '../../shared/api/explore'
 import type { Database } from '../store/db'
 import type { StoreFiles } from '../store/files'
+import { isImageFile } from '../image/extensions'
 
 const requireHere = createRequire(import.meta.url)
-const imageExtensions = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif', '.tif', '.tiff', '.avif'])
 /** A scan reads every image into memory before spreading it over the workers. */
 const maxImagesPerScan = 2000
 
@@ -40,7 +40,7 @@ async function imagesIn(folder: string, pattern?: RegExp): Promise<ImageRef[]> {
     throw new LikenessError('NotFound', `Cannot read the folder ${folder}.`, { folder })
   }
   return names
-    .filter((name) => imageExtensions.has(path.extname(name).toLowerCase()) && (!pattern || pattern.test(name)))
+    .filter((name) => isImageFile(name) && (!pattern || pattern.test(name)))
     .sort()
     .map((name) => ({ name, path: path.join(folder, name) }))
 }
