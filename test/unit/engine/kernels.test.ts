@@ -135,3 +135,45 @@ describe('wasm gradient kernels registered through forward ops', () => {
     expect(() => registerWasmGradientKernels()).not.toThrow()
   })
 })
+
+describe("tf's own fused-conv gradients on wasm through the registered kernels", () => {
+  interface FusedGradients {
+    dx: Float32Array
+    dFilter: Float32Array
+    dBias: Float32Array
+  }
+
+  /** d/d(x, W, b) of Σ r ⊙ relu(conv(x, W) + b) with tf.fused, on tensors the caller keeps. */
+  function fusedGradients(c: Case): { gradients: FusedGradients; inputsAfter: Float32Array[]; inputsBefore: Float32Array[] } {
+    const x = values(c.input, 1) as tf.Tensor4D
+    const filter = values(c.filter, 2, 0.5) as tf.Tensor4D
+    const bias = values([c.depthwise ? c.filter[2] * c.filter[3] : c.filter[3]], 3, 0.3) as tf.Tensor1D
+    const inputsBefore = [x, filter, bias].map((t) => t.dataSync() as Float32Array)
+    const fused = (input: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor4D => {
+      const args = { x: input as tf.Tensor4D, filter: w as tf.Tensor4D, bias: b, strides: c.strides, pad: c.pad, activation: 'relu' as const }
+      return c.depthwise ? tf.fused.depthwiseConv2d(args) : tf.fused.conv2d(args)
+    }
+    const gradients = tf.tidy(() => {
+      const r = values(fused(x, filter, bias).shape, 4)
+      const [dx, dFilter, dBias] = tf.grads((input: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => fused(input, w, b).mul(r).sum())([x, filter, bias])
+      return { dx: dx.dataSync() as Float32Array, dFilter: dFilter.dataSync() as Float32Array, dBias: dBias.dataSync() as Float32Array }
+    })
+    const inputsAfter = [x, filter, bias].map((t) => t.dataSync() as Float32Array)
+    tf.dispose([x, filter, bias])
+    return { gradients, inputsBefore, inputsAfter }
+  }
+
+  it.each([cases[0], cases[1], cases[6]].map((c) => [c.label, c] as const))('%s: dx, dW, db match cpu; inputs intact; nothing leaks', async (_label, c) => {
+    await tf.setBackend('cpu')
+    const expected = fusedGradients(c).gradients
+    await tf.setBackend('wasm')
+    const before = tf.memory()
+    const onWasm = fusedGradients(c)
+    expect(relativeError(onWasm.gradients.dx, expected.dx)).toBeLessThan(1e-5)
+    expect(relativeError(onWasm.gradients.dFilter, expected.dFilter)).toBeLessThan(1e-5)
+    expect(relativeError(onWasm.gradients.dBias, expected.dBias)).toBeLessThan(1e-5)
+    onWasm.inputsAfter.forEach((after, i) => expect(after).toEqual(onWasm.inputsBefore[i]))
+    expect(tf.memory().numTensors).toBe(before.numTensors)
+    expect(tf.memory().numBytes).toBe(before.numBytes)
+  })
+})

@@ -12,10 +12,17 @@ interface ConvAttrs {
 type FilterGradientAttrs = ConvAttrs & { filterShape: [number, number, number, number] }
 type InputGradientAttrs = ConvAttrs & { inputShape: [number, number, number, number] }
 
-/** A kernel's TensorInfo as a Tensor sharing its data (a reference, released when the kernel's tidy ends). */
-function view(info: tf.TensorInfo | undefined): tf.Tensor4D {
+/**
+ * A kernel input as a Tensor on the same data. makeTensorFromTensorInfo only tracks the tensor,
+ * it adds no reference in the backend, so disposing such a view would free the caller's data
+ * (tf's fused-conv gradient then crashed reading x); the extra reference makes the view's dispose
+ * release only itself.
+ */
+function view(info: tf.TensorInfo | undefined, backend: tf.KernelBackend): tf.Tensor4D {
   if (!info) throw new Error('kernel input missing')
-  return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor4D
+  const tensor = tf.engine().makeTensorFromTensorInfo(info, backend) as tf.Tensor4D
+  backend.incRef(info.dataId)
+  return tensor
 }
 
 /**
@@ -26,11 +33,11 @@ const kernels: tf.KernelConfig[] = [
   {
     kernelName: tf.Conv2DBackpropFilter,
     backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs }) => {
+    kernelFunc: ({ inputs, attrs, backend }) => {
       const a = attrs as unknown as FilterGradientAttrs
       return tf.tidy(() => {
-        const x = view(inputs.x)
-        const dy = view(inputs.dy)
+        const x = view(inputs.x, backend)
+        const dy = view(inputs.dy, backend)
         return conv2dFilterGradient(x, dy, convInfo(x.shape, a.filterShape, a.strides, a.pad, false, 1, a.dimRoundingMode))
       })
     }
@@ -38,11 +45,11 @@ const kernels: tf.KernelConfig[] = [
   {
     kernelName: tf.DepthwiseConv2dNativeBackpropFilter,
     backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs }) => {
+    kernelFunc: ({ inputs, attrs, backend }) => {
       const a = attrs as unknown as FilterGradientAttrs
       return tf.tidy(() => {
-        const x = view(inputs.x)
-        const dy = view(inputs.dy)
+        const x = view(inputs.x, backend)
+        const dy = view(inputs.dy, backend)
         const info = convInfo(x.shape, a.filterShape, a.strides, a.pad, true, a.dilations, a.dimRoundingMode)
         return depthwiseFilterGradient(x, dy, info)
       })
@@ -51,11 +58,11 @@ const kernels: tf.KernelConfig[] = [
   {
     kernelName: tf.DepthwiseConv2dNativeBackpropInput,
     backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs }) => {
+    kernelFunc: ({ inputs, attrs, backend }) => {
       const a = attrs as unknown as InputGradientAttrs
       return tf.tidy(() => {
-        const dy = view(inputs.dy)
-        const filter = view(inputs.filter)
+        const dy = view(inputs.dy, backend)
+        const filter = view(inputs.filter, backend)
         const info = convInfo(a.inputShape, filter.shape, a.strides, a.pad, true, a.dilations, a.dimRoundingMode)
         return depthwiseInputGradient(dy, flipDepthwiseFilter(filter), info)
       })
