@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { mkdtemp } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { Service } from '../../../src/main/service'
+import { encodePng } from '../../../src/main/image/encode'
+import type { JobInfo, JobProgress } from '../../../src/shared/jobs'
+import type { StyleOptions } from '../../../src/shared/api/style'
+import { testPainting } from './helpers/images'
+
+// The engine worker runs from its bundle: build with `npx electron-vite build` first.
+const workerScript = path.resolve('out/main/worker.js')
+const pngSignature = [0x89, 0x50, 0x4e, 0x47]
+// Small and single-scale so that a run takes seconds on a shared two-core machine.
+const quick: Partial<StyleOptions> = { size: 64, multiScale: false, previewEvery: 2, padding: 8 }
+
+describe('style studio through the Service', () => {
+  let service: Service
+  let photo: Uint8Array
+  let painting: Uint8Array
+
+  /** Waits for the job to end, keeping every progress it reported on the way. */
+  function follow(job: JobInfo): Promise<{ final: JobInfo; progress: JobProgress[] }> {
+    const progress: JobProgress[] = []
+    return new Promise((resolve) => {
+      const unsubscribe = service.subscribe(({ job: info }) => {
+        if (info.id !== job.id) return
+        if (info.progress) progress.push(info.progress)
+        if (info.state !== 'running' && info.state !== 'queued') {
+          unsubscribe()
+          resolve({ final: info, progress })
+        }
+      })
+    })
+  }
+
+  beforeAll(async () => {
+    service = await Service.open({ dataDir: await mkdtemp(path.join(os.tmpdir(), 'likeness-style-')), workerScript, host: 'cli', backend: 'wasm', workers: 2 })
+    photo = new Uint8Array(readFileSync('node_modules/@vladmandic/face-api/demo/sample1.jpg'))
+    painting = await encodePng(testPainting(96, 96))
+  })
+  afterAll(async () => service.close())
+
+  it('lists the bundled networks as available, VGG19 as a download, with SWAG by default off VGG', async () => {
+    const networks = await service.call('style.networks', {})
+    expect(networks.map((n) => [n.id, n.available, n.bundled])).toEqual([
+      ['inception', true, true],
+      ['mobilenet', true, true],
+      ['vgg19', false, false]
+    ])
+    expect(networks.find((n) => n.id === 'inception')!.defaults).toMatchObject({ statistics: 'swag', contentLayer: 'mixed3' })
+    expect(networks.find((n) => n.id === 'vgg19')!.defaults.statistics).toBe('gram')
+    expect(networks.find((n) => n.id === 'vgg19')!.download!.md5).toBe('253f8cb515780f3b799900260a226db6')
+    for (const n of networks) expect(n.layers).toContain(n.defaults.contentLayer)
+  })
+
+  it('lowers J on a photo and a painting, with previews on the way, and keeps the result in the history', async () => {
+    const job = await service.call('style.start', { content: photo, styles: [{ image: painting, weight: 1 }], network: 'mobilenet', options: { ...quick, iterations: 8 } })
+    expect(job.kind).toBe('style.run')
+    const { final, progress } = await follow(job)
+    expect(final.state).toBe('done')
+    const run = (await service.call('jobs.get', { jobId: job.id })).result as { result: { id: string; iterations: number }; lossStart: number; lossEnd: number }
+    expect(run.lossEnd).toBeLessThan(run.lossStart)
+    expect(run.result.iterations).toBe(8)
+
+    const previews = progress.filter((p) => p.preview)
+    expect(previews.length).toBeGreaterThanOrEqual(2)
+    expect([...previews[0]!.preview!.slice(0, 4)]).toEqual(pngSignature)
+    const last = progress.at(-1)!
+    expect(last.done).toBe(8)
+    expect(Object.keys(last.values!).sort()).toEqual(['content', 'iteration', 'style', 'total', 'tv'])
+
+    const history = await service.call('style.history', {})
+    expect(history.map((h) => h.id)).toContain(run.result.id)
+    const detail = await service.call('style.result', { resultId: run.result.id })
+    expect([...detail.image.slice(0, 4)]).toEqual(pngSignature)
+    expect(Math.max(detail.summary.width, detail.summary.height)).toBe(64)
+    expect(detail.options).toMatchObject({ size: 64, iterations: 8, statistics: 'swag' })
+    expect(detail.history.map((p) => p.iteration)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(detail.styles).toHaveLength(1)
+  })
+
+  it('cancels a run, keeps its picture so far, and resumes from it for more iterations', async () => {
+    const job = await service.call('style.start', { content: photo, styles: [{ image: painting, weight: 1 }], network: 'mobilenet', options: { ...quick, iterations: 500 } })
+    const cancelOnce = service.subscribe(({ job: info }) => {
+      if (info.id === job.id && (info.progress?.done ?? 0) >= 3) {
+        cancelOnce()
+        void service.call('jobs.cancel', { jobId: job.id })
+      }
+    })
+    const { final } = await follow(job)
+    expect(final.state).toBe('cancelled')
+    const saved = (await service.call('style.history', {})).find((h) => h.jobId === job.id)!
+    expect(saved.complete).toBe(false)
+    expect(saved.iterations).toBeGreaterThanOrEqual(3)
+    expect(saved.iterations).toBeLessThan(500)
+
+    const resumed = await service.call('style.resume', { resultId: saved.id, iterations: 3 })
+    expect((await follow(resumed)).final.state).toBe('done')
+    const more = (await service.call('jobs.get', { jobId: resumed.id })).result as { result: { id: string; iterations: number; resumedFrom?: string } }
+    expect(more.result.iterations).toBe(saved.iterations + 3)
+    expect(more.result.resumedFrom).toBe(saved.id)
+    const detail = await service.call('style.result', { resultId: more.result.id })
+    // It went on from the cancelled picture: J where it started is where the first run stopped, not the fresh start's.
+    const stoppedAt = detail.history[saved.iterations - 1]!.total
+    const startedAt = detail.history[0]!.total
+    expect(detail.history[saved.iterations]!.total).toBeLessThan(startedAt)
+    expect(Math.abs(detail.history[saved.iterations]!.total - stoppedAt)).toBeLessThan(Math.abs(startedAt - stoppedAt))
+    expect(detail.history.map((p) => p.iteration).slice(-3)).toEqual([saved.iterations + 1, saved.iterations + 2, saved.iterations + 3])
+  })
+
+  it('deletes a result and its files', async () => {
+    const [newest] = await service.call('style.history', {})
+    expect(await service.call('style.delete', { resultId: newest!.id })).toEqual({ removed: true })
+    expect((await service.call('style.history', {})).map((h) => h.id)).not.toContain(newest!.id)
+    expect(await service.handle('style.result', { resultId: newest!.id })).toMatchObject({ ok: false, error: { kind: 'NotFound' } })
+    expect(await service.call('style.delete', { resultId: newest!.id })).toEqual({ removed: false })
+  })
+
+  it('answers bad inputs with typed errors', async () => {
+    const styles = [{ image: painting, weight: 1 }]
+    const failed = async (request: Parameters<Service['call']>[1]) => {
+      const job = await service.call('style.start', request as never)
+      const { final } = await follow(job)
+      return final
+    }
+    expect(await service.handle('style.start', { content: photo, styles, network: 'mobilenet', options: { iterations: 0 } })).toMatchObject({
+      ok: false,
+      error: { kind: 'BadRequest' }
+    })
+    expect(await service.handle('style.start', { content: photo, styles, network: 'alexnet' })).toMatchObject({ ok: false, error: { kind: 'BadRequest' } })
+    expect(await service.handle('style.start', { content: photo, styles: [], network: 'mobilenet' })).toMatchObject({ ok: false, error: { kind: 'BadRequest' } })
+    expect(await service.handle('style.start', { content: photo, styles, network: 'vgg19' })).toMatchObject({ ok: false, error: { kind: 'ModelUnavailable' } })
+    expect(await service.handle('style.resume', { resultId: 'no-such-result', iterations: 5 })).toMatchObject({ ok: false, error: { kind: 'NotFound' } })
+
+    const notAnImage = await failed({ content: new TextEncoder().encode('not a picture at all'), styles, network: 'mobilenet', options: quick })
+    expect(notAnImage.state).toBe('failed')
+    expect(notAnImage.error).toMatchObject({ kind: 'NotAnImage', detail: { field: 'content' } })
+
+    const unknownLayer = await failed({ content: photo, styles, network: 'mobilenet', options: { ...quick, contentLayer: 'mixed3' } })
+    expect(unknownLayer.error).toMatchObject({ kind: 'BadRequest', detail: { field: 'layer', value: 'mixed3' } })
+
+    // 2048 px needs about 5.5 GiB of activations on MobileNetV2 with its gradient: refused before the first iteration.
+    const tooBig = await failed({ content: photo, styles, network: 'mobilenet', options: { ...quick, size: 2048 } })
+    expect(tooBig.error?.kind).toBe('TooBigForBackend')
+  })
+})
