@@ -1,0 +1,118 @@
+import { expect, test, type Browser, type Page } from '@playwright/test'
+import { mkdtemp, readFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { appUrl } from './app'
+import { cropFace, demoPhoto } from './faceCrops'
+import { browserWithCamera, writeY4m } from './fakeCamera'
+
+// Where two faces of face-api's demo sample1.jpg are (the detector's boxes, rounded): each
+// camera video shows one of them, so the engine sees a real face it has to find itself.
+const faceA = { x: 1476, y: 199, width: 202, height: 239 }
+const faceB = { x: 838, y: 418, width: 188, height: 228 }
+
+test.describe.configure({ mode: 'serial' })
+
+let videoA: string
+let videoB: string
+
+test.beforeAll(async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'likeness-camera-'))
+  const photo = await demoPhoto(1)
+  videoA = path.join(dir, 'a.y4m')
+  videoB = path.join(dir, 'b.y4m')
+  await writeY4m(videoA, await cropFace(photo, faceA), 480, 560)
+  await writeY4m(videoB, await cropFace(photo, faceB), 480, 560)
+})
+
+async function withCamera<T>(video: string, baseURL: string | undefined, use: (page: Page) => Promise<T>): Promise<T> {
+  const browser: Browser = await browserWithCamera(video)
+  try {
+    const page = await browser.newPage({ baseURL, acceptDownloads: true })
+    return await use(page)
+  } finally {
+    await browser.close()
+  }
+}
+
+async function cameraReady(page: Page): Promise<void> {
+  await expect.poll(() => page.getByTestId('webcam').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0)
+}
+
+/** Lets the check-in loop answer `count` more frames. */
+async function moreFrames(page: Page, count: number): Promise<void> {
+  const done = page.getByTestId('frames-done')
+  const start = Number(await done.textContent())
+  await expect.poll(async () => Number(await done.textContent()), { timeout: 120_000 }).toBeGreaterThanOrEqual(start + count)
+}
+
+const logRows = (page: Page) => page.getByTestId('checkin-log').locator('tbody tr:has(img), tbody tr:has(td:nth-child(3))')
+
+test('front desk: enroll from the camera, check in, verify, export, refuse a bad gallery, delete', async ({ baseURL }) => {
+  await withCamera(videoA, baseURL, async (page) => {
+    await page.goto(appUrl('enroll'))
+    await page.getByTestId('enroll-name').fill('Ada')
+    await cameraReady(page)
+    await page.getByTestId('capture').click()
+    await expect(page.getByTestId('shots').locator('img')).toHaveCount(1)
+    await page.getByTestId('enroll-save').click()
+    await expect(page.getByTestId('enroll-result')).toContainText('Ada is enrolled')
+
+    await page.goto(appUrl('checkin'))
+    await expect(page.getByTestId('face-labels')).toContainText('Ada')
+    await expect(logRows(page)).toHaveCount(1)
+    await expect(page.getByTestId('welcome')).toContainText('Ada')
+    await moreFrames(page, 6)
+    await expect(logRows(page)).toHaveCount(1)
+    await expect(page.getByTestId('fps')).toContainText('frames per second')
+
+    const downloading = page.waitForEvent('download')
+    await page.getByTestId('export-csv').click()
+    const csv = await readFile((await (await downloading).path())!, 'utf8')
+    const lines = csv.trim().split('\r\n')
+    expect(lines[0]).toBe('time,person,distance')
+    expect(lines).toHaveLength(2)
+    expect(lines[1]).toContain(',Ada,')
+
+    await page.goto(appUrl('verify'))
+    await expect(page.getByTestId('verify-person')).toContainText('Ada')
+    await cameraReady(page)
+    await page.getByTestId('verify-capture').click()
+    await expect(page.getByTestId('verify-verdict')).toHaveText('Match: this is Ada.')
+  })
+
+  await withCamera(videoB, baseURL, async (page) => {
+    await page.goto(appUrl('checkin'))
+    await expect(page.getByTestId('face-labels').locator('li')).toHaveText([/^Unknown/])
+    await moreFrames(page, 5)
+    await expect(page.getByTestId('face-labels')).not.toContainText('Ada')
+    await expect(logRows(page)).toHaveCount(1)
+
+    await page.goto(appUrl('verify'))
+    await expect(page.getByTestId('verify-person')).toContainText('Ada')
+    await cameraReady(page)
+    await page.getByTestId('verify-capture').click()
+    await expect(page.getByTestId('verify-verdict')).toHaveText('No match: this is not Ada.')
+
+    await page.goto(appUrl('gallery'))
+    await expect(page.getByTestId('person')).toHaveCount(1)
+    const exported = page.waitForEvent('download')
+    await page.getByTestId('gallery-export').click()
+    const file = await readFile((await (await exported).path())!)
+    const damaged = Buffer.from(file)
+    damaged[Math.floor(damaged.length / 2)]! ^= 0xff
+    await page.getByTestId('gallery-import').setInputFiles({ name: 'damaged.lkgallery', mimeType: 'application/octet-stream', buffer: damaged })
+    await expect(page.getByTestId('import-problem')).toContainText('Nothing was imported')
+    await expect(page.getByTestId('person')).toHaveCount(1)
+    await expect(page.getByTestId('person')).toContainText('1 template')
+
+    await page.getByTestId('delete').click()
+    await page.getByTestId('confirm-delete').click()
+    await expect(page.getByTestId('person')).toHaveCount(0)
+  })
+
+  await withCamera(videoA, baseURL, async (page) => {
+    await page.goto(appUrl('checkin'))
+    await expect(page.getByTestId('face-labels').locator('li')).toHaveText([/^Unknown/])
+  })
+})
