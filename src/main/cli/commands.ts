@@ -1,8 +1,9 @@
 import type { CliCommand } from './command'
 import { infoCommand } from './info'
-import { enrollCommand, evalCommand, forgetCommand, identifyCommand, peopleCommand, verifyCommand } from './face'
+import { checkinsCommand, enrollCommand, evalCommand, forgetCommand, galleryExportCommand, galleryImportCommand, identifyCommand, peopleCommand, verifyCommand } from './face'
 import { layersCommand, topPatchesCommand } from './explore'
 import { stylizeCommand } from './style'
+import { calibrateCommand, trainCommand } from './train'
 
 export const commands: Record<string, CliCommand> = {
   info: infoCommand,
@@ -12,7 +13,12 @@ export const commands: Record<string, CliCommand> = {
   people: peopleCommand,
   forget: forgetCommand,
   eval: evalCommand,
+  checkins: checkinsCommand,
+  'gallery-export': galleryExportCommand,
+  'gallery-import': galleryImportCommand,
   layers: layersCommand,
   'top-patches': topPatchesCommand,
-  stylize: stylizeCommand
+  stylize: stylizeCommand,
+  train: trainCommand,
+  calibrate: calibrateCommand
 }
