@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { LikenessError } from '../../shared/errors'
 import type { CliCommand } from './command'
@@ -98,5 +98,44 @@ export const evalCommand: CliCommand = {
       ...result.missed.map((m) => `  missed ${m.file}: ${m.kind}`)
     ]
     return { value: result, text: text.join('\n') }
+  }
+}
+
+export const checkinsCommand: CliCommand = {
+  usage: 'checkins [--csv] [--json]',
+  summary: 'the attendance log, newest first',
+  booleanFlags: ['csv'],
+  async run(service, args) {
+    if (args.flags.has('csv')) {
+      const csv = await service.call('checkin.csv', {})
+      return { value: csv, text: csv.trimEnd() }
+    }
+    const log = await service.call('checkin.log', {})
+    const text = log.map((c) => `${new Date(c.at).toISOString()}\t${c.personName}\td = ${c.distance.toFixed(3)}`).join('\n')
+    return { value: log, text: text || 'nobody has checked in' }
+  }
+}
+
+export const galleryExportCommand: CliCommand = {
+  usage: 'gallery-export <file> [--json]',
+  summary: 'write people, templates and photos to one checksummed file',
+  async run(service, args) {
+    need(args.positional, 1, this.usage)
+    const file = await service.call('gallery.export', {})
+    await writeFile(args.positional[0]!, file)
+    return { value: { file: args.positional[0], bytes: file.byteLength }, text: `${file.byteLength} bytes written to ${args.positional[0]}.` }
+  }
+}
+
+export const galleryImportCommand: CliCommand = {
+  usage: 'gallery-import <file> [--json]',
+  summary: 'merge a gallery file by name (a corrupt or newer file changes nothing)',
+  async run(service, args) {
+    need(args.positional, 1, this.usage)
+    const result = await service.call('gallery.import', { file: await readImage(args.positional[0]!) })
+    return {
+      value: result,
+      text: `${result.peopleAdded} new, ${result.peopleMerged} merged by name, ${result.templatesAdded} templates added, ${result.templatesSkipped} already here.`
+    }
   }
 }
