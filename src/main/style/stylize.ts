@@ -3,6 +3,7 @@ import { LikenessError } from '../../shared/errors'
 import type { FeatureNetwork } from '../engine/network'
 import type { RgbImage } from '../image/decode'
 import { imageToTensor, tensorToImage } from '../image/tensor'
+import { requireSizeFitsBackend } from './heapBudget'
 import { luminanceImage, transferLuminance } from './colour'
 import { allShifts, type Shift } from './frame'
 import { createStyleObjective, type Losses, type StyleObjective } from './objective'
@@ -38,6 +39,7 @@ export interface StylizeResult {
  */
 export async function stylize(params: StyleParams, network: FeatureNetwork, hooks: StylizeHooks = {}): Promise<StylizeResult> {
   validateStyleParams(params, network)
+  requireSizeFitsBackend(network, params.content, params.size, params)
   const stages = scaleStages(params.content, params.size, params.iterations, {
     multiScale: params.multiScale,
     minSide: params.minSide,

@@ -1,6 +1,9 @@
+import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src/main/engine/backend'
+import { LikenessError } from '../../../src/shared/errors'
 import type { RgbImage } from '../../../src/main/image/decode'
+import { requireSizeFitsBackend } from '../../../src/main/style/heapBudget'
 import { loadMobileNet } from '../../../src/main/style/networks/mobilenet'
 import type { FrozenNetwork } from '../../../src/main/style/networks/frozenNetwork'
 import { defaultStyleSettings, type StyleParams } from '../../../src/main/style/settings'
@@ -44,5 +47,19 @@ describe('stylize with a pretrained network on a photo and a painting', () => {
     const { history } = await stylize(params({ optimizer: 'adam', statistics: 'gram', weights: { content: 1, style: 100, tv: 1 } }), network)
     expect(history[history.length - 1].total).toBeLessThan(history[0].total)
     expect(history[history.length - 1].style).toBeLessThan(history[0].style)
+  })
+
+  it('refuses a size the wasm heap cannot hold before allocating, naming one that fits', async () => {
+    const before = tf.memory().numTensors
+    const refusal = await stylize(params({ size: 2048 }), network).catch((error: unknown) => error)
+    expect(refusal).toBeInstanceOf(LikenessError)
+    const { kind, detail } = refusal as LikenessError
+    expect(kind).toBe('TooBigForBackend')
+    const largestSize = detail?.largestSize as number
+    expect(largestSize).toBeGreaterThan(256)
+    expect(largestSize).toBeLessThan(2048)
+    expect(tf.memory().numTensors).toBe(before)
+    expect(() => requireSizeFitsBackend(network, photo, largestSize, params({}))).not.toThrow()
+    expect(() => requireSizeFitsBackend(network, photo, largestSize + 1, params({}))).toThrow(LikenessError)
   })
 })
