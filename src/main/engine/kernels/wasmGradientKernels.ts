@@ -18,8 +18,10 @@ type InputGradientAttrs = ConvAttrs & { inputShape: [number, number, number, num
  * (tf's fused-conv gradient then crashed reading x); the extra reference makes the view's dispose
  * release only itself.
  */
-function view(info: tf.TensorInfo | undefined, backend: tf.KernelBackend): tf.Tensor4D {
+function view(info: tf.TensorInfo | undefined, kernelBackend: unknown): tf.Tensor4D {
   if (!info) throw new Error('kernel input missing')
+  // KernelFunc types its backend as {}; these kernels are registered for wasm, a KernelBackend.
+  const backend = kernelBackend as tf.KernelBackend
   const tensor = tf.engine().makeTensorFromTensorInfo(info, backend) as tf.Tensor4D
   backend.incRef(info.dataId)
   return tensor
