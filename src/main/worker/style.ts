@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs'
-import * as tf from '@tensorflow/tfjs'
 import { LikenessError } from '../../shared/errors'
 import type { JobProgress } from '../../shared/jobs'
 import type { LossPoint, StyleNetwork } from '../../shared/api/style'
@@ -8,12 +7,9 @@ import { fitWithin } from '../image/crop'
 import { decodeImage, type RgbImage } from '../image/decode'
 import { encodePng } from '../image/encode'
 import type { FrozenNetwork } from '../style/networks/frozenNetwork'
-import { requireFitsWasmHeap } from '../style/networks/activationMemory'
 import { loadInception } from '../style/networks/inception'
 import { loadMobileNet } from '../style/networks/mobilenet'
 import { loadVgg19 } from '../style/networks/vgg19'
-import { fitLongestSide } from '../style/resize'
-import type { StyleSettings } from '../style/settings'
 import { stylize } from '../style/stylize'
 
 // Networks load once per worker, on first use, and stay; a failed load (VGG19 absent) is not remembered.
@@ -55,24 +51,6 @@ async function decodeFitted(bytes: Uint8Array, longest: number, field: string): 
   }
 }
 
-/**
- * A run holds about this many times one differentiated pass: content targets for every shift, style
- * targets, the optimiser's state and a heap that does not compact. Measured: VGG19 at 768 px aborts
- * where its tape alone is 1.6 GB, and MobileNetV2 at 2048 × 1365 aborted at a 3.7 GiB tape.
- */
-const runOverTape = 3
-
-/**
- * wasm's heap stops at 4 GiB and an allocation past it aborts the worker: refuse such sizes with a
- * sentence before the first iteration.
- */
-function requireFits(network: FrozenNetwork, settings: StyleSettings, content: RgbImage): void {
-  if (tf.getBackend() !== 'wasm') return
-  const size = fitLongestSide(content.width, content.height, settings.size)
-  const framed = 2 * (settings.padding + settings.maxShift)
-  requireFitsWasmHeap(runOverTape * network.estimateActivationBytes(size.height + framed, size.width + framed, { gradient: true }))
-}
-
 export const styleOps: Pick<OpHandlers, 'style.stylize'> = {
   'style.stylize': async ({ network: id, vgg19File, content: contentBytes, styles: styleInputs, settings, start: startBytes }, context) => {
     const content = await decodeFitted(contentBytes, settings.size, 'content')
@@ -80,7 +58,6 @@ export const styleOps: Pick<OpHandlers, 'style.stylize'> = {
     const styles = await Promise.all(styleInputs.map(async (s, i) => ({ image: await decodeFitted(s.image, styleLongest, `styles[${i}]`), weight: s.weight })))
     const start = startBytes ? (await decodeImage(startBytes)).image : undefined
     const network = await styleNetwork(id, vgg19File)
-    requireFits(network, settings, content)
     context.throwIfCancelled()
 
     // Every iteration's picture is kept, not only the previews sent on, so that a cancel still hands
