@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { appUrl } from './app'
-import { cropFace, demoPhoto } from './faceCrops'
+import { cropFace, demoPhoto } from '../support/faceCrops'
 import { browserWithCamera, writeY4m } from './fakeCamera'
 
 // Where two faces of face-api's demo sample1.jpg are (the detector's boxes, rounded): each

@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Service } from '../../../src/main/service'
 import { dbFileName } from '../../../src/main/store/db'
-import { cropFace, demoPhoto } from '../../e2e/faceCrops'
+import { cropFace, demoPhoto } from '../../support/faceCrops'
 
 // Real models on real faces through the real service: the frame loop's debounce and interval.
 const workerScript = path.resolve('out/main/worker.js')

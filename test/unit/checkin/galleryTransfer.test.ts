@@ -6,7 +6,7 @@ import path from 'node:path'
 import { Service } from '../../../src/main/service'
 import { dbFileName } from '../../../src/main/store/db'
 import { currentSchemaVersion } from '../../../src/main/store/schema'
-import { cropFace, demoPhoto } from '../../e2e/faceCrops'
+import { cropFace, demoPhoto } from '../../support/faceCrops'
 
 // Export from one real gallery, import into a fresh one: recognition must survive the trip,
 // and every kind of bad file must be refused with the target left byte-for-byte as it was.

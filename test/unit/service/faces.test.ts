@@ -1,25 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtemp, readdir, readFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
+import { mkdtemp, readdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { Service } from '../../../src/main/service'
 import type { FaceBox } from '../../../src/shared/api/face'
+import { cropFace, demoPhoto } from '../../support/faceCrops'
 
 // Real models, real photos: face-api's demo group photos, and crops the test cuts from them.
 const workerScript = path.resolve('out/main/worker.js')
-const demo = path.join(path.dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo')
-const sample = (n: number): Promise<Uint8Array> => readFile(path.join(demo, `sample${n}.jpg`)).then((b) => new Uint8Array(b))
-
-async function cropFace(photo: Uint8Array, box: FaceBox, margin = 0.6): Promise<Uint8Array> {
-  const meta = await sharp(photo).metadata()
-  const left = Math.max(0, Math.round(box.x - box.width * margin))
-  const top = Math.max(0, Math.round(box.y - box.height * margin))
-  const width = Math.min(meta.width! - left, Math.round(box.width * (1 + 2 * margin)))
-  const height = Math.min(meta.height! - top, Math.round(box.height * (1 + 2 * margin)))
-  return new Uint8Array(await sharp(photo).extract({ left, top, width, height }).jpeg({ quality: 92 }).toBuffer())
-}
 
 async function storedFiles(dir: string): Promise<string[]> {
   const all = await readdir(dir, { recursive: true })
@@ -37,7 +26,7 @@ describe('face check-in use cases', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'likeness-faces-'))
     service = await Service.open({ dataDir, workerScript, host: 'cli', backend: 'wasm' })
-    group = await sample(1)
+    group = await demoPhoto(1)
     const detection = await service.call('face.detect', { image: group })
     boxes = detection.faces.map((f) => f.box)
     ada = await cropFace(group, boxes[0]!)
