@@ -53,13 +53,3 @@ export function stageValues(params: EncoderParams, firstStage: FineTuneStage): F
     .map(({ variable }) => variable.dataSync() as Float32Array)
 }
 
-/** Writes stored stage values back into an encoder (the inverse of stageValues). */
-export function assignStageValues(params: EncoderParams, firstStage: FineTuneStage, values: readonly Float32Array[]): void {
-  const first = encoderStages.indexOf(firstStage)
-  const variables = encoderVariables(params).filter(({ stage }) => encoderStages.indexOf(stage) >= first)
-  if (variables.length !== values.length) throw new LikenessError('BadRequest', 'The stored encoder does not match this network.', { expected: variables.length, got: values.length })
-  variables.forEach(({ variable }, i) => {
-    if (values[i]!.length !== variable.size) throw new LikenessError('BadRequest', 'The stored encoder does not match this network.', { variable: i })
-    tf.tidy(() => variable.assign(tf.tensor(values[i]!, variable.shape)))
-  })
-}
