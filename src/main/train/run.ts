@@ -10,7 +10,7 @@ import { seededRandom } from './random'
 import { trainWithTriplets, type TripletStep } from './tripletTraining'
 
 const descriptorSize = 128
-/** Measured on wasm: the head learns in a few hundred steps at 1e-3; fine-tuning needs smaller steps. */
+/** Adam moves every weight by about the rate on its first steps: the pretrained encoder needs smaller ones than the identity-initialised head. */
 const defaultLearningRate = { head: 1e-3, finetune: 1e-4 }
 const encodeBatch = 8
 
