@@ -8,10 +8,8 @@ export type TrainMode = (typeof trainModes)[number]
 export const miningStrategies = ['hard', 'semihard', 'random'] as const
 export type MiningStrategy = (typeof miningStrategies)[number]
 /**
- * Where fine-tuning starts: the last residual stage and the projection, or the projection alone.
- * 'fc' is the default because tfjs 4.22 loses a saved tensor in the gradient of a fused conv with
- * linear activation inside a tidy (the encoder's second conv of every block), so 'conv256' fails
- * until the encoder computes those convs unfused.
+ * Where fine-tuning starts: the last residual stage and the projection (the default, the seed's
+ * "fine-tune the last layers"), or the projection alone.
  */
 export const fineTuneStages = ['conv256', 'fc'] as const
 export type FineTuneStage = (typeof fineTuneStages)[number]
@@ -39,7 +37,7 @@ export const trainSettings = z
     peoplePerBatch: z.number().int().min(2).max(64).default(6),
     imagesPerPerson: z.number().int().min(2).max(32).default(4),
     pairFeature: z.enum(pairFeatures).default('abs'),
-    stage: z.enum(fineTuneStages).default('fc'),
+    stage: z.enum(fineTuneStages).default('conv256'),
     /** Share of the people held out for validation when no validation folder is given. */
     validationShare: z.number().min(0.1).max(0.9).default(0.3),
     seed: z.number().int().min(0).max(2 ** 31).default(1),
