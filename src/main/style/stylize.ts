@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { LikenessError } from '../../shared/errors'
 import type { FeatureNetwork } from '../engine/network'
+import { seededRandom } from '../engine/random'
 import type { RgbImage } from '../image/decode'
 import { imageToTensor, tensorToImage } from '../image/tensor'
 import { requireSizeFitsBackend } from './heapBudget'
@@ -45,7 +46,7 @@ export async function stylize(params: StyleParams, network: FeatureNetwork, hook
     minSide: params.minSide,
     minShortSide: minResultShortSide
   })
-  const random = mulberry32(params.seed)
+  const random = seededRandom(params.seed)
   const shifts = allShifts(params.maxShift)
   const content = asBatch(params.content)
   const styles = params.styles.map((s) => asBatch(s.image))
@@ -193,16 +194,4 @@ function asBatch(image: RgbImage): tf.Tensor4D {
 
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve))
-}
-
-/** A small seeded generator (mulberry32) for the shifts: runs repeat exactly. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }

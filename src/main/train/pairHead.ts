@@ -1,7 +1,7 @@
 import { LikenessError } from '../../shared/errors'
 import type { PairFeatureName } from '../../shared/api/train'
 import { allPairs } from '../face/calibrate'
-import { shuffled, type Random } from './random'
+import { shuffled, type Random } from '../engine/random'
 
 export type PairFeature = PairFeatureName
 

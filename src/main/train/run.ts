@@ -6,7 +6,7 @@ import type { FaceRows, TrainRunResult } from './engineOps'
 import { chipBatch, fineTuneEncoder, stageValues } from './finetune'
 import { defaultPairHeadTraining, trainPairHead } from './pairHead'
 import { createProjectionHead, disposeProjectionHead, projectEmbeddings, projectionHeadValues } from './projectionHead'
-import { seededRandom } from './random'
+import { seededRandom } from '../engine/random'
 import { trainWithTriplets, type TripletStep } from './tripletTraining'
 
 const descriptorSize = 128

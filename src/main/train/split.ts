@@ -1,6 +1,6 @@
 import { LikenessError } from '../../shared/errors'
 import type { DatasetSummary } from '../../shared/api/train'
-import { shuffled, type Random } from './random'
+import { shuffled, type Random } from '../engine/random'
 
 export function summarise(labels: readonly string[], images = labels.length): DatasetSummary {
   const counts = new Map<string, number>()

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { activeShare, mineTriplets, sampleBatch, type BatchShape, type Mining } from './triplets'
 import { batchTripletCost, squaredDistanceMatrix } from './tripletLoss'
-import type { Random } from './random'
+import type { Random } from '../engine/random'
 
 export interface TripletStep {
   step: number

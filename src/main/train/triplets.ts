@@ -1,7 +1,7 @@
 import { LikenessError } from '../../shared/errors'
 import type { MiningStrategy } from '../../shared/api/train'
 import type { Triplet } from './tripletLoss'
-import { shuffled, type Random } from './random'
+import { shuffled, type Random } from '../engine/random'
 
 export type Mining = MiningStrategy
 

@@ -8,7 +8,7 @@ import { chipLength } from '../../../src/main/train/engineOps'
 import { chipBatch, fineTuneEncoder } from '../../../src/main/train/finetune'
 import { defaultPairHeadTraining, trainPairHead } from '../../../src/main/train/pairHead'
 import { createProjectionHead, disposeProjectionHead, projectEmbeddings } from '../../../src/main/train/projectionHead'
-import { seededRandom } from '../../../src/main/train/random'
+import { seededRandom } from '../../../src/main/engine/random'
 import { trainWithTriplets } from '../../../src/main/train/tripletTraining'
 import { augmentedFaces } from './fixtures'
 

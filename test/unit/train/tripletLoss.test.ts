@@ -4,7 +4,7 @@ import { initBackend } from '../../../src/main/engine/backend'
 import { absoluteDifference, chiSquare, pairInput } from '../../../src/main/train/pairHead'
 import { activeShare, mineTriplets } from '../../../src/main/train/triplets'
 import { batchTripletCost, tripletLoss } from '../../../src/main/train/tripletLoss'
-import { seededRandom } from '../../../src/main/train/random'
+import { seededRandom } from '../../../src/main/engine/random'
 
 describe('triplet loss', () => {
   beforeAll(async () => {

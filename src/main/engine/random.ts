@@ -1,4 +1,4 @@
-/** A small seeded generator (mulberry32): batches and splits repeat exactly for one seed. */
+/** A small seeded generator (mulberry32): batches, splits and style shifts repeat exactly for one seed. */
 export type Random = () => number
 
 export function seededRandom(seed: number): Random {
