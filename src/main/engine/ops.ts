@@ -3,7 +3,7 @@ import type { BackendInfo } from './backend'
 import type { DetectorKind, Face } from '../face/types'
 import type { FaceQuality } from '../face/quality'
 import type { ExploreOps } from '../explore/engineOps'
-import type { TrainOps } from '../train/engineOps'
+import type { EmbeddingVersion, TrainOps } from '../train/engineOps'
 import type { StyleSettings } from '../style/settings'
 import type { LossPoint, StyleNetwork } from '../../shared/api/style'
 
@@ -30,7 +30,8 @@ export interface EngineOps extends ExploreOps, TrainOps {
   'engine.init': { args: Record<string, never>; result: BackendInfo }
   'engine.warmup': { args: { size: number }; result: { seconds: number } }
   'face.analyze': {
-    args: { image: Uint8Array; detector: DetectorKind; keepPhoto?: boolean; thumbnails?: boolean }
+    /** `embedding`: the gallery's (stock when absent); descriptors are only comparable within one. */
+    args: { image: Uint8Array; detector: DetectorKind; keepPhoto?: boolean; thumbnails?: boolean; embedding?: EmbeddingVersion }
     result: AnalyzedImage
   }
   /**

@@ -32,6 +32,14 @@ export class FaceModels {
     return new FaceModels(ssd, tiny, landmarks, createEncoderParams(encoderWeights))
   }
 
+  /**
+   * The same detectors and landmarks with another encoder (a fine-tuned copy): shares networks,
+   * so dispose only the original; the caller owns `encoder`.
+   */
+  withEncoder(encoder: EncoderParams): FaceModels {
+    return new FaceModels(this.ssd, this.tiny, this.landmarks, encoder)
+  }
+
   dispose(): void {
     this.ssd.dispose()
     this.tiny.dispose()

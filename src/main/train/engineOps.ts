@@ -1,4 +1,4 @@
-import type { TrainSettings } from '../../shared/api/train'
+import type { FineTuneStage, TrainSettings } from '../../shared/api/train'
 import type { DetectorKind } from '../face/types'
 import type { FaceSample } from './dataset'
 import type { PairHead } from './pairHead'
@@ -21,6 +21,19 @@ export interface TrainRunResult {
   /** Mode 'head': W (128×128) and b of the projection head; mode 'finetune': the trained stages' variables. */
   values: Float32Array[]
   pairHead?: PairHead
+}
+
+/**
+ * Which embedding the face pipeline computes: the stock encoder, optionally with fine-tuned stages
+ * and a projection head, each read from a stored file (absolute path). Templates are only
+ * comparable within one `id`.
+ */
+export interface EmbeddingVersion {
+  id: string
+  /** The variables from `stage` on, in encoderVariables order (what a fine-tuning run stores). */
+  finetune?: { file: string; stage: FineTuneStage }
+  /** W (128×128) then b of a projection head g(f) = normalise(W·f + b). */
+  head?: { file: string }
 }
 
 /** The training lab's engine operations (see engine/ops.ts). */

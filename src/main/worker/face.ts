@@ -1,27 +1,29 @@
-import { FaceModels } from '../face/faceModels'
 import { analyzeFaces } from '../face/analyze'
 import { faceQuality } from '../face/quality'
 import { decodeImage } from '../image/decode'
 import { cropResize, expandRect, fitWithin } from '../image/crop'
 import { encodeJpeg } from '../image/encode'
 import type { AnalyzedFace, OpHandlers } from '../engine/ops'
+import { Embeddings, projectDescriptors } from './embedding'
 
 /** Stored photos are kept at this size: enough to re-encode when the encoder changes. */
 const photoMaxSide = 1600
 const thumbnailSize = 160
 const qualitySize = 112
 
-// The worker owns its engine: the face networks load once per worker, on first use.
-let models: Promise<FaceModels> | undefined
-function faceModels(): Promise<FaceModels> {
-  models ??= FaceModels.load()
-  return models
-}
+// The worker owns its engine: the face networks load once per worker, on first use, and so does
+// the gallery's fine-tuned encoder or projection head when it has one.
+const embeddings = new Embeddings()
 
 export const faceOps: Pick<OpHandlers, 'face.analyze'> = {
-  'face.analyze': async ({ image: bytes, detector, keepPhoto, thumbnails }) => {
+  'face.analyze': async ({ image: bytes, detector, keepPhoto, thumbnails, embedding }) => {
     const { image } = await decodeImage(bytes)
-    const faces = await analyzeFaces(await faceModels(), image, { detector })
+    const { models, head } = await embeddings.forVersion(embedding)
+    let faces = await analyzeFaces(models, image, { detector })
+    if (head) {
+      const projected = projectDescriptors(head, faces.map((f) => f.descriptor))
+      faces = faces.map((face, i) => ({ ...face, descriptor: projected[i]! }))
+    }
     const analyzed: AnalyzedFace[] = []
     for (const face of faces) {
       const crop = await cropResize(image, face.box, qualitySize)
