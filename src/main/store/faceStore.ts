@@ -5,11 +5,11 @@ import { descriptorDimension } from '../face/distance'
 import type { TemplateRows } from '../face/gallery'
 import type { Database } from './db'
 import type { StoreFiles } from './files'
-import type { PersonRecord } from './schema'
+import type { EmbeddingVersion } from '../train/engineOps'
+import { stockEncoder, type EmbeddingRecord, type PersonRecord } from './schema'
 import { appendTemplateRows, readTemplateMatrix, writeTemplateMatrix } from './templateMatrix'
 
-/** Which encoder made a template: only templates of one encoder are compared. */
-export const stockEncoder = 'dlib-resnet-face-api'
+export { stockEncoder }
 
 export interface NewTemplate {
   descriptor: Float32Array
@@ -19,6 +19,8 @@ export interface NewTemplate {
   /** Kept from a gallery file, so importing the same file twice can skip what is already here. */
   templateId?: string
   photoId?: string
+  /** The embedding that made `descriptor` (the gallery's when absent); it must still be the gallery's when the records are written. */
+  encoder?: string
 }
 
 /** An existing person, or a new one by name (with the creation time a gallery file carries). */
@@ -77,6 +79,19 @@ export class FaceStore {
     }
   }
 
+  /** The gallery's embedding with its files resolved: what every analysis must compute. */
+  embedding(): EmbeddingVersion {
+    return this.resolveEmbedding(this.db.data.embedding)
+  }
+
+  resolveEmbedding({ id, finetune, head }: EmbeddingRecord): EmbeddingVersion {
+    return {
+      id,
+      finetune: finetune && { file: this.files.resolve(finetune.file), stage: finetune.stage },
+      head: head && { file: this.files.resolve(head.file) }
+    }
+  }
+
   person(personId: string): PersonRecord {
     const person = this.db.data.people.find((p) => p.id === personId)
     if (!person) throw new LikenessError('UnknownPerson', 'That person is not in the gallery.', { personId })
@@ -114,6 +129,9 @@ export class FaceStore {
     const descriptors = new Float32Array(all.length * descriptorDimension)
     all.forEach((t, i) => descriptors.set(t.descriptor, i * descriptorDimension))
     const rowsBefore = this.db.data.templates.length
+    // A re-encode may switch the matrix file meanwhile: append to, and undo in, the one read now.
+    const matrixFile = this.matrixFile
+    const encoder = this.db.data.embedding.id
     try {
       for (const p of planned) {
         for (const [i, t] of p.templates.entries()) {
@@ -123,21 +141,25 @@ export class FaceStore {
           written.push(thumbnailFile(p.photoIds[i]!))
         }
       }
-      const rowsAfter = await appendTemplateRows(this.matrixFile, descriptorDimension, descriptors)
+      const rowsAfter = await appendTemplateRows(matrixFile, descriptorDimension, descriptors)
       if (rowsAfter !== rowsBefore + all.length) throw new LikenessError('StoreCorrupt', 'The template file and the records disagree.')
       const now = Date.now()
       await this.db.update((draft) => {
+        if (draft.embedding.id !== encoder || all.some((t) => (t.encoder ?? encoder) !== encoder)) {
+          throw new LikenessError('Busy', 'The gallery switched to another face encoder meanwhile; enroll again.', { encoder: draft.embedding.id })
+        }
         for (const p of planned) {
           if (p.isNew) draft.people.push(p.person)
           p.photoIds.forEach((photoId, i) => {
             draft.photos.push({ id: photoId, personId: p.person.id, file: photoFile(photoId), createdAt: now })
-            draft.templates.push({ id: p.templateIds[i]!, personId: p.person.id, photoId, encoder: stockEncoder })
+            draft.templates.push({ id: p.templateIds[i]!, personId: p.person.id, photoId, encoder })
           })
         }
       })
     } catch (error) {
       await this.files.remove(written)
-      await this.cutMatrixTo(rowsBefore)
+      // After a switch the old file is gone: nothing to undo there.
+      if (matrixFile === this.matrixFile) await this.cutMatrixTo(rowsBefore)
       throw error
     }
     let offset = 0
@@ -210,6 +232,43 @@ export class FaceStore {
     })
     await this.files.remove(files)
     return people
+  }
+
+  /**
+   * Switches the gallery to `embedding`: every template's new descriptor (by template id) goes to
+   * a new matrix file, and one db write switches the file, the records' encoder and the embedding
+   * together. Templates without a new descriptor (no stored photo, or no face found again) are
+   * dropped. Returns false, changing nothing, when the templates changed since `templateIds` was
+   * read (an enroll or deletion meanwhile): the caller encodes the difference and tries again.
+   */
+  async switchEmbedding(embedding: EmbeddingRecord, templateIds: readonly string[], descriptors: ReadonlyMap<string, Float32Array>): Promise<{ switched: boolean; dropped: number }> {
+    const kept = templateIds.filter((id) => descriptors.has(id))
+    const values = new Float32Array(kept.length * descriptorDimension)
+    kept.forEach((id, i) => values.set(descriptors.get(id)!, i * descriptorDimension))
+    const previous = { matrix: this.db.data.templateFile, embedding: this.db.data.embedding }
+    const nextFile = `templates-${Date.now()}-${randomUUID().slice(0, 8)}.lktm`
+    await writeTemplateMatrix(this.files.resolve(nextFile), descriptorDimension, values)
+    let switched: boolean
+    try {
+      switched = await this.db.update((draft) => {
+        const unchanged = draft.templateFile === previous.matrix && draft.templates.length === templateIds.length && draft.templates.every((t, i) => t.id === templateIds[i])
+        if (!unchanged) return false
+        draft.templates = draft.templates.filter((t) => descriptors.has(t.id)).map((t) => ({ ...t, encoder: embedding.id }))
+        draft.templateFile = nextFile
+        draft.embedding = embedding
+        return true
+      })
+    } catch (error) {
+      await this.files.remove([nextFile])
+      throw error
+    }
+    if (!switched) {
+      await this.files.remove([nextFile])
+      return { switched, dropped: 0 }
+    }
+    const inUse = new Set([embedding.finetune?.file, embedding.head?.file])
+    await this.files.remove([previous.matrix, ...[previous.embedding.finetune?.file, previous.embedding.head?.file].filter((f): f is string => f !== undefined && !inUse.has(f))])
+    return { switched, dropped: templateIds.length - kept.length }
   }
 
   readPhoto(photoId: string, kind: 'thumbnail' | 'full'): Promise<Uint8Array> {

@@ -21,6 +21,9 @@ const photoRecord = z.object({
   createdAt: z.number()
 })
 
+/** Which encoder made a template when nothing was trained: only templates of one encoder are compared. */
+export const stockEncoder = 'dlib-resnet-face-api'
+
 const templateRecord = z.object({
   id: z.string(),
   personId: z.string(),
@@ -71,8 +74,21 @@ const trainedModelRecord = z.object({
   sizes: z.array(z.number().int().nonnegative()),
   /** The logistic verification head ŷ = σ(w·φ + b), when one was trained. */
   pairHead: z.object({ feature: z.enum(['abs', 'chi2']), weights: z.array(z.number()), bias: z.number() }).optional(),
+  /** Mode 'finetune': the first stage the stored values begin at. */
+  stage: z.enum(['conv256', 'fc']).optional(),
   validationAucBefore: z.number(),
   validationAucAfter: z.number()
+})
+
+/**
+ * The embedding the gallery's templates are in, and so the one every analysis computes: the stock
+ * encoder, or it with a kept fine-tuned encoder and/or projection head. Its files are private
+ * copies (relative to the data folder), so reverting the trained model cannot pull them away.
+ */
+const embeddingRecord = z.object({
+  id: z.string(),
+  finetune: z.object({ file: z.string(), stage: z.enum(['conv256', 'fc']) }).optional(),
+  head: z.object({ file: z.string() }).optional()
 })
 
 export const dbSchema = z.object({
@@ -90,7 +106,8 @@ export const dbSchema = z.object({
   checkIns: z.array(checkInRecord),
   styleResults: z.array(styleResultRecord),
   exploreScans: z.array(exploreScanRecord).default([]),
-  trainedModels: z.array(trainedModelRecord).default([])
+  trainedModels: z.array(trainedModelRecord).default([]),
+  embedding: embeddingRecord.default({ id: stockEncoder })
 })
 
 export type DbData = z.infer<typeof dbSchema>
@@ -101,6 +118,7 @@ export type CheckInRecord = z.infer<typeof checkInRecord>
 export type StyleResultRecord = z.infer<typeof styleResultRecord>
 export type ExploreScanRecord = z.infer<typeof exploreScanRecord>
 export type TrainedModelRecord = z.infer<typeof trainedModelRecord>
+export type EmbeddingRecord = z.infer<typeof embeddingRecord>
 
 export function emptyDb(): DbData {
   return {
@@ -113,6 +131,7 @@ export function emptyDb(): DbData {
     checkIns: [],
     styleResults: [],
     exploreScans: [],
-    trainedModels: []
+    trainedModels: [],
+    embedding: { id: stockEncoder }
   }
 }
