@@ -2,11 +2,14 @@ import { LikenessError } from '../../shared/errors'
 import type { Candidate, Detection, EnrollResult, Identification, Person, VerifyResult } from '../../shared/api/face'
 import type { GalleryImportResult } from '../../shared/api/checkin'
 import type { StoreNotice } from '../../shared/api/system'
+import type { JobProgress } from '../../shared/jobs'
 import { Gallery } from '../face/gallery'
 import type { AnalyzedFace, AnalyzedImage } from '../engine/ops'
 import type { EnginePool, Lane } from '../engine/pool'
 import type { Database } from '../store/db'
 import type { FaceStore, NewTemplate, StoredPerson } from '../store/faceStore'
+import type { EmbeddingRecord } from '../store/schema'
+import { descriptorDimension, squaredDistance } from '../face/distance'
 
 const defaultCandidates = 5
 
@@ -37,13 +40,13 @@ export class Faces {
   analyze(image: Uint8Array, options: { keep?: boolean; lane?: Lane } = {}): Promise<AnalyzedImage> {
     return this.pool.run(
       'face.analyze',
-      { image, detector: this.db.data.settings.detector, keepPhoto: options.keep, thumbnails: options.keep },
+      { image, detector: this.db.data.settings.detector, keepPhoto: options.keep, thumbnails: options.keep, embedding: this.store.embedding() },
       { lane: options.lane ?? 'interactive' }
     )
   }
 
   async detect(image: Uint8Array, detector?: 'ssd' | 'tiny'): Promise<Detection> {
-    const analyzed = await this.pool.run('face.analyze', { image, detector: detector ?? this.db.data.settings.detector }, { lane: 'interactive' })
+    const analyzed = await this.pool.run('face.analyze', { image, detector: detector ?? this.db.data.settings.detector, embedding: this.store.embedding() }, { lane: 'interactive' })
     return {
       width: analyzed.width,
       height: analyzed.height,
@@ -56,9 +59,10 @@ export class Faces {
     // Every image is analysed before anything is written: one bad image stores nothing.
     const templates: NewTemplate[] = []
     for (const [i, image] of images.entries()) {
+      const encoder = this.db.data.embedding.id
       const analyzed = await this.analyze(image, { keep: true })
       const face = pickEnrollFace(analyzed.faces, faceIndex, i, images.length)
-      templates.push({ descriptor: face.descriptor, photo: analyzed.photo!, thumbnail: face.thumbnail! })
+      templates.push({ descriptor: face.descriptor, photo: analyzed.photo!, thumbnail: face.thumbnail!, encoder })
     }
     const existing = 'name' in target ? this.store.personByName(target.name) : undefined
     const { person, rows } = await this.store.addTemplates(existing ? { personId: existing.id } : target, templates)
@@ -77,7 +81,7 @@ export class Faces {
   }
 
   async identify(image: Uint8Array, k = defaultCandidates, lane: Lane = 'interactive'): Promise<Identification & { analyzed: AnalyzedImage }> {
-    const analyzed = await this.pool.run('face.analyze', { image, detector: this.db.data.settings.detector, thumbnails: true }, { lane })
+    const analyzed = await this.pool.run('face.analyze', { image, detector: this.db.data.settings.detector, thumbnails: true, embedding: this.store.embedding() }, { lane })
     const tau = this.db.data.settings.tau
     const results = this.gallery.identifyBatch(
       analyzed.faces.map((f) => f.descriptor),
@@ -173,6 +177,48 @@ export class Faces {
       templatesAdded: batches.reduce((sum, b) => sum + b.templates.length, 0),
       templatesSkipped
     }
+  }
+
+  /**
+   * Re-encodes every template from its stored photo in `target` and switches the gallery to it in
+   * one store step. Enrolls meanwhile are encoded in a further pass; a cancel changes nothing.
+   */
+  async reencode(target: EmbeddingRecord, report: (progress: JobProgress) => void, signal: AbortSignal): Promise<{ templates: number; dropped: number }> {
+    const descriptors = new Map<string, Float32Array>()
+    let dropped = 0
+    for (;;) {
+      const stored = await this.store.load([])
+      const templates = this.db.data.templates
+      const todo = templates.filter((t) => t.photoId !== null && !descriptors.has(t.id))
+      for (const [i, template] of todo.entries()) {
+        const row = stored.templateIds.indexOf(template.id)
+        const descriptor = await this.descriptorIn(target, stored.descriptors.subarray(row * descriptorDimension, (row + 1) * descriptorDimension), template.photoId!, signal)
+        if (descriptor) descriptors.set(template.id, descriptor)
+        report({ done: i + 1, total: todo.length, message: `re-encoding: ${i + 1} of ${todo.length} templates` })
+      }
+      const result = await this.store.switchEmbedding(target, templates.map((t) => t.id), descriptors)
+      if (result.switched) {
+        dropped = result.dropped
+        break
+      }
+    }
+    await this.reloadGallery()
+    return { templates: this.gallery.size, dropped }
+  }
+
+  /**
+   * The template's face in its stored photo, in `target`; `stored` is its descriptor now. With several faces in the photo, the one
+   * whose descriptor in the current embedding is nearest the stored template is the enrolled one
+   * (the detector finds the same faces in the same order whatever the encoder).
+   */
+  private async descriptorIn(target: EmbeddingRecord, stored: Float32Array, photoId: string, signal: AbortSignal): Promise<Float32Array | undefined> {
+    const photo = await this.store.readPhoto(photoId, 'full')
+    const detector = this.db.data.settings.detector
+    const inTarget = await this.pool.run('face.analyze', { image: photo, detector, embedding: this.store.resolveEmbedding(target) }, { lane: 'batch', signal })
+    if (inTarget.faces.length <= 1) return inTarget.faces[0]?.descriptor
+    const now = await this.pool.run('face.analyze', { image: photo, detector, embedding: this.store.embedding() }, { lane: 'batch', signal })
+    const distances = now.faces.map((f) => squaredDistance(f.descriptor, stored))
+    return inTarget.faces[distances.indexOf(Math.min(...distances))]?.descriptor
   }
 
   personIdByName(name: string): string {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { LikenessError } from '../../shared/errors'
-import type { CalibrationResult, DatasetSource, TrainedModel, TrainResult, TrainSettings } from '../../shared/api/train'
+import type { CalibrationResult, DatasetSource, ReencodeResult, TrainedModel, TrainResult, TrainSettings } from '../../shared/api/train'
 import type { JobContext } from './jobs'
 import { allPairs } from '../face/calibrate'
 import { squaredDistance } from '../face/distance'
-import type { TrainedModelRecord } from '../store/schema'
+import { stockEncoder, type EmbeddingRecord, type TrainedModelRecord } from '../store/schema'
 import { gallerySizes, tauCurve } from '../train/calibration'
 import { distanceMetrics, verificationMetrics } from '../train/metrics'
 import { pairHeadTrials } from '../train/pairHead'
@@ -15,9 +15,10 @@ import type { Handlers } from './handlers'
 import type { ServiceContext } from './context'
 import { descriptorRows, selectRows, TrainingData } from './trainData'
 
-type TrainMethods = 'train.start' | 'train.calibrate' | 'train.models' | 'train.keep' | 'train.revert'
+type TrainMethods = 'train.start' | 'train.calibrate' | 'train.models' | 'train.keep' | 'train.revert' | 'train.reencode'
 
 const modelsFolder = 'models'
+const embeddingsFolder = 'embeddings'
 
 function toModel(record: TrainedModelRecord): TrainedModel {
   const { id, mode, createdAt, status, validationAucBefore, validationAucAfter } = record
@@ -35,7 +36,7 @@ function packValues(values: readonly Float32Array[]): Uint8Array {
   return new Uint8Array(packed.buffer)
 }
 
-export function trainHandlers({ pool, jobs, db, files }: ServiceContext): Pick<Handlers, TrainMethods> {
+export function trainHandlers({ pool, jobs, db, files, faces }: ServiceContext): Pick<Handlers, TrainMethods> {
   const data = new TrainingData(pool, db, files)
   const detectorFor = (detector?: 'ssd' | 'tiny'): 'ssd' | 'tiny' => detector ?? db.data.settings.detector
 
@@ -69,6 +70,7 @@ export function trainHandlers({ pool, jobs, db, files }: ServiceContext): Pick<H
         file,
         sizes: run.values.map((v) => v.length),
         pairHead: run.pairHead && { feature: run.pairHead.feature, weights: [...run.pairHead.weights], bias: run.pairHead.bias },
+        stage: settings.mode === 'finetune' ? settings.stage : undefined,
         validationAucBefore: before.auc,
         validationAucAfter: after.auc
       })
@@ -113,6 +115,41 @@ export function trainHandlers({ pool, jobs, db, files }: ServiceContext): Pick<H
 
   const models = (): TrainedModel[] => db.data.trainedModels.map(toModel)
 
+  /**
+   * The embedding the kept models make, with private copies of their files: reverting or retiring
+   * a model later deletes its file, not the gallery's copy.
+   */
+  async function keptEmbedding(): Promise<EmbeddingRecord> {
+    const kept = db.data.trainedModels.filter((m) => m.status === 'kept')
+    const finetune = kept.find((m) => m.mode === 'finetune')
+    const head = kept.find((m) => m.mode === 'head')
+    const id = [stockEncoder, finetune && `finetune:${finetune.id}`, head && `head:${head.id}`].filter(Boolean).join('+')
+    const copy = async (model: TrainedModelRecord): Promise<string> => {
+      const file = `${embeddingsFolder}/${model.id}.f32`
+      await files.write(file, await files.read(model.file))
+      return file
+    }
+    return {
+      id,
+      // Models stored before the stage was recorded were fine-tuned from fc, the old default.
+      finetune: finetune && { file: await copy(finetune), stage: finetune.stage ?? 'fc' },
+      head: head && { file: await copy(head) }
+    }
+  }
+
+  async function reencode({ report, signal }: JobContext): Promise<ReencodeResult> {
+    const target = await keptEmbedding()
+    if (target.id === db.data.embedding.id) return { embedding: target.id, templates: faces.templateCount, dropped: 0 }
+    try {
+      const { templates, dropped } = await faces.reencode(target, report, signal)
+      return { embedding: target.id, templates, dropped }
+    } finally {
+      // A cancel or failure leaves the old embedding in use: drop the copies it does not use.
+      const inUse = [db.data.embedding.finetune?.file, db.data.embedding.head?.file]
+      await files.remove([target.finetune?.file, target.head?.file].filter((f): f is string => f !== undefined && !inUse.includes(f)))
+    }
+  }
+
   function record(modelId: string): TrainedModelRecord {
     const found = db.data.trainedModels.find((m) => m.id === modelId)
     if (!found) throw new LikenessError('NotFound', 'There is no such trained model.', { modelId })
@@ -137,6 +174,7 @@ export function trainHandlers({ pool, jobs, db, files }: ServiceContext): Pick<H
       await files.remove(retired.map((m) => m.file))
       return models()
     },
+    'train.reencode': async () => jobs.start('train.reencode', 'Re-encode the gallery with the kept models', reencode),
     'train.revert': async ({ modelId }) => {
       const reverted = record(modelId)
       await db.update((draft) => {

@@ -2,7 +2,7 @@ import type { WarmupResult } from './system'
 import type { EvalResult } from './face'
 import type { ScanSummary } from './explore'
 import type { ModelInstallResult, StyleRunResult } from './style'
-import type { CalibrationResult, TrainResult } from './train'
+import type { CalibrationResult, ReencodeResult, TrainResult } from './train'
 
 /** What each kind of long job produces when it finishes. */
 export interface JobResults {
@@ -13,4 +13,5 @@ export interface JobResults {
   'style.download': ModelInstallResult
   'train.run': TrainResult
   'train.calibrate': CalibrationResult
+  'train.reencode': ReencodeResult
 }

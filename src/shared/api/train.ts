@@ -114,6 +114,14 @@ export interface TrainedModel {
   validationAucAfter: number
 }
 
+/** A finished re-encode: the gallery's embedding now, and its templates. */
+export interface ReencodeResult {
+  embedding: string
+  templates: number
+  /** Templates whose stored photo no longer gave a face (or that had none): removed. */
+  dropped: number
+}
+
 export const trainMethods = {
   'train.start': method<JobInfo>()(z.object({ source: datasetSource, settings: trainSettings.prefault({}) }).strict()),
   'train.calibrate': method<JobInfo>()(
@@ -128,5 +136,11 @@ export const trainMethods = {
   ),
   'train.models': method<TrainedModel[]>()(z.object({}).strict()),
   'train.keep': method<TrainedModel[]>()(z.object({ modelId: z.string().min(1).max(100) }).strict()),
-  'train.revert': method<TrainedModel[]>()(z.object({ modelId: z.string().min(1).max(100) }).strict())
+  'train.revert': method<TrainedModel[]>()(z.object({ modelId: z.string().min(1).max(100) }).strict()),
+  /**
+   * Moves the gallery to the kept models (fine-tuned encoder and/or projection head, or the stock
+   * encoder when none is kept): a job that re-encodes every template from its stored photo.
+   * Check-in keeps the old embedding until the job switches templates and embedding together.
+   */
+  'train.reencode': method<JobInfo>()(z.object({}).strict())
 }
