@@ -1,5 +1,5 @@
 import { LikenessError, toErrorInfo } from '../../shared/errors'
-import { isMethodName, methods, type AppEvent, type MethodName } from '../../shared/contract'
+import { isMethodName, methods, type AppEvent, type MethodName, type RequestOf } from '../../shared/contract'
 import type { Result } from '../../shared/result'
 import type { SystemInfo } from '../../shared/api/system'
 import { EnginePool } from '../engine/pool'
@@ -80,7 +80,7 @@ export class Service {
   }
 
   /** Typed call for in-process users (the CLI, tests): throws LikenessError on failure. */
-  async call<M extends MethodName>(method: M, request: Parameters<Handlers[M]>[0]): Promise<Awaited<ReturnType<Handlers[M]>>> {
+  async call<M extends MethodName>(method: M, request: RequestOf<M>): Promise<Awaited<ReturnType<Handlers[M]>>> {
     const result = await this.handle(method, request)
     if (!result.ok) throw new LikenessError(result.error.kind, result.error.message, result.error.detail)
     return result.value as Awaited<ReturnType<Handlers[M]>>
