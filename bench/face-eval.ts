@@ -11,6 +11,7 @@ import type { DetectorKind } from '../src/main/face/types'
 
 const datasetDir = path.resolve(import.meta.dirname, '..', '..', 'shared', 'datasets', 'faces')
 const detector = (process.env.FACE_DETECTOR ?? 'ssd') as DetectorKind
+const sets = process.env.FACE_SETS?.split(',')
 const variants = [
   { levelEyes: false, mirror: false },
   { levelEyes: true, mirror: false },
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   }
   await initBackend('wasm')
   const models = await FaceModels.load()
-  for (const set of readdirSync(datasetDir).sort()) {
+  for (const set of sets ?? readdirSync(datasetDir).sort()) {
     const images = labelledImages(path.join(datasetDir, set))
     const found: { person: string; image: Awaited<ReturnType<typeof decodeImage>>['image']; landmarks: { x: number; y: number }[] }[] = []
     for (const { person, file } of images) {
