@@ -60,8 +60,8 @@ describe('stylize: the loop', () => {
     expect(longest).toBe(96)
     expect(result.image.width / result.image.height).toBeCloseTo(photo.width / photo.height, 1)
     expect(seen).toEqual([1, 2, 3, 4, 5])
-    // Coarse to fine: two iterations at 48 px, the last three at 96.
-    expect(result.history.map((r) => Math.max(r.width, r.height))).toEqual([48, 48, 96, 96, 96])
+    // Coarse to fine: three iterations at 48 px, the last quarter (rounded up) at 96.
+    expect(result.history.map((r) => Math.max(r.width, r.height))).toEqual([48, 48, 48, 96, 96])
   })
 
   it('stops with Cancelled within one iteration of being asked', async () => {
