@@ -9,11 +9,12 @@ import * as tf from '@tensorflow/tfjs'
 import { initBackend } from '../src/main/engine/backend'
 import type { FrozenConv } from '../src/main/engine/kernels/frozenConv'
 import { registerWasmGradientKernels } from '../src/main/engine/kernels/wasmGradientKernels'
-import { activationShapes, type FrozenGraph } from '../src/main/style/networks/frozenGraph'
+import type { FrozenGraph } from '../src/main/style/networks/frozenGraph'
 import { frozenNetwork, type FrozenNetwork } from '../src/main/style/networks/frozenNetwork'
 import { loadInception } from '../src/main/style/networks/inception'
 import { loadMobileNet } from '../src/main/style/networks/mobilenet'
 import { caffePreprocess, vgg19Network, vgg19TapLayers } from '../src/main/style/networks/vgg19'
+import { convFlops } from './styleFlops'
 
 const size = Number(process.argv[2] ?? 256)
 const repeats = 2
@@ -39,21 +40,6 @@ function stockTwin(network: FrozenNetwork): FrozenNetwork {
     ops: network.graph.ops.map((op) => (op.kind === 'conv' ? { ...op, conv: { ...op.conv, apply: stockConv(op.conv) } } : op))
   }
   return frozenNetwork({ id: network.id, graph, tapLayers: network.tapLayers, preprocess: network.id === 'vgg19' ? caffePreprocess : undefined })
-}
-
-// FLOPs of a conv = 2·kh·kw·C_in·C_out·H_out·W_out (depthwise: 2·kh·kw·C·m·H_out·W_out), up to the deepest tap.
-function convFlops(graph: FrozenGraph, taps: string[]): number {
-  const shapes = activationShapes(graph, size, size)
-  const deepest = Math.max(...taps.map((tap) => graph.ops.findIndex((op) => op.name === tap)))
-  let flops = 0
-  for (const op of graph.ops.slice(0, deepest + 1)) {
-    if (op.kind !== 'conv') continue
-    // [kh, kw, C_in, C_out] and depthwise [kh, kw, C, m] multiply out the same way.
-    const [kh, kw, inChannels, perInput] = op.conv.filter.shape
-    const [h, w] = shapes.get(op.name)!
-    flops += 2 * kh * kw * h * w * inChannels * perInput
-  }
-  return flops
 }
 
 function sumOfSquares(network: FrozenNetwork, taps: string[]): (x: tf.Tensor) => tf.Scalar {
@@ -102,7 +88,7 @@ for (const load of [loadInception, loadMobileNet, randomVgg19]) {
   const ours = load()
   const stock = stockTwin(ours)
   const taps = studioTaps[ours.id]
-  const flops = convFlops(ours.graph, taps)
+  const flops = convFlops(ours.graph, taps, size, size)
   const forward = seconds(() => tf.tidy(() => sumOfSquares(ours, taps)(image)))
   const oursBoth = seconds(() => tf.tidy(() => tf.grad(sumOfSquares(ours, taps))(image)))
   const stockBoth = seconds(() => tf.tidy(() => tf.grad(sumOfSquares(stock, taps))(image)))

@@ -1,20 +1,23 @@
 // Style transfer speed, ours vs a naive reference, same network, size and backend, same run.
-// Reference: one scale, Adam, noise start, tfjs's stock conv gradients. Ours: coarse-to-fine, the
-// flipped-kernel image gradients, content start. Printed: time for ours to reach the J the
-// reference ends on after --iterations (default 200) at --size (default 256), and seconds per
-// iteration per network at 256 / 384 / 512 px. JSON lines.
+// Reference: one scale, Adam, noise start, tfjs's stock conv gradients. Ours: the studio's
+// defaults (coarse-to-fine, flipped-kernel image gradients, start from the photo). Printed: time
+// for ours to reach the J the reference ends on after --iterations (default 200) at --size
+// (default 256), and per network at 256 / 384 / 512 px seconds per iteration and the GFLOP/s of
+// the forward and backward passes. JSON lines.
 //   npx tsx bench/style.ts [--iterations 200] [--size 256] [--network mobilenet|inception]
-//                          [--optimizer lbfgs|adam] [--sizes 256,384,512] [--skip-reference]
+//                          [--optimizer lbfgs|adam] [--sizes 256,384,512] [--skip-reference] [--out ours.png]
+//                          [--shift-every n]
 import * as tf from '@tensorflow/tfjs'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { initBackend } from '../src/main/engine/backend'
 import type { FeatureNetwork } from '../src/main/engine/network'
 import { decodeImage, type RgbImage } from '../src/main/image/decode'
+import { encodePng } from '../src/main/image/encode'
 import type { FrozenGraph } from '../src/main/style/networks/frozenGraph'
-import { frozenNetwork } from '../src/main/style/networks/frozenNetwork'
+import { frozenNetwork, type FrozenNetwork } from '../src/main/style/networks/frozenNetwork'
 import { inceptionCut, inceptionTapLayers } from '../src/main/style/networks/inception'
 import { foldKerasGraph } from '../src/main/style/networks/kerasFolding'
 import { ancestorsOf } from '../src/main/style/networks/kerasTopology'
@@ -22,6 +25,7 @@ import { mobilenetCut, mobilenetTapLayers } from '../src/main/style/networks/mob
 import { readNsfwjsBundle } from '../src/main/style/networks/nsfwjsBundle'
 import { defaultStyleSettings, type StyleParams } from '../src/main/style/settings'
 import { stylize } from '../src/main/style/stylize'
+import { convFlops } from './styleFlops'
 
 type BenchNetwork = 'mobilenet' | 'inception'
 
@@ -30,7 +34,9 @@ const { values: flags } = parseArgs({
     iterations: { type: 'string', default: '200' },
     size: { type: 'string', default: '256' },
     network: { type: 'string', default: 'mobilenet' },
-    optimizer: { type: 'string', default: 'lbfgs' },
+    optimizer: { type: 'string' },
+    out: { type: 'string' },
+    'shift-every': { type: 'string' },
     sizes: { type: 'string', default: '256,384,512' },
     'skip-reference': { type: 'boolean', default: false }
   }
@@ -55,7 +61,7 @@ async function pictures(): Promise<{ content: RgbImage; style: RgbImage; names: 
  * filter gradient is computed for constant weights). wasm has no depthwise image gradient at all,
  * so MobileNetV2's depthwise convs keep ours; InceptionV3 has none and is fully stock.
  */
-function loadNetwork(id: BenchNetwork, gradients: 'ours' | 'stock'): FeatureNetwork {
+function loadNetwork(id: BenchNetwork, gradients: 'ours' | 'stock'): FrozenNetwork {
   const [bundleName, cut, tapLayers] = id === 'mobilenet' ? (['mobilenet_v2', mobilenetCut, mobilenetTapLayers] as const) : (['inception_v3', inceptionCut, inceptionTapLayers] as const)
   const bundle = readNsfwjsBundle(bundleName)
   const graph = foldKerasGraph(ancestorsOf(bundle.layers, cut), bundle.weights)
@@ -79,6 +85,7 @@ interface Run {
   /** Seconds since the start, and J where each iteration of the final scale began. */
   trace: { seconds: number; total: number; iteration: number }[]
   seconds: number
+  image: RgbImage
 }
 
 async function timedRun(params: StyleParams, network: FeatureNetwork): Promise<Run> {
@@ -89,7 +96,7 @@ async function timedRun(params: StyleParams, network: FeatureNetwork): Promise<R
   const trace = result.history
     .map((record, i) => ({ seconds: stamps[i], total: record.total, iteration: record.iteration, width: record.width }))
     .filter((record) => record.width === result.image.width)
-  return { trace, seconds: (performance.now() - start) / 1000 }
+  return { trace, seconds: (performance.now() - start) / 1000, image: result.image }
 }
 
 function emit(line: Record<string, unknown>): void {
@@ -115,16 +122,18 @@ async function main(): Promise<void> {
     const referenceLoss = last.reduce((sum, r) => sum + r.total, 0) / last.length
     emit({ kind: 'reference', network: networkId, size, optimizer: 'adam', init: 'noise', scales: 1, gradients: 'stock', iterations, seconds: round(reference.seconds), finalLoss: round(referenceLoss, 4) })
 
-    const oursParams: StyleParams = { ...base, multiScale: true, optimizer: flags.optimizer as 'lbfgs' | 'adam', init: 'content' }
+    const oursParams: StyleParams = { ...base, optimizer: (flags.optimizer as 'lbfgs' | 'adam' | undefined) ?? base.optimizer, shiftEvery: Number(flags['shift-every'] ?? base.shiftEvery) }
     const ours = await timedRun(oursParams, fast)
+    if (flags.out) writeFileSync(flags.out, await encodePng(ours.image))
     const reached = ours.trace.find((r) => r.total <= referenceLoss)
     emit({
       kind: 'ours',
       network: networkId,
       size,
       optimizer: oursParams.optimizer,
-      init: 'content',
+      init: oursParams.init,
       scales: 'coarse-to-fine',
+      shiftEvery: oursParams.shiftEvery,
       gradients: 'flipped-kernel',
       iterations,
       seconds: round(ours.seconds),
@@ -140,19 +149,37 @@ async function main(): Promise<void> {
 
   for (const id of ['mobilenet', 'inception'] as const) {
     const network = loadNetwork(id, 'ours')
+    const settings = defaultStyleSettings(id)
+    const taps = [settings.contentLayer, ...settings.styleLayers.map((l) => l.name)]
     for (const side of flags.sizes.split(',').map(Number)) {
       const perIteration = 3
-      const params: StyleParams = { ...defaultStyleSettings(id), content, styles: [{ image: style, weight: 1 }], size: side, iterations: perIteration + 1, multiScale: false, optimizer: 'adam', previewEvery: 100 }
+      const params: StyleParams = { ...settings, content, styles: [{ image: style, weight: 1 }], size: side, iterations: perIteration + 1, multiScale: false, optimizer: 'adam', previewEvery: 100 }
       const stamps: number[] = []
       const start = performance.now()
       await stylize(params, network, { onProgress: () => stamps.push(performance.now()) })
       // The first iteration also pays for the targets: time the ones after it.
       const seconds = (stamps[stamps.length - 1] - stamps[0]) / 1000 / perIteration
-      emit({ kind: 'perIteration', network: id, size: side, optimizer: 'adam', padShift: true, secondsPerIteration: round(seconds), firstIterationSeconds: round((stamps[0] - start) / 1000) })
+      emit({ kind: 'perIteration', network: id, size: side, optimizer: 'adam', padShift: true, secondsPerIteration: round(seconds), firstIterationSeconds: round((stamps[0] - start) / 1000), ...passRates(network, taps, side) })
     }
     network.dispose()
   }
   emit({ kind: 'memory', numTensors: tf.memory().numTensors })
+}
+
+/** Achieved GFLOP/s of the convs, forward alone and backward (forward + backward − forward), on a square image. */
+function passRates(network: FrozenNetwork, taps: string[], side: number): { forwardGflops: number; backwardGflops: number } {
+  const image = tf.randomUniform([1, side, side, 3]) as tf.Tensor4D
+  const loss = (x: tf.Tensor): tf.Scalar => tf.addN(Object.values(network.forward(x as tf.Tensor4D, taps)).map((a) => a.square().mean())) as tf.Scalar
+  const timed = (run: () => void): number => {
+    const start = performance.now()
+    run()
+    return (performance.now() - start) / 1000
+  }
+  const forward = timed(() => tf.tidy(() => loss(image).dataSync()))
+  const both = timed(() => tf.tidy(() => tf.grad(loss)(image).dataSync()))
+  image.dispose()
+  const gflop = convFlops(network.graph, taps, side, side) / 1e9
+  return { forwardGflops: round(gflop / forward, 1), backwardGflops: round(gflop / Math.max(1e-9, both - forward), 1) }
 }
 
 function round(x: number, digits = 3): number {
