@@ -44,9 +44,32 @@ describe('face encoder', () => {
     expect(params.fc.trainable).toBe(false)
   })
 
-  it('frees its variables on dispose', async () => {
+  it('follows new values of a frozen layer: its filters, folded once, are folded again after an assign', async () => {
+    const chip = tf.randomUniform([1, 150, 150, 3], 0, 1, 'float32', 3) as tf.Tensor4D
+    const encode = async (): Promise<Float32Array> => {
+      const d = encodeFaces(params, chip)
+      const values = (await d.data()) as Float32Array
+      d.dispose()
+      return values
+    }
+    const first = await encode()
+    expect(await encode()).toEqual(first)
+    const scale = params.conv64_1.conv1.scale
+    const original = scale.clone()
+    scale.assign(original.mul(1.5))
+    const changed = await encode()
+    expect(l2(changed, first)).toBeGreaterThan(1e-3)
+    scale.assign(original)
+    expect(l2(await encode(), first)).toBeLessThan(1e-6)
+    tf.dispose([chip, original])
+  })
+
+  it('frees its variables and folded filters on dispose', async () => {
     const before = tf.memory().numTensors
     const extra = createEncoderParams(await loadWeightMap('face_recognition_model'))
+    const chip = tf.zeros([1, 150, 150, 3]) as tf.Tensor4D
+    encodeFaces(extra, chip).dispose()
+    chip.dispose()
     disposeEncoderParams(extra)
     expect(tf.memory().numTensors).toBe(before)
   })
