@@ -26,12 +26,24 @@ export function contentNormaliser(kind: Normaliser, target: tf.Tensor): number {
   return 2 / Math.max(squaredNorm(target), Number.MIN_VALUE)
 }
 
+// G = AᵀA with A the activations as rows [n_H·n_W, n_C], and dJ/dA = A·(dG + dGᵀ) written out:
+// tfjs differentiates matMul(A, A, transposeA) through products with transposed operands, which
+// wasm runs about ten times slower than plain ones (0.22 s against 0.02 s at 16128 × 96).
+const gramOfRows = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const a = args[0] as tf.Tensor2D
+  const save = args[1] as tf.GradSaveFunc
+  save([a])
+  return {
+    value: tf.matMul(tf.transpose(a), a),
+    gradFunc: (dG: tf.Tensor, saved: tf.Tensor[]) => tf.matMul(saved[0] as tf.Tensor2D, tf.add<tf.Tensor2D>(dG, tf.transpose(dG)))
+  }
+}) as (a: tf.Tensor2D) => tf.Tensor2D
+
 // G_kk' = Σ_i Σ_j a_ijk · a_ijk'
 export function gramMatrix(activations: tf.Tensor): tf.Tensor2D {
   return tf.tidy(() => {
     const channels = activations.shape[activations.shape.length - 1]
-    const a = activations.reshape([-1, channels]) as tf.Tensor2D
-    return tf.matMul(a, a, true, false)
+    return gramOfRows(activations.reshape([-1, channels]) as tf.Tensor2D)
   })
 }
 

@@ -40,6 +40,23 @@ describe('costs against hand-computed values', () => {
     expect(read(gramMatrix(a()))).toEqual([30, 10, 10, 5])
   })
 
+  it("gramMatrix's gradient is tf's own gradient of AᵀA", () => {
+    const activations = tf.randomUniform([1, 7, 5, 4], -1, 1, 'float32', 11)
+    const target = tf.randomUniform([4, 4], 0, 3, 'float32', 12)
+    const cost = (gram: (x: tf.Tensor) => tf.Tensor) => (x: tf.Tensor) => tf.squaredDifference(gram(x), target).sum()
+    const stock = (x: tf.Tensor): tf.Tensor => {
+      const a = x.reshape([-1, 4]) as tf.Tensor2D
+      return tf.matMul(a, a, true, false)
+    }
+    const ours = tf.grad(cost(gramMatrix))(activations)
+    const theirs = tf.grad(cost(stock))(activations)
+    expect(ours.shape).toEqual(activations.shape)
+    const scale = read(theirs.abs().max())[0]
+    expect(scale).toBeGreaterThan(0)
+    expect(read(ours.sub(theirs).abs().max())[0] / scale).toBeLessThan(1e-5)
+    tf.dispose([activations, target, ours, theirs])
+  })
+
   it('styleLayerCost and its normalisers', () => {
     const target = tf.tensor2d([30, 10, 10, 5], [2, 2])
     const generated = tf.tensor2d([28, 11, 11, 5], [2, 2])
