@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { LikenessError } from '../../shared/errors'
-import { miningStrategies, trainModes, trainSettings, type MiningStrategy, type TrainMode } from '../../shared/api/train'
+import { fineTuneStages, miningStrategies, trainModes, trainSettings, type FineTuneStage, type MiningStrategy, type TrainMode } from '../../shared/api/train'
 import { flag, numberFlag } from './args'
 import type { CliCommand } from './command'
 import { awaitJob } from './jobs'
@@ -14,7 +14,7 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
 const fixed = (n: number): string => n.toFixed(4)
 
 export const trainCommand: CliCommand = {
-  usage: 'train <labelled-folder> [--validation <folder>] [--mode head|finetune] [--mining hard|semihard|random] [--epochs N] [--json]',
+  usage: 'train <labelled-folder> [--validation <folder>] [--mode head|finetune] [--mining hard|semihard|random] [--epochs N] [--stage conv256|fc] [--learning-rate R] [--json]',
   summary: 'train on one sub-folder per person; before/after AUC and EER on the validation people',
   async run(service, args) {
     const folder = args.positional[0]
@@ -25,7 +25,9 @@ export const trainCommand: CliCommand = {
       settings: trainSettings.parse({
         mode: oneOf<TrainMode>(flag(args, 'mode'), trainModes, 'mode'),
         mining: oneOf<MiningStrategy>(flag(args, 'mining'), miningStrategies, 'mining'),
-        epochs: numberFlag(args, 'epochs', 20)
+        epochs: numberFlag(args, 'epochs', 20),
+        stage: oneOf<FineTuneStage>(flag(args, 'stage'), fineTuneStages, 'stage'),
+        learningRate: flag(args, 'learning-rate') === undefined ? undefined : numberFlag(args, 'learning-rate', 0)
       })
     })
     const result = await awaitJob(service, job, 'train.run')
