@@ -10,8 +10,13 @@ import { seededRandom } from '../engine/random'
 import { trainWithTriplets, type TripletStep } from './tripletTraining'
 
 const descriptorSize = 128
-/** Adam moves every weight by about the rate on its first steps: the pretrained encoder needs smaller ones than the identity-initialised head. */
-const defaultLearningRate = { head: 1e-3, finetune: 1e-4 }
+/**
+ * Adam moves every weight by about the rate on its first steps: the pretrained encoder needs smaller
+ * ones than the identity-initialised head. Fine-tuning conv256 on deepface_tests for 3 epochs, then
+ * validating on dlib_johns: 1e-4 lowered validation AUC (1 → 0.99998, EER 0 → 0.0025); 3e-5 and
+ * 1e-5 lowered the training loss as far (0.064 → 0) and kept AUC 1, EER 0.
+ */
+const defaultLearningRate = { head: 1e-3, finetune: 3e-5 }
 const encodeBatch = 8
 
 /** An epoch: enough P×K batches to show every training face about once. */
