@@ -1,18 +1,19 @@
 import { _electron as electron, expect, test } from '@playwright/test'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 
 // The Electron binary is downloaded by `npm install` on machines with a network; CI's sandbox
-// has none, so this spec runs only where the binary exists.
+// has none, so this spec runs only where the binary exists. Its location is read from the
+// package's path.txt rather than through require('electron'), which would try to download it.
 function electronBinary(): string | undefined {
-  try {
-    const binary = createRequire(import.meta.url)('electron') as unknown
-    return typeof binary === 'string' && existsSync(binary) ? binary : undefined
-  } catch {
-    return undefined
-  }
+  const packageDir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'))
+  const pathFile = path.join(packageDir, 'path.txt')
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) return path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH, existsSync(pathFile) ? readFileSync(pathFile, 'utf8') : 'electron')
+  if (!existsSync(pathFile)) return undefined
+  const binary = path.join(packageDir, 'dist', readFileSync(pathFile, 'utf8'))
+  return existsSync(binary) ? binary : undefined
 }
 
 const binary = electronBinary()
