@@ -3,6 +3,7 @@ import path from 'node:path'
 import { LikenessError } from '../../shared/errors'
 import type { JobInfo } from '../../shared/jobs'
 import type { LossPoint, StyleNetwork, StyleNetworkInfo, StyleOptions, StyleRunResult } from '../../shared/api/style'
+import { lbfgsShiftEvery } from '../../shared/api/style'
 import type { OpResult } from '../engine/ops'
 import { inceptionTapLayers } from '../style/networks/inception'
 import { mobilenetTapLayers } from '../style/networks/mobilenet'
@@ -88,7 +89,8 @@ export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext
 
     'style.start': async ({ content, styles, network, options }) => {
       requireAvailable(network)
-      return startRun({ network, options: { ...defaultStyleSettings(network), ...options }, content, styles })
+      const shiftEvery = options?.shiftEvery ?? (options?.optimizer === 'lbfgs' ? lbfgsShiftEvery : undefined)
+      return startRun({ network, options: { ...defaultStyleSettings(network), ...options, ...(shiftEvery && { shiftEvery }) }, content, styles })
     },
 
     'style.resume': async ({ resultId, iterations }) => {

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { Service } from '../../../src/main/service'
 import { encodePng } from '../../../src/main/image/encode'
 import type { JobInfo, JobProgress } from '../../../src/shared/jobs'
-import type { StyleOptions } from '../../../src/shared/api/style'
+import { lbfgsShiftEvery, type StyleOptions } from '../../../src/shared/api/style'
 import { testPainting } from './helpers/images'
 
 // The engine worker runs from its bundle: build with `npx electron-vite build` first.
@@ -108,6 +108,20 @@ describe('style studio through the Service', () => {
     expect(detail.history[saved.iterations]!.total).toBeLessThan(startedAt)
     expect(Math.abs(detail.history[saved.iterations]!.total - stoppedAt)).toBeLessThan(Math.abs(startedAt - stoppedAt))
     expect(detail.history.map((p) => p.iteration).slice(-3)).toEqual([saved.iterations + 1, saved.iterations + 2, saved.iterations + 3])
+  })
+
+  it('gives L-BFGS a new shift every 10 iterations unless told otherwise, and lowers J with it', async () => {
+    const run = async (options: Partial<StyleOptions>) => {
+      const job = await service.call('style.start', { content: photo, styles: [{ image: painting, weight: 1 }], network: 'mobilenet', options: { ...quick, iterations: 4, optimizer: 'lbfgs', ...options } })
+      const { final } = await follow(job)
+      expect(final.state).toBe('done')
+      const done = (await service.call('jobs.get', { jobId: job.id })).result as { result: { id: string } }
+      return service.call('style.result', { resultId: done.result.id })
+    }
+    const chosen = await run({})
+    expect(chosen.options).toMatchObject({ optimizer: 'lbfgs', shiftEvery: lbfgsShiftEvery })
+    expect(chosen.history.at(-1)!.total).toBeLessThan(chosen.history[0]!.total)
+    expect((await run({ shiftEvery: 2 })).options.shiftEvery).toBe(2)
   })
 
   it('deletes a result and its files', async () => {
