@@ -76,10 +76,14 @@ export function exploreHandlers({ pool, db, files, jobs, dataDir }: ServiceConte
   }
 
   const loadScan = async (scanId: string): Promise<ScanFile> => {
+    // the record first: the gallery's scans go when its photos do (FaceStore), cached or not
+    const record = db.data.exploreScans.find((candidate) => candidate.id === scanId)
+    if (!record) {
+      scanFiles.delete(scanId)
+      throw new LikenessError('NotFound', 'There is no such scan; run it again.', { scanId })
+    }
     const known = scanFiles.get(scanId)
     if (known) return known
-    const record = db.data.exploreScans.find((candidate) => candidate.id === scanId)
-    if (!record) throw new LikenessError('NotFound', 'There is no such scan; run it again.', { scanId })
     const parsed = scanFileSchema.safeParse(JSON.parse(new TextDecoder().decode(await files.read(record.file))))
     if (!parsed.success) throw new LikenessError('StoreCorrupt', 'A stored scan is damaged; run it again.', { scanId })
     scanFiles.set(scanId, parsed.data)

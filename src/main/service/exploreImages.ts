@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { LikenessError } from '../../shared/errors'
 import type { ImageSet } from '../../shared/api/explore'
 import type { Database } from '../store/db'
+import { galleryScanKey } from '../store/schema'
 import type { StoreFiles } from '../store/files'
 import { isImageFile } from '../image/extensions'
 
@@ -51,7 +52,7 @@ export async function resolveImageSet(set: ImageSet, db: Database): Promise<Reso
   if (set.kind === 'gallery') {
     const names = new Map(db.data.people.map((person) => [person.id, person.name]))
     const photos = [...db.data.photos].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
-    resolved = { key: 'gallery', images: photos.map((photo, i) => ({ name: `${names.get(photo.personId) ?? 'photo'} ${i + 1}`, store: photo.file })) }
+    resolved = { key: galleryScanKey, images: photos.map((photo, i) => ({ name: `${names.get(photo.personId) ?? 'photo'} ${i + 1}`, store: photo.file })) }
   } else if (set.kind === 'samples') {
     resolved = { key: 'samples', images: await imagesIn(sampleDir(), /^sample/) }
   } else {

@@ -6,7 +6,7 @@ import type { TemplateRows } from '../face/gallery'
 import type { Database } from './db'
 import type { StoreFiles } from './files'
 import type { EmbeddingVersion } from '../train/engineOps'
-import { stockEncoder, type EmbeddingRecord, type PersonRecord } from './schema'
+import { galleryScanKey, stockEncoder, type EmbeddingRecord, type DbData, type PersonRecord } from './schema'
 import { appendTemplateRows, readTemplateMatrix, writeTemplateMatrix } from './templateMatrix'
 
 export { stockEncoder }
@@ -38,6 +38,12 @@ export interface StoredPerson {
 
 const photoFile = (photoId: string): string => `photos/${photoId}.jpg`
 const thumbnailFile = (photoId: string): string => `thumbnails/${photoId}.jpg`
+
+// A layer-explorer scan of the gallery names its people and points into their photos: it goes
+// whenever a photo it was made from goes.
+function dropGalleryScans(draft: DbData): void {
+  draft.exploreScans = draft.exploreScans.filter((scan) => scan.setKey !== galleryScanKey)
+}
 
 /**
  * People, their photos and templates on disk: db.json holds the records, one binary matrix file
@@ -199,36 +205,42 @@ export class FaceStore {
     this.person(personId)
     const photos = this.db.data.photos.filter((p) => p.personId === personId).map((p) => p.id)
     const checkInThumbnails = this.db.data.checkIns.filter((c) => c.personId === personId && c.thumbnail).map((c) => c.thumbnail!)
+    const scans = this.galleryScanFiles()
     const removed = await this.rewriteWithout((t) => t.personId === personId, (draft) => {
       draft.people = draft.people.filter((p) => p.id !== personId)
       draft.photos = draft.photos.filter((p) => p.personId !== personId)
       for (const checkIn of draft.checkIns) if (checkIn.personId === personId) checkIn.thumbnail = null
+      dropGalleryScans(draft)
     })
-    await this.files.remove([...photos.flatMap((id) => [photoFile(id), thumbnailFile(id)]), ...checkInThumbnails])
+    await this.files.remove([...photos.flatMap((id) => [photoFile(id), thumbnailFile(id)]), ...checkInThumbnails, ...scans])
     return removed
   }
 
   async removePhoto(photoId: string): Promise<PersonRecord> {
     const photo = this.db.data.photos.find((p) => p.id === photoId)
     if (!photo) throw new LikenessError('NotFound', 'That photo is not in the gallery.', { photoId })
+    const scans = this.galleryScanFiles()
     await this.rewriteWithout((t) => t.photoId === photoId, (draft) => {
       draft.photos = draft.photos.filter((p) => p.id !== photoId)
+      dropGalleryScans(draft)
     })
-    await this.files.remove([photoFile(photoId), thumbnailFile(photoId)])
+    await this.files.remove([photoFile(photoId), thumbnailFile(photoId), ...scans])
     return this.person(photo.personId)
   }
 
-  /** Erases every person, template, photo and check-in. */
+  /** Erases every person, template, photo and check-in, and the explorer's scans of the gallery. */
   async wipe(): Promise<number> {
     const people = this.db.data.people.length
     const files = [
       ...this.db.data.photos.flatMap((p) => [photoFile(p.id), thumbnailFile(p.id)]),
-      ...this.db.data.checkIns.flatMap((c) => (c.thumbnail ? [c.thumbnail] : []))
+      ...this.db.data.checkIns.flatMap((c) => (c.thumbnail ? [c.thumbnail] : [])),
+      ...this.galleryScanFiles()
     ]
     await this.rewriteWithout(() => true, (draft) => {
       draft.people = []
       draft.photos = []
       draft.checkIns = []
+      dropGalleryScans(draft)
     })
     await this.files.remove(files)
     return people
@@ -277,6 +289,10 @@ export class FaceStore {
   }
 
   /** The matrix without the doomed rows goes to a new file; one db write drops the records and switches files. */
+  private galleryScanFiles(): string[] {
+    return this.db.data.exploreScans.filter((scan) => scan.setKey === galleryScanKey).map((scan) => scan.file)
+  }
+
   private async rewriteWithout(
     doomed: (t: { personId: string; photoId: string | null }) => boolean,
     alsoChange: (draft: Parameters<Parameters<Database['update']>[0]>[0]) => void

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { copyFile, mkdir, mkdtemp, readdir } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
@@ -93,6 +93,20 @@ describe('explore service', () => {
     expect(stored).toContain(`${changed.scanId}.json`)
     expect(stored).not.toContain(`${first.scanId}.json`)
     expect(await service.handle('explore.units', { scanId: first.scanId, first: 0, count: 1 })).toMatchObject({ ok: false, error: { kind: 'NotFound' } })
+  })
+
+  it("scans the gallery's photos, and wiping the gallery takes its scans (names and photo references) with it", async () => {
+    const photo = new Uint8Array(await readFile(path.join(demoDir, 'sample1.jpg')))
+    await service.call('face.enroll', { name: 'Ada', images: [photo], faceIndex: 0 })
+    const scan = await finished(await service.call('explore.scan', { network: 'mobilenet', layer, images: { kind: 'gallery' } }))
+    expect(scan).toMatchObject({ images: 1, cached: false })
+    const page = await service.call('explore.units', { scanId: scan.scanId, first: 0, count: 1 })
+    expect(page.tiles[0]!.patches[0]!.imageName).toMatch(/^Ada/)
+    expect(await readdir(path.join(dataDir, 'explore'))).toContain(`${scan.scanId}.json`)
+
+    await service.call('face.wipe', { confirm: true })
+    expect(await readdir(path.join(dataDir, 'explore'))).not.toContain(`${scan.scanId}.json`)
+    expect(await service.handle('explore.units', { scanId: scan.scanId, first: 0, count: 1 })).toMatchObject({ ok: false, error: { kind: 'NotFound' } })
   })
 
   it('answers bad requests with typed errors', async () => {
