@@ -4,8 +4,7 @@ import type { DetectorKind, Face } from '../face/types'
 import type { FaceQuality } from '../face/quality'
 import type { ExploreOps } from '../explore/engineOps'
 import type { EmbeddingVersion, TrainOps } from '../train/engineOps'
-import type { StyleSettings } from '../style/settings'
-import type { LossPoint, StyleNetwork } from '../../shared/api/style'
+import type { LossPoint, StyleNetwork, StyleOptions } from '../../shared/api/style'
 
 export interface AnalyzedFace extends Face {
   quality: FaceQuality
@@ -44,7 +43,7 @@ export interface EngineOps extends ExploreOps, TrainOps {
       vgg19File: string
       content: Uint8Array
       styles: { image: Uint8Array; weight: number }[]
-      settings: StyleSettings
+      settings: StyleOptions
       /** Resuming: the earlier result's PNG to start from. */
       start?: Uint8Array
     }

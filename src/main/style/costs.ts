@@ -1,16 +1,11 @@
 import * as tf from '@tensorflow/tfjs'
+import type { CostWeights, Normaliser } from '../../shared/api/style'
 
 /**
- * How a style layer's Gram difference is scaled.
- * - 'seed': 1/(2·n_H·n_W·n_C)², the seed's (and Gatys') normaliser.
- * - 'none': the raw ‖G(S) − G(G)‖²_F, which grows with the fourth power of activations.
- * - 'target-norm': divide by the target's squared norm ‖G(S)‖², so every layer's term starts near 1
- *   and the weights stay O(1) across networks and sizes. The default: it is what the measured
- *   settings in notes/style-offline-networks.md (style weight 30–100, content weight 1) assume.
+ * 'target-norm' is the default: every layer's term starts near 1 whatever the network and size,
+ * which is what the measured settings in notes/style-offline-networks.md (style weight 30–100,
+ * content weight 1) assume. 'none' grows with the fourth power of activations.
  */
-export type Normaliser = 'seed' | 'none' | 'target-norm'
-
-export const defaultNormaliser: Normaliser = 'target-norm'
 
 // J_content = ½‖a(C) − a(G)‖²
 export function contentCost(target: tf.Tensor, generated: tf.Tensor): tf.Scalar {
@@ -86,15 +81,6 @@ export function totalVariation(image: tf.Tensor3D | tf.Tensor4D): tf.Scalar {
     const right = tf.squaredDifference(x.slice([0, 0, 1, 0], [-1, -1, w - 1, -1]), x.slice([0, 0, 0, 0], [-1, -1, w - 1, -1]))
     return down.sum().add(right.sum()).div(h * w)
   })
-}
-
-export interface CostWeights {
-  /** α */
-  content: number
-  /** β */
-  style: number
-  /** γ */
-  tv: number
 }
 
 // J(G) = α·J_content + β·J_style + γ·TV

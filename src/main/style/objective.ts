@@ -8,20 +8,12 @@ import {
   styleLayerCost,
   styleNormaliser,
   totalCost,
-  totalVariation,
-  type CostWeights,
-  type Normaliser
+  totalVariation
 } from './costs'
+import type { CostWeights, Normaliser, StyleLosses } from '../../shared/api/style'
 import { frame, shiftKey, type Shift } from './frame'
 import type { ValueAndGradient } from './optimize'
 import { styleActivations, type StyleLayerTarget } from './targets'
-
-export interface Losses {
-  content: number
-  style: number
-  tv: number
-  total: number
-}
 
 export interface ObjectiveSetup {
   network: FeatureNetwork
@@ -40,7 +32,7 @@ export interface ObjectiveSetup {
 
 export interface StyleObjective {
   /** J(G) and ∂J/∂G with G seen at `shift`; the same function object for the same shift. */
-  at(shift: Shift): ValueAndGradient<Losses>
+  at(shift: Shift): ValueAndGradient<StyleLosses>
   dispose(): void
 }
 
@@ -62,9 +54,9 @@ export function createStyleObjective(setup: ObjectiveSetup): StyleObjective {
     return { ...target, gram, normaliser }
   })
 
-  const byShift = new Map<string, ValueAndGradient<Losses>>()
+  const byShift = new Map<string, ValueAndGradient<StyleLosses>>()
 
-  function evaluateAt(shiftIndex: number): ValueAndGradient<Losses> {
+  function evaluateAt(shiftIndex: number): ValueAndGradient<StyleLosses> {
     const shift = setup.shifts[shiftIndex]
     let parts: tf.Scalar[] = []
     const valueAndGrad = tf.valueAndGrad((g: tf.Tensor) => {

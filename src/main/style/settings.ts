@@ -1,19 +1,5 @@
-import type { NetworkId } from '../engine/network'
+import type { StyleNetwork, StyleOptions, WeightedLayer } from '../../shared/api/style'
 import type { RgbImage } from '../image/decode'
-import type { CostWeights, Normaliser } from './costs'
-
-/** Which statistics of a layer stand for style: Gram matrices of activations or of their softmax (SWAG). */
-export type StyleStatistics = 'gram' | 'swag'
-
-/**
- * - 'style': the result takes the painting's colours.
- * - 'transfer': optimise in colour, then put the result's luminance on the photo's chroma.
- * - 'luminance': optimise on luminance only (painting's Y matched to the photo's mean and spread),
- *   then put that on the photo's chroma.
- */
-export type ColourMode = 'style' | 'transfer' | 'luminance'
-
-export type InitMode = 'noise' | 'content' | 'mix'
 
 export interface StyleSource {
   image: RgbImage
@@ -21,61 +7,12 @@ export interface StyleSource {
   weight: number
 }
 
-export interface WeightedLayer {
-  name: string
-  /** λ_l */
-  weight: number
-}
-
-export interface StyleSettings {
-  /** Longest side of the result, px. */
-  size: number
-  /** Iterations over all scales together. */
-  iterations: number
-  contentLayer: string
-  styleLayers: WeightedLayer[]
-  /** α, β, γ */
-  weights: CostWeights
-  normaliser: Normaliser
-  statistics: StyleStatistics
-  /** SWAG temperature as a multiple of the style image's activation std per layer. */
-  swagTemperature: number
-  optimizer: 'adam' | 'lbfgs'
-  /** Adam's step on [0, 1] pixels. */
-  learningRate: number
-  init: InitMode
-  /** Share of uniform noise in a 'mix' start: (1 − r)·C + r·U. */
-  noiseRatio: number
-  /** Coarse-to-fine scales down to `minSide` px, or one scale at `size`. */
-  multiScale: boolean
-  minSide: number
-  /** Reflect padding around the image before the network, px. */
-  padding: number
-  /** Random shift of the image each iteration, 0…maxShift px each way. */
-  maxShift: number
-  /**
-   * A new shift every this many iterations. L-BFGS evaluates both ends of a curvature pair at one
-   * shift, so a new shift costs it an extra forward and backward pass; Adam pays nothing.
-   */
-  shiftEvery: number
-  colour: ColourMode
-  /** Size of the painting relative to the result: 2 makes its strokes half as large in the result. */
-  styleScale: number
-  /** A preview every this many iterations (and at the end of each scale). */
-  previewEvery: number
-  /** Seeds the start noise and the shifts: the same settings give the same picture. */
-  seed: number
-}
-
-export interface StyleParams extends StyleSettings {
+export interface StyleParams extends StyleOptions {
   content: RgbImage
   styles: StyleSource[]
   /** Resuming: G starts from this earlier result (resized to the first scale) instead of `init`. */
   start?: RgbImage
 }
-
-/** The networks that can carry a style (the face encoder cannot). */
-export type StyleNetworkId = Exclude<NetworkId, 'face'>
 
 const equal = (names: string[]): WeightedLayer[] => names.map((name) => ({ name, weight: 1 / names.length }))
 
@@ -99,7 +36,7 @@ const common = {
   styleScale: 1,
   previewEvery: 10,
   seed: 1
-} as const satisfies Partial<StyleSettings>
+} as const satisfies Partial<StyleOptions>
 
 /**
  * Starting points per network. InceptionV3 and MobileNetV2 layers and weights are the ones measured
@@ -107,7 +44,7 @@ const common = {
  * non-VGG networks). VGG19 follows Gatys et al. (conv1_1…conv5_1, content conv4_2) with Keras'
  * layer names; its weights were not measured here.
  */
-export function defaultStyleSettings(network: StyleNetworkId): StyleSettings {
+export function defaultStyleSettings(network: StyleNetwork): StyleOptions {
   switch (network) {
     case 'inception':
       return {

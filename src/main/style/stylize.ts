@@ -7,7 +7,8 @@ import { imageToTensor, tensorToImage } from '../image/tensor'
 import { requireSizeFitsBackend } from './heapBudget'
 import { luminanceImage, transferLuminance } from './colour'
 import { allShifts, type Shift } from './frame'
-import { createStyleObjective, type Losses, type StyleObjective } from './objective'
+import { createStyleObjective, type StyleObjective } from './objective'
+import type { LossPoint, StyleLosses } from '../../shared/api/style'
 import { createOptimizer } from './optimize'
 import { fitLongestSide, resizeImages } from './resize'
 import { scaleStages, type Stage } from './schedule'
@@ -17,13 +18,12 @@ import { minResultShortSide, validateStyleParams } from './validate'
 
 export interface StylizeHooks {
   /** After every iteration (1-based over all scales), with J where that iteration started. */
-  onProgress?(iteration: number, losses: Losses, preview?: RgbImage): void
+  onProgress?(iteration: number, losses: StyleLosses, preview?: RgbImage): void
   /** Polled before every iteration; true stops the run with LikenessError('Cancelled'). */
   isCancelled?(): boolean
 }
 
-export interface LossRecord extends Losses {
-  iteration: number
+export interface LossRecord extends LossPoint {
   /** Size of the scale the iteration ran at. */
   width: number
   height: number

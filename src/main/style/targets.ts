@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import type { FeatureNetwork } from '../engine/network'
 import { gramMatrix } from './costs'
 import { frame, type Shift } from './frame'
-import type { StyleStatistics, WeightedLayer } from './settings'
+import type { StyleStatistics, WeightedLayer } from '../../shared/api/style'
 import { swagActivations, swagTemperature } from './swag'
 
 /** One style layer's target: what G's statistics are pulled towards, fixed for a whole scale. */

@@ -15,8 +15,37 @@ const weight = z.number().finite().min(0)
 const layerName = z.string().min(1).max(100)
 
 /**
- * Every knob of the method (src/main/style/settings.ts mirrors it). Optional on the wire: what is
- * not given comes from the network's defaults, listed by `style.networks`.
+ * How a style layer's Gram difference is scaled: 'target-norm' (default) divides each term by its
+ * target's squared norm, so weights stay O(1) across networks and sizes; 'seed' is 1/(2·n_H·n_W·n_C)²
+ * (the seed's and Gatys'); 'none' the raw squared Frobenius norm.
+ */
+export const normalisers = ['target-norm', 'seed', 'none'] as const
+export type Normaliser = (typeof normalisers)[number]
+/** Which statistics of a layer stand for style: Gram matrices of activations, or of their softmax over positions (SWAG). */
+export const styleStatistics = ['gram', 'swag'] as const
+export type StyleStatistics = (typeof styleStatistics)[number]
+export const styleOptimizers = ['adam', 'lbfgs'] as const
+/** G's start: the photo, uniform noise, or (1 − r)·C + r·U. */
+export const initModes = ['noise', 'content', 'mix'] as const
+export type InitMode = (typeof initModes)[number]
+/**
+ * - 'style': the result takes the painting's colours.
+ * - 'transfer': optimise in colour, then put the result's luminance on the photo's chroma.
+ * - 'luminance': optimise on luminance only (the painting's Y matched to the photo's mean and
+ *   spread), then put that on the photo's chroma.
+ */
+export const colourModes = ['style', 'transfer', 'luminance'] as const
+export type ColourMode = (typeof colourModes)[number]
+
+const weightedLayer = z.object({ name: layerName, /** λ_l */ weight }).strict()
+export type WeightedLayer = z.infer<typeof weightedLayer>
+/** α (content), β (style), γ (total variation). */
+const costWeights = z.object({ content: weight, style: weight, tv: weight }).strict()
+export type CostWeights = z.infer<typeof costWeights>
+
+/**
+ * Every knob of the method, for the engine and the wire alike. Optional on the wire: what is not
+ * given comes from the network's defaults, listed by `style.networks`.
  */
 export const styleOptionsSchema = z
   .object({
@@ -25,34 +54,37 @@ export const styleOptionsSchema = z
     /** Iterations over all scales together. */
     iterations: z.number().int().min(1).max(5000),
     contentLayer: layerName,
-    /** λ per layer. */
-    styleLayers: z.array(z.object({ name: layerName, weight }).strict()).min(1).max(32),
-    /** α (content), β (style), γ (total variation). */
-    weights: z.object({ content: weight, style: weight, tv: weight }).strict(),
-    /**
-     * 'target-norm' (default): each term divided by its target's squared norm, so weights stay O(1);
-     * 'seed': 1/(2·n_H·n_W·n_C)²; 'none': the raw squared Frobenius norm.
-     */
-    normaliser: z.enum(['target-norm', 'seed', 'none']),
-    /** 'swag' (softmax over positions, default on InceptionV3 and MobileNetV2) or plain 'gram'. */
-    statistics: z.enum(['gram', 'swag']),
+    styleLayers: z.array(weightedLayer).min(1).max(32),
+    weights: costWeights,
+    normaliser: z.enum(normalisers),
+    /** SWAG (default on InceptionV3 and MobileNetV2) or plain Gram. */
+    statistics: z.enum(styleStatistics),
+    /** SWAG temperature as a multiple of the style image's activation std per layer. */
     swagTemperature: z.number().finite().positive(),
-    optimizer: z.enum(['adam', 'lbfgs']),
+    optimizer: z.enum(styleOptimizers),
+    /** Adam's step on [0, 1] pixels. */
     learningRate: z.number().finite().positive(),
-    init: z.enum(['noise', 'content', 'mix']),
+    init: z.enum(initModes),
+    /** Share of uniform noise in a 'mix' start. */
     noiseRatio: z.number().min(0).max(1),
-    /** Coarse-to-fine from `minSide` up to `size`. */
+    /** Coarse-to-fine scales from `minSide` up to `size`, or one scale at `size`. */
     multiScale: z.boolean(),
     minSide: z.number().int().min(32).max(2048),
+    /** Reflect padding around the image before the network, px. */
     padding: z.number().int().min(0).max(31),
+    /** Random shift of the image, 0…maxShift px each way. */
     maxShift: z.number().int().min(0).max(8),
+    /**
+     * A new shift every this many iterations. L-BFGS evaluates both ends of a curvature pair at one
+     * shift, so a new shift costs it an extra forward and backward pass; Adam pays nothing.
+     */
     shiftEvery: z.number().int().min(1).max(1000),
-    /** 'style' takes the painting's colours; 'transfer' and 'luminance' keep the photo's. */
-    colour: z.enum(['style', 'transfer', 'luminance']),
-    /** 2 makes the painting's strokes half as large in the result. */
+    colour: z.enum(colourModes),
+    /** Size of the painting relative to the result: 2 makes its strokes half as large in the result. */
     styleScale: z.number().positive().max(4),
     /** A preview (and a point of the loss chart's detail) every this many iterations. */
     previewEvery: z.number().int().min(1).max(1000),
+    /** Seeds the start noise and the shifts: the same options give the same picture. */
     seed: z.number().int().min(0).max(2 ** 31)
   })
   .strict()
