@@ -7,10 +7,10 @@ import { decodeImage } from '../src/main/image/decode'
 import { describeFaces, findFaces } from '../src/main/face/analyze'
 import { auc, eer, pairTrials, rank1, tarAtFar, thresholdForBalancedAccuracy } from '../src/main/face/calibrate'
 import { FaceModels } from '../src/main/face/faceModels'
-import type { DetectorKind } from '../src/main/face/types'
+import type { Detector } from '../src/shared/api/face'
 
 const datasetDir = path.resolve(import.meta.dirname, '..', '..', 'shared', 'datasets', 'faces')
-const detector = (process.env.FACE_DETECTOR ?? 'ssd') as DetectorKind
+const detector = (process.env.FACE_DETECTOR ?? 'ssd') as Detector
 const sets = process.env.FACE_SETS?.split(',')
 const variants = [
   { levelEyes: false, mirror: false },

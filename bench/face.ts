@@ -19,12 +19,12 @@ import { defaultMinConfidence } from '../src/main/face/detect'
 import { asLibraryTensor, faceapi } from '../src/main/face/faceapi'
 import { FaceModels } from '../src/main/face/faceModels'
 import { faceModelDir } from '../src/main/face/models'
-import type { DetectorKind } from '../src/main/face/types'
+import type { Detector } from '../src/shared/api/face'
 
 const demoDir = path.join(faceModelDir(), '..', 'demo')
 const datasetDir = path.resolve(import.meta.dirname, '..', '..', 'shared', 'datasets', 'faces')
 const repeats = Number(process.argv[2] ?? 3)
-const detector = (process.env.FACE_DETECTOR ?? 'ssd') as DetectorKind
+const detector = (process.env.FACE_DETECTOR ?? 'ssd') as Detector
 
 /** face-api's shipped group photos, then every labelled face set when the shared datasets are present. */
 function imageFiles(): string[] {

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { LikenessError } from '../../shared/errors'
-import { styleNetworks, type StyleNetwork, type StyleOptions } from '../../shared/api/style'
+import type { StyleOptions } from '../../shared/api/style'
+import { styleNetworks, type StyleNetwork } from '../../shared/networks'
 import { flag, type ParsedArgs } from './args'
 import type { CliCommand } from './command'
 import { awaitJob } from './jobs'

@@ -1,10 +1,11 @@
 import type { JobProgress } from '../../shared/jobs'
 import type { BackendInfo } from './backend'
-import type { DetectorKind, Face } from '../face/types'
-import type { FaceQuality } from '../face/quality'
+import type { Face } from '../face/types'
 import type { ExploreOps } from '../explore/engineOps'
 import type { EmbeddingVersion, TrainOps } from '../train/engineOps'
-import type { LossPoint, StyleNetwork, StyleOptions } from '../../shared/api/style'
+import type { LossPoint, StyleOptions } from '../../shared/api/style'
+import type { StyleNetwork } from '../../shared/networks'
+import type { Detector, FaceQuality } from '../../shared/api/face'
 
 export interface AnalyzedFace extends Face {
   quality: FaceQuality
@@ -30,7 +31,7 @@ export interface EngineOps extends ExploreOps, TrainOps {
   'engine.warmup': { args: { size: number }; result: { seconds: number } }
   'face.analyze': {
     /** `embedding`: the gallery's (stock when absent); descriptors are only comparable within one. */
-    args: { image: Uint8Array; detector: DetectorKind; keepPhoto?: boolean; thumbnails?: boolean; embedding?: EmbeddingVersion }
+    args: { image: Uint8Array; detector: Detector; keepPhoto?: boolean; thumbnails?: boolean; embedding?: EmbeddingVersion }
     result: AnalyzedImage
   }
   /**

@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs'
 import type { RgbImage } from '../image/decode'
 import { imageToTensor } from '../image/tensor'
 import { LikenessError } from '../../shared/errors'
-import { convolve, type ConvPadding } from './convLab'
+import { convolve } from './convLab'
 import type { KernelDisplay, LabKernel } from './convKernels'
 import type { ValueRange } from './featureMaps'
+import type { ConvPadding } from '../../shared/api/explore'
 
 /** A one-channel volume, [depth][height][width] row-major: webcam frames stacked in time, or CT slices. */
 export interface Volume {

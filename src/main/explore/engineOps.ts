@@ -1,11 +1,11 @@
-import type { ConvLayerResult, ExploreNetwork, FeatureMapsResult, NetworkLayers, PhotoResult, SignalResult, UnitTile, VolumeResult } from '../../shared/api/explore'
-import type { ConvStackSpec } from './convLab'
+import type { NetworkId } from '../../shared/networks'
+import type { ConvLayerResult, FeatureMapsResult, NetworkLayers, PhotoResult, SignalResult, UnitTile, VolumeResult, ConvStackSpec } from '../../shared/api/explore'
 import type { PhotoKernelName, SignalKernelName, VolumeKernelName } from './convKernels'
 import type { NetworkFiles } from './networks'
 import type { TopPatchScan } from './topPatches'
 
 interface OnNetwork {
-  network: ExploreNetwork
+  network: NetworkId
   files: NetworkFiles
 }
 
@@ -26,7 +26,7 @@ export interface ExploreOps {
     result: EngineUnitTile[]
   }
   /** An image at the size the network scans it, as PNG. */
-  'explore.scanImage': { args: { network: ExploreNetwork; image: Uint8Array }; result: { png: Uint8Array; width: number; height: number } }
+  'explore.scanImage': { args: { network: NetworkId; image: Uint8Array }; result: { png: Uint8Array; width: number; height: number } }
   'explore.featureMaps': { args: OnNetwork & { layer: string; image: Uint8Array }; result: FeatureMapsResult }
   'explore.convShapes': { args: ConvStackSpec; result: ConvLayerResult[] }
   'explore.convSignal': { args: { signal: Float32Array; kernel: SignalKernelName; seed?: number }; result: SignalResult }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import * as tf from '@tensorflow/tfjs'
-import type { FeatureNetwork, NetworkId } from '../engine/network'
+import type { FeatureNetwork } from '../engine/network'
+import type { NetworkId } from '../../shared/networks'
 import type { RgbImage } from '../image/decode'
 import { LikenessError } from '../../shared/errors'
 import { loadEncoderNetwork } from '../face/encoderNetwork'

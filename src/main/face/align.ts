@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RgbImage } from '../image/decode'
 import { LikenessError } from '../../shared/errors'
-import { chipSize } from './encoder'
-import type { Point } from './types'
+import type { Point } from '../../shared/geometry'
+import { chipSize } from '../../shared/api/face'
 
 /**
  * Chip pixel (u, v) → image point: x = a·u − b·v + tx, y = b·u + a·v + ty.

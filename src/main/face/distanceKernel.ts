@@ -14,7 +14,8 @@
  *         out[b·rows + i] = norms[i] − factors[b] · scales[i] · f32(Σ lanes(acc0 + acc1)))
  */
 
-import { descriptorDimension } from './distance'
+import { descriptorDimension } from '../../shared/api/face'
+
 
 // The kernel is unrolled for exactly this width, in chunks of 16 codes.
 const chunks = descriptorDimension / 16

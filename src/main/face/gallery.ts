@@ -1,7 +1,8 @@
 import { LikenessError } from '../../shared/errors'
-import { descriptorDimension, squaredDistance, squaredNorm } from './distance'
+import { squaredDistance, squaredNorm } from './distance'
 import { codeRowBytes, kernelMemory, pageBytes, quantize, queryRowBytes, scoreKernel } from './distanceKernel'
 import { smallestIndices } from './smallest'
+import { descriptorDimension } from '../../shared/api/face'
 
 /** A batch of templates in columns: row i of `descriptors` belongs to templateIds[i], personIds[i]. */
 export interface TemplateRows {

@@ -1,9 +1,5 @@
 import type { RgbImage } from '../image/decode'
-
-export interface FaceQuality {
-  brightness: number
-  sharpness: number
-}
+import type { FaceQuality } from '../../shared/api/face'
 
 /**
  * Limits for an enrollment shot; the figures are shown beside each shot so a user can see why.

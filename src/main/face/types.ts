@@ -1,18 +1,4 @@
-/** A point in image pixels, x to the right, y down. */
-export interface Point {
-  x: number
-  y: number
-}
-
-/** An axis-aligned box in image pixels. */
-export interface Box {
-  x: number
-  y: number
-  width: number
-  height: number
-}
-
-export type DetectorKind = 'ssd' | 'tiny'
+import type { Box, Point } from '../../shared/geometry'
 
 /** One face found in a photo, in the photo's original pixel coordinates. */
 export interface Face {

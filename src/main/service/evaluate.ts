@@ -2,9 +2,8 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { LikenessError, toErrorInfo } from '../../shared/errors'
 import type { JobProgress } from '../../shared/jobs'
-import type { EvalResult } from '../../shared/api/face'
+import type { EvalResult, Detector } from '../../shared/api/face'
 import { auc, eer, pairTrials, rank1, tarAtFar, thresholdForBalancedAccuracy } from '../face/calibrate'
-import type { DetectorKind } from '../face/types'
 import type { EnginePool } from '../engine/pool'
 import { isImageFile } from '../image/extensions'
 
@@ -36,7 +35,7 @@ export async function listLabelledFolder(folder: string): Promise<LabelledImage[
 export async function encodeLabelled(
   pool: EnginePool,
   images: readonly LabelledImage[],
-  detector: DetectorKind,
+  detector: Detector,
   report: (progress: JobProgress) => void,
   signal?: AbortSignal
 ): Promise<{ labels: string[]; descriptors: Float32Array[]; missed: EvalResult['missed'] }> {
@@ -76,7 +75,7 @@ export async function encodeLabelled(
 export async function evaluateFolder(
   pool: EnginePool,
   folder: string,
-  detector: DetectorKind,
+  detector: Detector,
   report: (progress: JobProgress) => void,
   signal?: AbortSignal
 ): Promise<EvalResult> {

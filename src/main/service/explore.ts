@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { z } from 'zod'
 import { LikenessError } from '../../shared/errors'
-import { networkInputSides, type ExploreNetwork, type NetworkLayers, type ScanSummary } from '../../shared/api/explore'
+import type { NetworkLayers, ScanSummary } from '../../shared/api/explore'
+import { networkIds, networkInputSides, type NetworkId } from '../../shared/networks'
 import type { JobProgress } from '../../shared/jobs'
 import { mergeScans, type TopPatchScan } from '../explore/topPatches'
 import type { NetworkFiles } from '../explore/networks'
@@ -25,7 +26,7 @@ type ExploreMethods =
 
 /** A stored scan as written under the data folder; read back through this schema (a file is untrusted). */
 const scanFileSchema = z.object({
-  network: z.enum(['face', 'inception', 'mobilenet', 'vgg19']),
+  network: z.enum(networkIds),
   layer: z.string(),
   field: z.object({ height: z.number(), width: z.number(), stride: z.number(), global: z.boolean() }),
   images: z.array(imageRefSchema),
@@ -64,7 +65,7 @@ export function exploreHandlers({ pool, db, files, jobs, dataDir }: ServiceConte
   const layerTables = new Map<string, Promise<NetworkLayers>>()
   const scanFiles = new Map<string, ScanFile>()
 
-  const layers = (network: ExploreNetwork, inputSize = networkInputSides[network]): Promise<NetworkLayers> => {
+  const layers = (network: NetworkId, inputSize = networkInputSides[network]): Promise<NetworkLayers> => {
     const key = `${network}@${inputSize}`
     let table = layerTables.get(key)
     if (!table) {
@@ -91,7 +92,7 @@ export function exploreHandlers({ pool, db, files, jobs, dataDir }: ServiceConte
   }
 
   const scanAcrossWorkers = async (
-    network: ExploreNetwork,
+    network: NetworkId,
     layer: string,
     bytes: Uint8Array[],
     report: (progress: JobProgress) => void,

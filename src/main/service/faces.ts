@@ -1,5 +1,5 @@
 import { LikenessError } from '../../shared/errors'
-import type { Candidate, Detection, EnrollResult, Identification, Person, VerifyResult } from '../../shared/api/face'
+import { descriptorDimension, type Candidate, type Detection, type Detector, type EnrollResult, type Identification, type Person, type VerifyResult } from '../../shared/api/face'
 import type { GalleryImportResult } from '../../shared/api/checkin'
 import type { StoreNotice } from '../../shared/api/system'
 import type { JobProgress } from '../../shared/jobs'
@@ -9,7 +9,7 @@ import type { EnginePool, Lane } from '../engine/pool'
 import type { Database } from '../store/db'
 import type { FaceStore, NewTemplate, StoredPerson } from '../store/faceStore'
 import type { EmbeddingRecord } from '../store/schema'
-import { descriptorDimension, squaredDistance } from '../face/distance'
+import { squaredDistance } from '../face/distance'
 
 const defaultCandidates = 5
 
@@ -45,7 +45,7 @@ export class Faces {
     )
   }
 
-  async detect(image: Uint8Array, detector?: 'ssd' | 'tiny'): Promise<Detection> {
+  async detect(image: Uint8Array, detector?: Detector): Promise<Detection> {
     const analyzed = await this.pool.run('face.analyze', { image, detector: detector ?? this.db.data.settings.detector, embedding: this.store.embedding() }, { lane: 'interactive' })
     return {
       width: analyzed.width,

@@ -14,6 +14,7 @@ import { splitByPerson, summarise } from '../train/split'
 import type { Handlers } from './handlers'
 import type { ServiceContext } from './context'
 import { descriptorRows, selectRows, TrainingData } from './trainData'
+import type { Detector } from '../../shared/api/face'
 
 type TrainMethods = 'train.start' | 'train.calibrate' | 'train.models' | 'train.keep' | 'train.revert' | 'train.reencode'
 
@@ -38,7 +39,7 @@ function packValues(values: readonly Float32Array[]): Uint8Array {
 
 export function trainHandlers({ pool, jobs, db, files, faces }: ServiceContext): Pick<Handlers, TrainMethods> {
   const data = new TrainingData(pool, db, files)
-  const detectorFor = (detector?: 'ssd' | 'tiny'): 'ssd' | 'tiny' => detector ?? db.data.settings.detector
+  const detectorFor = (detector?: Detector): Detector => detector ?? db.data.settings.detector
 
   async function train(source: DatasetSource, settings: TrainSettings, { report, signal }: JobContext): Promise<TrainResult> {
     const detector = detectorFor(settings.detector)
@@ -91,7 +92,7 @@ export function trainHandlers({ pool, jobs, db, files, faces }: ServiceContext):
     }
   }
 
-  async function calibrate(source: DatasetSource, far: number, gallerySize: number, detector: 'ssd' | 'tiny', context: JobContext): Promise<CalibrationResult> {
+  async function calibrate(source: DatasetSource, far: number, gallerySize: number, detector: Detector, context: JobContext): Promise<CalibrationResult> {
     const faces = await data.load(source, detector, context.report, context.signal)
     const descriptors = descriptorRows(faces.descriptors)
     // The gallery compares raw descriptors by ‖f1 − f2‖², so τ is calibrated on exactly that.

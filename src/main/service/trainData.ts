@@ -3,11 +3,11 @@ import { LikenessError, toErrorInfo } from '../../shared/errors'
 import type { DatasetSource } from '../../shared/api/train'
 import type { JobProgress } from '../../shared/jobs'
 import type { EnginePool } from '../engine/pool'
-import type { DetectorKind } from '../face/types'
 import type { Database } from '../store/db'
 import type { StoreFiles } from '../store/files'
 import { chipLength, type FaceRows } from '../train/engineOps'
 import { listLabelledFolder } from './evaluate'
+import { descriptorDimension, type Detector } from '../../shared/api/face'
 
 export interface PreparedFaces extends FaceRows {
   /** Images without a usable face, and why. */
@@ -44,7 +44,7 @@ export class TrainingData {
     private readonly files: StoreFiles
   ) {}
 
-  load(source: DatasetSource | { kind: 'folder'; folder: string }, detector: DetectorKind, report: (p: JobProgress) => void, signal: AbortSignal): Promise<PreparedFaces> {
+  load(source: DatasetSource | { kind: 'folder'; folder: string }, detector: Detector, report: (p: JobProgress) => void, signal: AbortSignal): Promise<PreparedFaces> {
     const key = source.kind === 'folder' ? `folder:${source.folder}:${detector}` : `gallery:${this.db.data.photos.map((p) => p.id).join(',')}:${detector}`
     let prepared = this.cache.get(key)
     if (!prepared) {
@@ -56,7 +56,7 @@ export class TrainingData {
     return prepared
   }
 
-  private async prepare(source: DatasetSource | { kind: 'folder'; folder: string }, detector: DetectorKind, report: (p: JobProgress) => void, signal: AbortSignal): Promise<PreparedFaces> {
+  private async prepare(source: DatasetSource | { kind: 'folder'; folder: string }, detector: Detector, report: (p: JobProgress) => void, signal: AbortSignal): Promise<PreparedFaces> {
     const images = await listSource(source, this.db, this.files)
     const found: ({ label: string; descriptor: Float32Array; chip: Uint8Array } | undefined)[] = new Array(images.length)
     const missed: PreparedFaces['missed'] = []
@@ -81,10 +81,10 @@ export class TrainingData {
     }
     await Promise.all(Array.from({ length: this.pool.size }, runner))
     const kept = found.filter((f) => f !== undefined)
-    const descriptors = new Float32Array(kept.length * 128)
+    const descriptors = new Float32Array(kept.length * descriptorDimension)
     const chips = new Uint8Array(kept.length * chipLength)
     kept.forEach((f, i) => {
-      descriptors.set(f.descriptor, i * 128)
+      descriptors.set(f.descriptor, i * descriptorDimension)
       chips.set(f.chip, i * chipLength)
     })
     return { labels: kept.map((f) => f.label), descriptors, chips, missed, images: images.length }
@@ -93,15 +93,15 @@ export class TrainingData {
 
 /** The rows at `indices`, as a split the engine can take. */
 export function selectRows(faces: FaceRows, indices: readonly number[]): FaceRows {
-  const descriptors = new Float32Array(indices.length * 128)
+  const descriptors = new Float32Array(indices.length * descriptorDimension)
   const chips = new Uint8Array(indices.length * chipLength)
   indices.forEach((row, i) => {
-    descriptors.set(faces.descriptors.subarray(row * 128, (row + 1) * 128), i * 128)
+    descriptors.set(faces.descriptors.subarray(row * descriptorDimension, (row + 1) * descriptorDimension), i * descriptorDimension)
     chips.set(faces.chips.subarray(row * chipLength, (row + 1) * chipLength), i * chipLength)
   })
   return { labels: indices.map((i) => faces.labels[i]!), descriptors, chips }
 }
 
 export function descriptorRows(values: Float32Array): Float32Array[] {
-  return Array.from({ length: values.length / 128 }, (_, i) => values.slice(i * 128, (i + 1) * 128))
+  return Array.from({ length: values.length / descriptorDimension }, (_, i) => values.slice(i * descriptorDimension, (i + 1) * descriptorDimension))
 }

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { LikenessError } from '../../shared/errors'
 import type { StoreNotice } from '../../shared/api/system'
-import { descriptorDimension } from '../face/distance'
 import type { TemplateRows } from '../face/gallery'
 import type { Database } from './db'
 import type { StoreFiles } from './files'
 import type { EmbeddingVersion } from '../train/engineOps'
 import { galleryScanKey, stockEncoder, type EmbeddingRecord, type DbData, type PersonRecord } from './schema'
 import { appendTemplateRows, readTemplateMatrix, writeTemplateMatrix } from './templateMatrix'
+import { descriptorDimension } from '../../shared/api/face'
 
 export { stockEncoder }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defaultSettings, settingsSchema } from '../../shared/api/settings'
+import { fineTuneStages, pairFeatures, trainModes, trainedModelStatuses } from '../../shared/api/train'
 
 /**
  * The shape of db.json, checked on every read: a file on disk is untrusted input too.
@@ -70,15 +71,15 @@ const exploreScanRecord = z.object({
  */
 const trainedModelRecord = z.object({
   id: z.string(),
-  mode: z.enum(['head', 'finetune']),
+  mode: z.enum(trainModes),
   createdAt: z.number(),
-  status: z.enum(['candidate', 'kept']),
+  status: z.enum(trainedModelStatuses),
   file: z.string(),
   sizes: z.array(z.number().int().nonnegative()),
   /** The logistic verification head ŷ = σ(w·φ + b), when one was trained. */
-  pairHead: z.object({ feature: z.enum(['abs', 'chi2']), weights: z.array(z.number()), bias: z.number() }).optional(),
+  pairHead: z.object({ feature: z.enum(pairFeatures), weights: z.array(z.number()), bias: z.number() }).optional(),
   /** Mode 'finetune': the first stage the stored values begin at. */
-  stage: z.enum(['conv256', 'fc']).optional(),
+  stage: z.enum(fineTuneStages).optional(),
   validationAucBefore: z.number(),
   validationAucAfter: z.number()
 })
@@ -90,7 +91,7 @@ const trainedModelRecord = z.object({
  */
 const embeddingRecord = z.object({
   id: z.string(),
-  finetune: z.object({ file: z.string(), stage: z.enum(['conv256', 'fc']) }).optional(),
+  finetune: z.object({ file: z.string(), stage: z.enum(fineTuneStages) }).optional(),
   head: z.object({ file: z.string() }).optional()
 })
 

@@ -1,11 +1,11 @@
 import type { FineTuneStage, TrainSettings } from '../../shared/api/train'
-import type { DetectorKind } from '../face/types'
 import type { FaceSample } from './dataset'
 import type { PairHead } from './pairHead'
 import type { TripletStep } from './tripletTraining'
+import { chipSize, type Detector } from '../../shared/api/face'
 
 /** An aligned chip as bytes: 150 × 150 pixels × RGB. */
-export const chipLength = 150 * 150 * 3
+export const chipLength = chipSize * chipSize * 3
 
 /** Faces of one split as plain data: descriptors n×128 and chips n×150×150×3 bytes, row-major. */
 export interface FaceRows {
@@ -39,6 +39,6 @@ export interface EmbeddingVersion {
 /** The training lab's engine operations (see engine/ops.ts). */
 export interface TrainOps {
   /** The largest face of an image, detected, aligned and encoded once; null when there is none. */
-  'train.sample': { args: { image: Uint8Array; detector: DetectorKind }; result: FaceSample | null }
+  'train.sample': { args: { image: Uint8Array; detector: Detector }; result: FaceSample | null }
   'train.run': { args: { train: FaceRows; validation: FaceRows; settings: TrainSettings }; result: TrainRunResult }
 }

@@ -8,8 +8,8 @@ import { defaultPairHeadTraining, trainPairHead } from './pairHead'
 import { createProjectionHead, disposeProjectionHead, projectEmbeddings, projectionHeadValues } from './projectionHead'
 import { seededRandom } from '../engine/random'
 import { trainWithTriplets, type TripletStep } from './tripletTraining'
+import { descriptorDimension } from '../../shared/api/face'
 
-const descriptorSize = 128
 /**
  * Adam moves every weight by about the rate on its first steps: the pretrained encoder needs smaller
  * ones than the identity-initialised head. Fine-tuning conv256 on deepface_tests for 3 epochs, then
@@ -25,16 +25,16 @@ export function stepsFor(settings: TrainSettings, trainFaces: number): number {
 }
 
 function rows(values: Float32Array, count: number): Float32Array[] {
-  return Array.from({ length: count }, (_, i) => values.slice(i * descriptorSize, (i + 1) * descriptorSize))
+  return Array.from({ length: count }, (_, i) => values.slice(i * descriptorDimension, (i + 1) * descriptorDimension))
 }
 
 async function encodeAll(params: EncoderParams, chips: Uint8Array, count: number): Promise<Float32Array> {
-  const out = new Float32Array(count * descriptorSize)
+  const out = new Float32Array(count * descriptorDimension)
   for (let start = 0; start < count; start += encodeBatch) {
     const indices = Array.from({ length: Math.min(encodeBatch, count - start) }, (_, i) => start + i)
     const batch = chipBatch(chips, indices)
     const embeddings = encodeFaces(params, batch)
-    out.set(await embeddings.data(), start * descriptorSize)
+    out.set(await embeddings.data(), start * descriptorDimension)
     tf.dispose([batch, embeddings])
   }
   return out
@@ -64,15 +64,15 @@ export async function runTraining(
     onStep: (step: TripletStep) => onStep(step, total)
   }
   if (settings.mode === 'head') {
-    const head = createProjectionHead(descriptorSize)
-    const descriptors = tf.tensor2d(train.descriptors, [train.labels.length, descriptorSize])
+    const head = createProjectionHead(descriptorDimension)
+    const descriptors = tf.tensor2d(train.descriptors, [train.labels.length, descriptorDimension])
     try {
       const history = await trainWithTriplets({
         ...training,
         variables: [head.weights, head.bias],
         embed: (indices) => projectEmbeddings(head, tf.gather(descriptors, tf.tensor1d(indices as number[], 'int32')))
       })
-      const projected = tf.tidy(() => projectEmbeddings(head, tf.tensor2d(validation.descriptors, [validation.labels.length, descriptorSize])))
+      const projected = tf.tidy(() => projectEmbeddings(head, tf.tensor2d(validation.descriptors, [validation.labels.length, descriptorDimension])))
       const validationEmbeddings = (await projected.data()) as Float32Array
       projected.dispose()
       const { weights, bias } = projectionHeadValues(head)

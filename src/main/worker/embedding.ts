@@ -6,8 +6,8 @@ import { FaceModels } from '../face/faceModels'
 import { loadWeightMap } from '../face/models'
 import type { EmbeddingVersion } from '../train/engineOps'
 import { disposeProjectionHead, projectEmbeddings, type ProjectionHead } from '../train/projectionHead'
+import { descriptorDimension } from '../../shared/api/face'
 
-const descriptorSize = 128
 
 async function readFloats(file: string): Promise<Float32Array> {
   const bytes = await readFile(file)
@@ -36,10 +36,10 @@ async function fineTunedEncoder({ file, stage }: NonNullable<EmbeddingVersion['f
 
 async function projectionHead({ file }: NonNullable<EmbeddingVersion['head']>): Promise<ProjectionHead> {
   const values = await readFloats(file)
-  if (values.length !== descriptorSize * descriptorSize + descriptorSize) throw new LikenessError('StoreCorrupt', 'The stored projection head has the wrong size.', { file })
+  if (values.length !== descriptorDimension * descriptorDimension + descriptorDimension) throw new LikenessError('StoreCorrupt', 'The stored projection head has the wrong size.', { file })
   return {
-    weights: tf.variable(tf.tensor2d(values.subarray(0, descriptorSize * descriptorSize), [descriptorSize, descriptorSize]), false),
-    bias: tf.variable(tf.tensor1d(values.subarray(descriptorSize * descriptorSize)), false)
+    weights: tf.variable(tf.tensor2d(values.subarray(0, descriptorDimension * descriptorDimension), [descriptorDimension, descriptorDimension]), false),
+    bias: tf.variable(tf.tensor1d(values.subarray(descriptorDimension * descriptorDimension)), false)
   }
 }
 
@@ -89,8 +89,8 @@ export class Embeddings {
 /** g(f) for each descriptor: the kept projection head, applied before anything is compared. */
 export function projectDescriptors(head: ProjectionHead, descriptors: readonly Float32Array[]): Float32Array[] {
   if (descriptors.length === 0) return []
-  const projected = tf.tidy(() => projectEmbeddings(head, tf.tensor2d(descriptors.flatMap((d) => [...d]), [descriptors.length, descriptorSize])))
+  const projected = tf.tidy(() => projectEmbeddings(head, tf.tensor2d(descriptors.flatMap((d) => [...d]), [descriptors.length, descriptorDimension])))
   const values = projected.dataSync() as Float32Array
   projected.dispose()
-  return descriptors.map((_, i) => values.slice(i * descriptorSize, (i + 1) * descriptorSize))
+  return descriptors.map((_, i) => values.slice(i * descriptorDimension, (i + 1) * descriptorDimension))
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { method } from '../method'
-import { detectors } from './settings'
 import type { JobInfo } from '../jobs'
+import type { Box } from '../geometry'
 
 /** Up to this many images in one enroll call; a webcam session takes a handful. */
 const maxImagesPerCall = 20
@@ -10,12 +10,20 @@ const imageBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes o
 const personName = z.string().trim().min(1, 'a name').max(120)
 const id = z.string().min(1).max(100)
 
-export interface FaceBox {
-  x: number
-  y: number
-  width: number
-  height: number
-}
+/** The face detectors: SSD-MobileNetV1 (the default, for photos and enrollment) and face-api's tiny detector. */
+export const detectors = ['ssd', 'tiny'] as const
+export type Detector = (typeof detectors)[number]
+
+/** Width of the encoder's embedding f(x): dlib's ResNet ends in one matrix product to 128-D. */
+export const descriptorDimension = 128
+/** Side of the aligned face chip the encoder takes, px (dlib's 150 × 150). */
+export const chipSize = 150
+
+/**
+ * Same person when d ≤ τ. dlib publishes 0.6 as its threshold on the Euclidean distance (99.38% on
+ * LFW); the seed's d is the squared distance ‖f(x1) − f(x2)‖², so the same decision is 0.6² = 0.36.
+ */
+export const defaultTau = 0.36
 
 /** Shot-quality figures the Enroll view turns into advice ("too dark", "hold still"). */
 export interface FaceQuality {
@@ -26,7 +34,7 @@ export interface FaceQuality {
 }
 
 export interface DetectedFace {
-  box: FaceBox
+  box: Box
   score: number
   quality: FaceQuality
 }
@@ -52,7 +60,7 @@ export interface Candidate {
 }
 
 export interface IdentifiedFace {
-  box: FaceBox
+  box: Box
   /** null when the nearest person is farther than τ: an unknown face. */
   personId: string | null
   name: string | null
@@ -72,7 +80,7 @@ export interface VerifyResult {
   match: boolean
   distance: number
   threshold: number
-  box: FaceBox
+  box: Box
   personId: string
   name: string
 }

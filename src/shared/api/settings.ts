@@ -1,14 +1,6 @@
 import { z } from 'zod'
 import { method } from '../method'
-
-export const detectors = ['ssd', 'tiny'] as const
-export type Detector = (typeof detectors)[number]
-
-/**
- * τ is a squared L2 distance: dlib's published 0.6 in plain L2 is 0.36 here, since the seed
- * defines d = ‖f(x1) − f(x2)‖².
- */
-export const defaultTau = 0.36
+import { defaultTau, detectors } from './face'
 
 export const settingsSchema = z
   .object({

@@ -1,10 +1,7 @@
 import { z } from 'zod'
 import { method } from '../method'
 import type { JobInfo } from '../jobs'
-
-/** The feature networks a style can be carried by; VGG19 only once its weights file is installed. */
-export const styleNetworks = ['inception', 'mobilenet', 'vgg19'] as const
-export type StyleNetwork = (typeof styleNetworks)[number]
+import { styleNetworks, type StyleNetwork } from '../networks'
 
 /** Up to this many paintings blended into one style. */
 export const maxStyles = 4

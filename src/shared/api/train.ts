@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { method } from '../method'
 import type { JobInfo } from '../jobs'
-import { detectors } from './settings'
+import { detectors } from './face'
 
 export const trainModes = ['head', 'finetune'] as const
 export type TrainMode = (typeof trainModes)[number]
@@ -105,11 +105,14 @@ export interface CalibrationResult {
   limitedByData: boolean
 }
 
+/** A trained model stays a candidate until the user keeps it; reverting deletes it. */
+export const trainedModelStatuses = ['candidate', 'kept'] as const
+
 export interface TrainedModel {
   id: string
   mode: TrainMode
   createdAt: number
-  status: 'candidate' | 'kept'
+  status: (typeof trainedModelStatuses)[number]
   validationAucBefore: number
   validationAucAfter: number
 }

@@ -10,7 +10,8 @@ import { analyzeFaces } from '../../../src/main/face/analyze'
 import { asLibraryTensor, faceapi } from '../../../src/main/face/faceapi'
 import { FaceModels } from '../../../src/main/face/faceModels'
 import { faceModelDir } from '../../../src/main/face/models'
-import type { Face, Point } from '../../../src/main/face/types'
+import type { Face } from '../../../src/main/face/types'
+import type { Point } from '../../../src/shared/geometry'
 
 const require = createRequire(import.meta.url)
 // d(x1, x2) = ‖f(x1) − f(x2)‖²

@@ -9,7 +9,8 @@ import { initBackend } from '../../../src/main/engine/backend'
 import { decodeImage, type RgbImage } from '../../../src/main/image/decode'
 import { analyzeFaces } from '../../../src/main/face/analyze'
 import { FaceModels } from '../../../src/main/face/faceModels'
-import type { Box, Face } from '../../../src/main/face/types'
+import type { Face } from '../../../src/main/face/types'
+import type { Box } from '../../../src/shared/geometry'
 
 const require = createRequire(import.meta.url)
 const demoDir = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo')

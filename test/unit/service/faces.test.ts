@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { Service } from '../../../src/main/service'
-import type { FaceBox } from '../../../src/shared/api/face'
+import type { Box } from '../../../src/shared/geometry'
 import { cropFace, demoPhoto } from '../../support/faceCrops'
 
 // Real models, real photos: face-api's demo group photos, and crops the test cuts from them.
@@ -19,7 +19,7 @@ describe('face check-in use cases', () => {
   let dataDir: string
   let service: Service
   let group: Uint8Array
-  let boxes: FaceBox[]
+  let boxes: Box[]
   let ada: Uint8Array
   let other: Uint8Array
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
-import type { FeatureNetwork, NetworkId } from '../../engine/network'
+import type { FeatureNetwork } from '../../engine/network'
+import type { NetworkId } from '../../../shared/networks'
 import { LikenessError } from '../../../shared/errors'
 import { activationShapes, disposeGraph, graphNodes, minimumInputSize, requireTaps, runGraph, type ActivationShape, type FrozenGraph } from './frozenGraph'
 import { estimateActivationBytes, type MemoryEstimateOptions } from './activationMemory'
