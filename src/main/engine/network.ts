@@ -34,5 +34,4 @@ export interface FeatureNetwork {
    * Differentiable with respect to `images` (the style studio optimises the image).
    */
   forward(images: tf.Tensor4D, taps: readonly string[]): Record<string, tf.Tensor4D>
-  dispose(): void
 }

@@ -1,7 +1,6 @@
 import type * as tf from '@tensorflow/tfjs'
 import type { FeatureNetwork, NetworkNode } from '../engine/network'
-import { createEncoderParams, disposeEncoderParams, encoderForward, residualBlocks, type EncoderLayer, type EncoderParams } from './encoder'
-import { loadWeightMap } from './models'
+import { encoderForward, residualBlocks, type EncoderLayer, type EncoderParams } from './encoder'
 
 /** The encoder's taps, shallow to deep: its stem, then every residual block's output. */
 export const encoderTapLayers: EncoderLayer[] = ['conv32_down', 'pool', ...residualBlocks]
@@ -36,7 +35,7 @@ export function encoderNodes(): NetworkNode[] {
   return nodes
 }
 
-/** The face encoder as a FeatureNetwork (id 'face') around parameters already built; it owns them. */
+/** The face encoder as a FeatureNetwork (id 'face'): a view of parameters that whoever loaded them disposes. */
 export function encoderNetwork(params: EncoderParams): FeatureNetwork {
   return {
     id: 'face',
@@ -47,11 +46,5 @@ export function encoderNetwork(params: EncoderParams): FeatureNetwork {
       descriptors.dispose()
       return activations as Record<string, tf.Tensor4D>
     },
-    dispose: () => disposeEncoderParams(params)
   }
-}
-
-/** Loads face-api's `face_recognition_model` from its npm folder into a FeatureNetwork. */
-export async function loadEncoderNetwork(): Promise<FeatureNetwork> {
-  return encoderNetwork(createEncoderParams(await loadWeightMap('face_recognition_model')))
 }

@@ -1,4 +1,4 @@
-import type { EnginePool } from '../engine/pool'
+import type { EnginePool } from '../worker/pool'
 import type { Database } from '../store/db'
 import type { Jobs } from './jobs'
 import type { SystemInfo } from '../../shared/api/system'

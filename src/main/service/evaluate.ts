@@ -4,7 +4,7 @@ import { LikenessError, toErrorInfo } from '../../shared/errors'
 import type { JobProgress } from '../../shared/jobs'
 import type { EvalResult, Detector } from '../../shared/api/face'
 import { auc, eer, pairTrials, rank1, tarAtFar, thresholdForBalancedAccuracy } from '../face/calibrate'
-import type { EnginePool } from '../engine/pool'
+import type { EnginePool } from '../worker/pool'
 import { isImageFile } from '../image/extensions'
 
 

@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import path from 'node:path'
 import { z } from 'zod'
 import { LikenessError } from '../../shared/errors'
 import type { NetworkLayers, ScanSummary } from '../../shared/api/explore'
 import { networkIds, networkInputSides, type NetworkId } from '../../shared/networks'
 import type { JobProgress } from '../../shared/jobs'
 import { mergeScans, type TopPatchScan } from '../explore/topPatches'
-import type { NetworkFiles } from '../explore/networks'
-import { vgg19ModelInfo } from '../style/networks/vgg19'
 import type { Handlers } from './handlers'
 import type { ServiceContext } from './context'
 import { imageRefSchema, readImage, resolveImageSet, setHash, type ImageRef } from './exploreImages'
@@ -60,8 +57,7 @@ function shares<T>(items: readonly T[], count: number): { first: number; items: 
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => ({ first: i * size, items: items.slice(i * size, (i + 1) * size) }))
 }
 
-export function exploreHandlers({ pool, db, files, jobs, dataDir }: ServiceContext): Pick<Handlers, ExploreMethods> {
-  const networkFiles: NetworkFiles = { vgg19File: path.join(dataDir, 'models', vgg19ModelInfo.fileName) }
+export function exploreHandlers({ pool, db, files, jobs }: ServiceContext): Pick<Handlers, ExploreMethods> {
   const layerTables = new Map<string, Promise<NetworkLayers>>()
   const scanFiles = new Map<string, ScanFile>()
 
@@ -69,7 +65,7 @@ export function exploreHandlers({ pool, db, files, jobs, dataDir }: ServiceConte
     const key = `${network}@${inputSize}`
     let table = layerTables.get(key)
     if (!table) {
-      table = pool.run('explore.layers', { network, files: networkFiles, inputSize })
+      table = pool.run('explore.layers', { network, inputSize })
       layerTables.set(key, table)
       table.catch(() => layerTables.delete(key))
     }
@@ -103,7 +99,7 @@ export function exploreHandlers({ pool, db, files, jobs, dataDir }: ServiceConte
     const done = parts.map(() => 0)
     const scans = await Promise.all(
       parts.map((part, i) =>
-        pool.run('explore.scan', { network, files: networkFiles, layer, images: part.items, firstImageIndex: part.first }, {
+        pool.run('explore.scan', { network, layer, images: part.items, firstImageIndex: part.first }, {
           lane: 'batch',
           signal,
           onProgress: (progress) => {
@@ -159,7 +155,7 @@ export function exploreHandlers({ pool, db, files, jobs, dataDir }: ServiceConte
       const indices = [...new Set(units.flatMap((unit) => file.scan.units[unit].map((hit) => hit.imageIndex)))]
       const images: Record<number, Uint8Array> = {}
       for (const index of indices) images[index] = await readImage(imageAt(file, index), files)
-      const tiles = units.length === 0 ? [] : await pool.run('explore.unitGrids', { network: file.network, files: networkFiles, scan: file.scan, units, images })
+      const tiles = units.length === 0 ? [] : await pool.run('explore.unitGrids', { network: file.network, scan: file.scan, units, images })
       return {
         scanId,
         layer: file.layer,
@@ -179,7 +175,7 @@ export function exploreHandlers({ pool, db, files, jobs, dataDir }: ServiceConte
       let bytes: Uint8Array
       if (image.kind === 'bytes') bytes = image.bytes
       else bytes = await readImage(imageAt(await loadScan(image.scanId), image.imageIndex), files)
-      return pool.run('explore.featureMaps', { network, files: networkFiles, layer, image: bytes })
+      return pool.run('explore.featureMaps', { network, layer, image: bytes })
     },
 
     'explore.convShapes': (spec) => pool.run('explore.convShapes', spec),

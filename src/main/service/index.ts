@@ -2,7 +2,7 @@ import { LikenessError, toErrorInfo } from '../../shared/errors'
 import { isMethodName, methods, type AppEvent, type MethodName, type RequestOf } from '../../shared/contract'
 import type { Result } from '../../shared/result'
 import type { SystemInfo } from '../../shared/api/system'
-import { EnginePool } from '../engine/pool'
+import { EnginePool } from '../worker/pool'
 import type { BackendChoice } from '../engine/backend'
 import { Database } from '../store/db'
 import { StoreFiles } from '../store/files'
@@ -51,7 +51,7 @@ export class Service {
 
   static async open(options: ServiceOptions): Promise<Service> {
     const db = await Database.open(options.dataDir)
-    const pool = new EnginePool({ workerScript: options.workerScript, size: options.workers, backend: options.backend })
+    const pool = new EnginePool({ workerScript: options.workerScript, dataDir: options.dataDir, size: options.workers, backend: options.backend })
     const files = new StoreFiles(options.dataDir)
     const faces = await Faces.open(pool, db, new FaceStore(db, files), db.notices)
     let service: Service | undefined

@@ -1,14 +1,12 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
-import { LikenessError } from '../../shared/errors'
 import type { JobInfo } from '../../shared/jobs'
 import type { LossPoint, StyleNetworkInfo, StyleOptions, StyleRunResult } from '../../shared/api/style'
-import type { StyleNetwork } from '../../shared/networks'
+import { networkLabels, styleNetworks, type StyleNetwork } from '../../shared/networks'
 import { lbfgsShiftEvery } from '../../shared/api/style'
-import type { OpResult } from '../engine/ops'
+import type { OpResult } from '../worker/ops'
 import { inceptionTapLayers } from '../style/networks/inception'
 import { mobilenetTapLayers } from '../style/networks/mobilenet'
-import { vgg19ModelInfo, vgg19TapLayers } from '../style/networks/vgg19'
+import { vgg19TapLayers } from '../style/networks/vgg19'
+import { isInstalled, modelFiles, registry, requireInstalled, vgg19Download } from '../models/registry'
 import { defaultStyleSettings } from '../style/settings'
 import { StyleHistory } from '../store/styleHistory'
 import type { ServiceContext } from './context'
@@ -17,7 +15,6 @@ import { downloadModelFile, importModelFile } from './modelDownload'
 
 type StyleMethods = 'style.networks' | 'style.start' | 'style.resume' | 'style.history' | 'style.result' | 'style.delete' | 'style.downloadVgg19' | 'style.importVgg19'
 
-const labels: Record<StyleNetwork, string> = { inception: 'InceptionV3', mobilenet: 'MobileNetV2', vgg19: 'VGG19' }
 const layers: Record<StyleNetwork, string[]> = { inception: inceptionTapLayers, mobilenet: mobilenetTapLayers, vgg19: vgg19TapLayers }
 
 /** Download progress is worth an event per 1 % or so, not per 64 kB chunk. */
@@ -34,36 +31,28 @@ interface RunInputs {
 
 export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext): Pick<Handlers, StyleMethods> {
   const history = new StyleHistory(db, files)
-  const vgg19File = path.join(dataDir, 'models', vgg19ModelInfo.fileName)
+  const locations = { dataDir }
+  const vgg19 = vgg19Download
+  const [vgg19File] = modelFiles('vgg19', locations)
   let downloadJobId: string | undefined
 
-  const networkInfo = (id: StyleNetwork): StyleNetworkInfo => ({
-    id,
-    label: labels[id],
-    bundled: id !== 'vgg19',
-    available: id !== 'vgg19' || existsSync(vgg19File),
-    layers: layers[id],
-    defaults: defaultStyleSettings(id),
-    download: id === 'vgg19' ? { url: vgg19ModelInfo.url, fileName: vgg19ModelInfo.fileName, bytes: vgg19ModelInfo.bytes, md5: vgg19ModelInfo.md5 } : undefined
-  })
-
-  const requireAvailable = (id: StyleNetwork): void => {
-    if (!networkInfo(id).available) {
-      throw new LikenessError('ModelUnavailable', 'VGG19 is not installed: download it or import its weights file first.', { network: id })
-    }
+  const networkInfo = (id: StyleNetwork): StyleNetworkInfo => {
+    const { download } = registry[id] as { download?: StyleNetworkInfo['download'] }
+    return { id, label: networkLabels[id], bundled: !download, available: isInstalled(id, locations), layers: layers[id], defaults: defaultStyleSettings(id), download }
   }
+  const requireAvailable = (id: StyleNetwork): void => requireInstalled(id, locations)
 
   /** A stylize job on the batch lane: style runs take minutes and must never hold up live check-in. */
   const startRun = (inputs: RunInputs): JobInfo => {
     const { network, options, previous } = inputs
-    const title = `Style: ${labels[network]}, ${options.size} px${previous ? `, ${options.iterations} more iterations` : ''}`
+    const title = `Style: ${networkLabels[network]}, ${options.size} px${previous ? `, ${options.iterations} more iterations` : ''}`
     // The work starts before start() returns; it reads the job's id only after its first await.
     let jobId = ''
     const job = jobs.start('style.run', title, async ({ report, signal }): Promise<StyleRunResult> => {
       const started = performance.now()
       const outcome = await pool.run(
         'style.stylize',
-        { network, vgg19File, content: inputs.content, styles: inputs.styles, settings: options, start: previous?.image },
+        { network, content: inputs.content, styles: inputs.styles, settings: options, start: previous?.image },
         { lane: 'batch', signal, onProgress: report }
       )
       const seconds = (performance.now() - started) / 1000 + (previous?.seconds ?? 0)
@@ -86,7 +75,7 @@ export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext
   }
 
   return {
-    'style.networks': async () => (['inception', 'mobilenet', 'vgg19'] as const).map(networkInfo),
+    'style.networks': async () => styleNetworks.map(networkInfo),
 
     'style.start': async ({ content, styles, network, options }) => {
       requireAvailable(network)
@@ -118,9 +107,9 @@ export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext
       if (running) return running
       const job = jobs.start('style.download', 'Download VGG19 weights', async ({ report, signal }) => {
         let reported = -1
-        const installed = existsSync(vgg19File)
-          ? { bytes: vgg19ModelInfo.bytes, md5: vgg19ModelInfo.md5 }
-          : await downloadModelFile(vgg19ModelInfo, vgg19File, {
+        const installed = isInstalled('vgg19', locations)
+          ? { bytes: vgg19.bytes, md5: vgg19.md5 }
+          : await downloadModelFile(vgg19, vgg19File!, {
               signal,
               onProgress: ({ received, total }) => {
                 if (received < total && received / total - reported < downloadReportStep) return
@@ -135,7 +124,7 @@ export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext
     },
 
     'style.importVgg19': async ({ path: source }) => {
-      const installed = await importModelFile(source, vgg19File, vgg19ModelInfo)
+      const installed = await importModelFile(source, vgg19File!, vgg19)
       return { network: networkInfo('vgg19'), ...installed }
     }
   }

@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs'
 import type { TrainSettings } from '../../shared/api/train'
-import { createEncoderParams, disposeEncoderParams, encodeFaces, type EncoderParams } from '../face/encoder'
-import { loadWeightMap } from '../face/models'
-import type { FaceRows, TrainRunResult } from './engineOps'
+import { disposeEncoderParams, encodeFaces, type EncoderParams } from '../face/encoder'
 import { chipBatch, fineTuneEncoder, stageValues } from './finetune'
-import { defaultPairHeadTraining, trainPairHead } from './pairHead'
+import { defaultPairHeadTraining, trainPairHead, type PairHead } from './pairHead'
 import { createProjectionHead, disposeProjectionHead, projectEmbeddings, projectionHeadValues } from './projectionHead'
 import { seededRandom } from '../engine/random'
 import { trainWithTriplets, type TripletStep } from './tripletTraining'
@@ -18,6 +16,22 @@ import { descriptorDimension } from '../../shared/api/face'
  */
 const defaultLearningRate = { head: 1e-3, finetune: 3e-5 }
 const encodeBatch = 8
+
+/** Faces of one split as plain data: descriptors n×128 and aligned chips n×150×150×3 bytes, row-major. */
+export interface FaceRows {
+  labels: string[]
+  descriptors: Float32Array
+  chips: Uint8Array
+}
+
+export interface TrainRunResult {
+  history: TripletStep[]
+  /** The validation faces through the trained embedding, n×128. */
+  validationEmbeddings: Float32Array
+  /** Mode 'head': W (128×128) and b of the projection head; mode 'finetune': the trained stages' variables. */
+  values: Float32Array[]
+  pairHead?: PairHead
+}
 
 /** An epoch: enough P×K batches to show every training face about once. */
 export function stepsFor(settings: TrainSettings, trainFaces: number): number {
@@ -49,6 +63,8 @@ export async function runTraining(
   train: FaceRows,
   validation: FaceRows,
   settings: TrainSettings,
+  /** A private copy of the stock encoder to fine-tune (the caller's model cache loads it); this run disposes it. */
+  freshEncoder: () => Promise<EncoderParams>,
   onStep: (step: TripletStep, total: number) => void
 ): Promise<TrainRunResult> {
   const random = seededRandom(settings.seed)
@@ -84,7 +100,7 @@ export async function runTraining(
     }
   }
   // A private copy: the worker's own encoder serves check-in and must not move under it.
-  const params = createEncoderParams(await loadWeightMap('face_recognition_model'))
+  const params = await freshEncoder()
   try {
     const history = await fineTuneEncoder(params, train.chips, settings.stage, training)
     return { history, validationEmbeddings: await encodeAll(params, validation.chips, validation.labels.length), values: stageValues(params, settings.stage) }

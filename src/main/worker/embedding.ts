@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import * as tf from '@tensorflow/tfjs'
 import { LikenessError } from '../../shared/errors'
-import { createEncoderParams, disposeEncoderParams, encoderStages, encoderVariables, type EncoderParams } from '../face/encoder'
-import { FaceModels } from '../face/faceModels'
-import { loadWeightMap } from '../face/models'
-import type { EmbeddingVersion } from '../train/engineOps'
+import { disposeEncoderParams, encoderStages, encoderVariables, type EncoderParams } from '../face/encoder'
+import type { FaceModels } from '../face/faceModels'
+import type { ModelCache } from '../models/cache'
+import type { EmbeddingVersion } from '../face/types'
 import { disposeProjectionHead, projectEmbeddings, type ProjectionHead } from '../train/projectionHead'
 import { descriptorDimension } from '../../shared/api/face'
 
@@ -16,9 +16,9 @@ async function readFloats(file: string): Promise<Float32Array> {
 }
 
 /** A private encoder with the stored stages' values in place of the stock ones. */
-async function fineTunedEncoder({ file, stage }: NonNullable<EmbeddingVersion['finetune']>): Promise<EncoderParams> {
+async function fineTunedEncoder(models: ModelCache, { file, stage }: NonNullable<EmbeddingVersion['finetune']>): Promise<EncoderParams> {
   const values = await readFloats(file)
-  const params = createEncoderParams(await loadWeightMap('face_recognition_model'))
+  const params = await models.fresh('encoder')
   const first = encoderStages.indexOf(stage)
   const trained = encoderVariables(params).filter((v) => encoderStages.indexOf(v.stage) >= first)
   const expected = trained.reduce((n, { variable }) => n + variable.size, 0)
@@ -50,22 +50,18 @@ interface LoadedEmbedding {
 }
 
 /**
- * The worker's embeddings: the stock face models load once; the gallery's current fine-tuned
- * encoder and head load on first use and stay until another version is asked for (one at a time:
- * a fine-tuned copy of the encoder is ~22 MB).
+ * The worker's embeddings: the stock face models come from its model cache; the gallery's current
+ * fine-tuned encoder and head load on first use and stay until another version is asked for (one
+ * at a time: a fine-tuned copy of the encoder is ~22 MB).
  */
 export class Embeddings {
-  private stock: Promise<FaceModels> | undefined
   private current: Promise<LoadedEmbedding> | undefined
 
-  models(): Promise<FaceModels> {
-    this.stock ??= FaceModels.load()
-    return this.stock
-  }
+  constructor(private readonly models: ModelCache) {}
 
   /** The face models that compute `version`'s descriptors, and the head to apply to them. */
   async forVersion(version: EmbeddingVersion | undefined): Promise<{ models: FaceModels; head?: ProjectionHead }> {
-    const stock = await this.models()
+    const stock = await this.models.faceModels()
     if (!version || (!version.finetune && !version.head)) return { models: stock }
     const loaded = await this.load(version)
     return { models: loaded.encoder ? stock.withEncoder(loaded.encoder) : stock, head: loaded.head }
@@ -79,7 +75,7 @@ export class Embeddings {
     if (previous?.head) disposeProjectionHead(previous.head)
     this.current = (async () => ({
       id: version.id,
-      encoder: version.finetune && (await fineTunedEncoder(version.finetune)),
+      encoder: version.finetune && (await fineTunedEncoder(this.models, version.finetune)),
       head: version.head && (await projectionHead(version.head))
     }))()
     return this.current

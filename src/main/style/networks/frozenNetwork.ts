@@ -14,6 +14,7 @@ export interface FrozenNetwork extends FeatureNetwork {
   activationShapes(height: number, width: number): Map<string, ActivationShape>
   /** See activationMemory.ts: what a pass at this size holds in the backend's heap. */
   estimateActivationBytes(height: number, width: number, options?: MemoryEstimateOptions): number
+  dispose(): void
 }
 
 export interface FrozenNetworkSpec {
