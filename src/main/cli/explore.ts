@@ -4,7 +4,7 @@ import { LikenessError } from '../../shared/errors'
 import { networkIds, type NetworkId } from '../../shared/networks'
 import { flag, numberFlag, type ParsedArgs } from './args'
 import type { CliCommand } from './command'
-import { awaitJob } from './jobs'
+import { followJob } from './jobs'
 
 function networkFlag(args: ParsedArgs, usage: string): NetworkId {
   const network = flag(args, 'network')
@@ -44,7 +44,7 @@ export const topPatchesCommand: CliCommand = {
     const out = path.resolve(required(args, 'out', this.usage))
     const started = performance.now()
     const job = await service.call('explore.scan', { network, layer: flag(args, 'layer'), images: { kind: 'folder', path: images } })
-    const summary = await awaitJob(service, job, 'explore.scan')
+    const summary = await followJob(service, job)
     const wanted = Math.min(summary.units, numberFlag(args, 'units', summary.units))
     await mkdir(out, { recursive: true })
     const pageSize = 32

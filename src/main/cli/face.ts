@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { LikenessError } from '../../shared/errors'
 import type { CliCommand } from './command'
-import { awaitJob } from './jobs'
+import { followJob } from './jobs'
 
 async function readImage(file: string): Promise<Uint8Array> {
   try {
@@ -88,7 +88,7 @@ export const evalCommand: CliCommand = {
     const detector = args.flags.get('detector')?.at(-1)
     if (detector !== undefined && detector !== 'ssd' && detector !== 'tiny') throw new LikenessError('BadRequest', '--detector is ssd or tiny.')
     const job = await service.call('face.evaluate', { folder: path.resolve(args.positional[0]!), detector })
-    const result = await awaitJob(service, job, 'face.evaluate')
+    const result = await followJob(service, job)
     const text = [
       `${result.people} people, ${result.images} images, ${result.facesFound} faces found`,
       `${result.positivePairs} same-person and ${result.negativePairs} different-person pairs`,

@@ -1,6 +1,7 @@
 import { LikenessError, toErrorInfo } from '../../shared/errors'
 import { isMethodName, methods, type AppEvent, type MethodName, type RequestOf } from '../../shared/contract'
 import type { Result } from '../../shared/result'
+import type { JobFeed } from '../../shared/jobs'
 import type { SystemInfo } from '../../shared/api/system'
 import { EnginePool } from '../worker/pool'
 import type { BackendChoice } from '../engine/backend'
@@ -89,6 +90,12 @@ export class Service {
   subscribe(listener: (event: AppEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
+  }
+
+  /** Jobs as an in-process client follows them (awaitJob in shared/jobs.ts): the CLI, the tests. */
+  readonly jobFeed: JobFeed = {
+    get: (jobId) => this.call('jobs.get', { jobId }),
+    subscribe: (listener) => this.subscribe((event) => listener(event.job))
   }
 
   async close(): Promise<void> {

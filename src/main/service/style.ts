@@ -1,5 +1,5 @@
 import type { JobInfo } from '../../shared/jobs'
-import type { LossPoint, StyleNetworkInfo, StyleOptions, StyleRunResult } from '../../shared/api/style'
+import type { LossPoint, ModelInstallResult, StyleNetworkInfo, StyleOptions, StyleRunResult } from '../../shared/api/style'
 import { networkLabels, styleNetworks, type StyleNetwork } from '../../shared/networks'
 import { lbfgsShiftEvery } from '../../shared/api/style'
 import type { OpResult } from '../worker/ops'
@@ -34,7 +34,7 @@ export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext
   const locations = { dataDir }
   const vgg19 = vgg19Download
   const [vgg19File] = modelFiles('vgg19', locations)
-  let downloadJobId: string | undefined
+  let download: JobInfo<ModelInstallResult> | undefined
 
   const networkInfo = (id: StyleNetwork): StyleNetworkInfo => {
     const { download } = registry[id] as { download?: StyleNetworkInfo['download'] }
@@ -43,12 +43,12 @@ export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext
   const requireAvailable = (id: StyleNetwork): void => requireInstalled(id, locations)
 
   /** A stylize job on the batch lane: style runs take minutes and must never hold up live check-in. */
-  const startRun = (inputs: RunInputs): JobInfo => {
+  const startRun = (kind: 'style.start' | 'style.resume', inputs: RunInputs): JobInfo<StyleRunResult> => {
     const { network, options, previous } = inputs
     const title = `Style: ${networkLabels[network]}, ${options.size} px${previous ? `, ${options.iterations} more iterations` : ''}`
     // The work starts before start() returns; it reads the job's id only after its first await.
     let jobId = ''
-    const job = jobs.start('style.run', title, async ({ report, signal }): Promise<StyleRunResult> => {
+    const job = jobs.start(kind, title, async ({ report, signal }): Promise<StyleRunResult> => {
       const started = performance.now()
       const outcome = await pool.run(
         'style.stylize',
@@ -80,7 +80,7 @@ export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext
     'style.start': async ({ content, styles, network, options }) => {
       requireAvailable(network)
       const shiftEvery = options?.shiftEvery ?? (options?.optimizer === 'lbfgs' ? lbfgsShiftEvery : undefined)
-      return startRun({ network, options: { ...defaultStyleSettings(network), ...options, ...(shiftEvery && { shiftEvery }) }, content, styles })
+      return startRun('style.start', { network, options: { ...defaultStyleSettings(network), ...options, ...(shiftEvery && { shiftEvery }) }, content, styles })
     },
 
     'style.resume': async ({ resultId, iterations }) => {
@@ -88,7 +88,7 @@ export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext
       requireAvailable(earlier.summary.network)
       // Continuing at full size: a coarse scale would blur away what the earlier run drew.
       const options: StyleOptions = { ...earlier.options, iterations, multiScale: false }
-      return startRun({
+      return startRun('style.resume', {
         network: earlier.summary.network,
         options,
         content: earlier.content,
@@ -103,9 +103,8 @@ export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext
 
     'style.downloadVgg19': async () => {
       // One download at a time: two would write the same partial file.
-      const running = downloadJobId ? jobs.list().find((job) => job.id === downloadJobId && job.state === 'running') : undefined
-      if (running) return running
-      const job = jobs.start('style.download', 'Download VGG19 weights', async ({ report, signal }) => {
+      if (download && jobs.isRunning(download.id)) return download
+      download = jobs.start('style.downloadVgg19', 'Download VGG19 weights', async ({ report, signal }) => {
         let reported = -1
         const installed = isInstalled('vgg19', locations)
           ? { bytes: vgg19.bytes, md5: vgg19.md5 }
@@ -119,8 +118,7 @@ export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext
             })
         return { network: networkInfo('vgg19'), ...installed }
       })
-      downloadJobId = job.id
-      return job
+      return download
     },
 
     'style.importVgg19': async ({ path: source }) => {

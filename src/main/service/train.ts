@@ -159,7 +159,7 @@ export function trainHandlers({ pool, jobs, db, files, faces }: ServiceContext):
 
   return {
     'train.start': async ({ source, settings }) =>
-      jobs.start('train.run', `Train ${settings.mode} on ${source.kind === 'folder' ? path.basename(source.folder) : 'the gallery'}`, (context) => train(source, settings, context)),
+      jobs.start('train.start', `Train ${settings.mode} on ${source.kind === 'folder' ? path.basename(source.folder) : 'the gallery'}`, (context) => train(source, settings, context)),
     'train.calibrate': async ({ source, far, gallerySize, detector }) =>
       jobs.start('train.calibrate', `Calibrate τ for K = ${gallerySize}`, (context) => calibrate(source, far, gallerySize, detectorFor(detector), context)),
     'train.models': async () => models(),

@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { method } from '../method'
-import type { JobInfo } from '../jobs'
+import { job, method } from '../method'
 import { networkIds, type NetworkId } from '../networks'
 
 
@@ -169,7 +168,7 @@ export type ConvDimensions = ConvStackSpec['dimensions']
 export const exploreMethods = {
   'explore.layers': method<NetworkLayers>()(z.object({ network: z.enum(networkIds), inputSize: z.number().int().min(32).max(1024).optional() }).strict()),
   /** Top nine patches of every unit of a layer over an image set: a job, reused while the set is unchanged. */
-  'explore.scan': method<JobInfo>()(z.object({ network: z.enum(networkIds), layer: layerName.optional(), images: imageSetSchema }).strict()),
+  'explore.scan': job<ScanSummary>()(z.object({ network: z.enum(networkIds), layer: layerName.optional(), images: imageSetSchema }).strict()),
   /** A page of units' 3×3 grids from a finished scan. */
   'explore.units': method<UnitPage>()(z.object({ scanId, first: z.number().int().min(0), count: z.number().int().min(1).max(64) }).strict()),
   /** A scanned image at the size it was scanned, for outlining a patch's receptive field. */

@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { method } from '../method'
-import type { JobInfo } from '../jobs'
+import { job, method } from '../method'
 import type { Box } from '../geometry'
 
 /** Up to this many images in one enroll call; a webcam session takes a handful. */
@@ -136,5 +135,5 @@ export const faceMethods = {
   /** Erases every person, template, photo and check-in. */
   'face.wipe': method<{ removedPeople: number }>()(z.object({ confirm: z.literal(true) }).strict()),
   /** Measures accuracy on a labelled folder in a scratch gallery (never the user's): a job. */
-  'face.evaluate': method<JobInfo>()(z.object({ folder: z.string().min(1).max(4096), detector: z.enum(detectors).optional() }).strict())
+  'face.evaluate': job<EvalResult>()(z.object({ folder: z.string().min(1).max(4096), detector: z.enum(detectors).optional() }).strict())
 }

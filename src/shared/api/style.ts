@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { method } from '../method'
-import type { JobInfo } from '../jobs'
+import { job, method } from '../method'
 import { styleNetworks, type StyleNetwork } from '../networks'
 
 /** Up to this many paintings blended into one style. */
@@ -167,7 +166,7 @@ export const styleMethods = {
   /** The networks, which are available, their layers and default settings. */
   'style.networks': method<StyleNetworkInfo[]>()(z.object({}).strict()),
   /** Starts a stylize job on the batch lane: progress carries a PNG preview and the loss terms. */
-  'style.start': method<JobInfo>()(
+  'style.start': job<StyleRunResult>()(
     z
       .object({
         content: imageBytes,
@@ -178,12 +177,12 @@ export const styleMethods = {
       .strict()
   ),
   /** Continues a saved (finished or cancelled) run from its picture for more iterations: a new result. */
-  'style.resume': method<JobInfo>()(z.object({ resultId: id, iterations: z.number().int().min(1).max(5000) }).strict()),
+  'style.resume': job<StyleRunResult>()(z.object({ resultId: id, iterations: z.number().int().min(1).max(5000) }).strict()),
   'style.history': method<StyleResultSummary[]>()(z.object({}).strict()),
   'style.result': method<StyleResultDetail>()(z.object({ resultId: id }).strict()),
   'style.delete': method<{ removed: boolean }>()(z.object({ resultId: id }).strict()),
   /** Downloads VGG19's weights once into the data folder (resumable, checksum verified): a job. */
-  'style.downloadVgg19': method<JobInfo>()(z.object({}).strict()),
+  'style.downloadVgg19': job<ModelInstallResult>()(z.object({}).strict()),
   /** Installs VGG19's weights from a file on this machine (offline machines), checksum verified. */
   'style.importVgg19': method<ModelInstallResult>()(z.object({ path: z.string().min(1).max(4096) }).strict())
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { method } from '../method'
+import { job, method } from '../method'
 import type { JobInfo } from '../jobs'
 import { jobIdRequest } from '../jobs'
 
@@ -41,7 +41,7 @@ const empty = z.object({}).strict()
 export const systemMethods = {
   'system.info': method<SystemInfo>()(empty),
   /** Starts every engine worker's backend and runs a small convolution on each: a job with progress. */
-  'engine.warmup': method<JobInfo>()(empty),
+  'engine.warmup': job<WarmupResult>()(empty),
   'jobs.list': method<JobInfo[]>()(empty),
   'jobs.get': method<JobInfo>()(jobIdRequest),
   'jobs.cancel': method<JobInfo>()(jobIdRequest)

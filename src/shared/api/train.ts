@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { method } from '../method'
-import type { JobInfo } from '../jobs'
+import { job, method } from '../method'
 import { detectors } from './face'
 
 export const trainModes = ['head', 'finetune'] as const
@@ -126,8 +125,8 @@ export interface ReencodeResult {
 }
 
 export const trainMethods = {
-  'train.start': method<JobInfo>()(z.object({ source: datasetSource, settings: trainSettings.prefault({}) }).strict()),
-  'train.calibrate': method<JobInfo>()(
+  'train.start': job<TrainResult>()(z.object({ source: datasetSource, settings: trainSettings.prefault({}) }).strict()),
+  'train.calibrate': job<CalibrationResult>()(
     z
       .object({
         source: datasetSource,
@@ -145,5 +144,5 @@ export const trainMethods = {
    * encoder when none is kept): a job that re-encodes every template from its stored photo.
    * Check-in keeps the old embedding until the job switches templates and embedding together.
    */
-  'train.reencode': method<JobInfo>()(z.object({}).strict())
+  'train.reencode': job<ReencodeResult>()(z.object({}).strict())
 }

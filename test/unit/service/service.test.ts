@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { Service } from '../../../src/main/service'
+import { followJob } from '../../support/jobs'
 import type { AppEvent } from '../../../src/shared/contract'
 
 // The engine worker runs from its bundle: `npm test` builds before it runs the unit tests.
@@ -36,17 +37,10 @@ describe('Service', () => {
     const events: AppEvent[] = []
     const unsubscribe = service.subscribe((event) => events.push(event))
     const job = await service.call('engine.warmup', {})
-    const finished = await new Promise<AppEvent>((resolve) => {
-      const check = service.subscribe((event) => {
-        if (event.job.id === job.id && event.job.state !== 'running') {
-          check()
-          resolve(event)
-        }
-      })
-    })
+    const { final, result } = await followJob(service, job)
     unsubscribe()
-    expect(finished.job.state).toBe('done')
-    const result = (await service.call('jobs.get', { jobId: job.id })).result as { workers: number; seconds: number[] }
+    expect(final.state).toBe('done')
+    if (!result) throw new Error('warm-up ended without a result')
     expect(result.seconds).toHaveLength(result.workers)
     expect(events.filter((e) => e.job.id === job.id && e.job.progress).length).toBeGreaterThanOrEqual(1)
   })

@@ -4,8 +4,9 @@ import { mkdtemp } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { Service } from '../../../src/main/service'
+import type { RequestOf } from '../../../src/shared/contract'
 import { encodePng } from '../../../src/main/image/encode'
-import type { JobInfo, JobProgress } from '../../../src/shared/jobs'
+import { followJob as follow } from '../../support/jobs'
 import { lbfgsShiftEvery, type StyleOptions } from '../../../src/shared/api/style'
 import { testPainting } from './helpers/images'
 
@@ -19,21 +20,6 @@ describe('style studio through the Service', () => {
   let service: Service
   let photo: Uint8Array
   let painting: Uint8Array
-
-  /** Waits for the job to end, keeping every progress it reported on the way. */
-  function follow(job: JobInfo): Promise<{ final: JobInfo; progress: JobProgress[] }> {
-    const progress: JobProgress[] = []
-    return new Promise((resolve) => {
-      const unsubscribe = service.subscribe(({ job: info }) => {
-        if (info.id !== job.id) return
-        if (info.progress) progress.push(info.progress)
-        if (info.state !== 'running' && info.state !== 'queued') {
-          unsubscribe()
-          resolve({ final: info, progress })
-        }
-      })
-    })
-  }
 
   beforeAll(async () => {
     service = await Service.open({ dataDir: await mkdtemp(path.join(os.tmpdir(), 'likeness-style-')), workerScript, host: 'cli', backend: 'wasm', workers: 2 })
@@ -57,10 +43,10 @@ describe('style studio through the Service', () => {
 
   it('lowers J on a photo and a painting, with previews on the way, and keeps the result in the history', async () => {
     const job = await service.call('style.start', { content: photo, styles: [{ image: painting, weight: 1 }], network: 'mobilenet', options: { ...quick, iterations: 8 } })
-    expect(job.kind).toBe('style.run')
-    const { final, progress } = await follow(job)
+    expect(job.kind).toBe('style.start')
+    const { final, progress, result: run } = await follow(service, job)
     expect(final.state).toBe('done')
-    const run = (await service.call('jobs.get', { jobId: job.id })).result as { result: { id: string; iterations: number }; lossStart: number; lossEnd: number }
+    if (!run) throw new Error('the run ended without a result')
     expect(run.lossEnd).toBeLessThan(run.lossStart)
     expect(run.result.iterations).toBe(8)
 
@@ -89,7 +75,7 @@ describe('style studio through the Service', () => {
         void service.call('jobs.cancel', { jobId: job.id })
       }
     })
-    const { final } = await follow(job)
+    const { final } = await follow(service, job)
     expect(final.state).toBe('cancelled')
     const saved = (await service.call('style.history', {})).find((h) => h.jobId === job.id)!
     expect(saved.complete).toBe(false)
@@ -97,8 +83,9 @@ describe('style studio through the Service', () => {
     expect(saved.iterations).toBeLessThan(500)
 
     const resumed = await service.call('style.resume', { resultId: saved.id, iterations: 3 })
-    expect((await follow(resumed)).final.state).toBe('done')
-    const more = (await service.call('jobs.get', { jobId: resumed.id })).result as { result: { id: string; iterations: number; resumedFrom?: string } }
+    expect(resumed.kind).toBe('style.resume')
+    const { result: more } = await follow(service, resumed)
+    if (!more) throw new Error('the resumed run ended without a result')
     expect(more.result.iterations).toBe(saved.iterations + 3)
     expect(more.result.resumedFrom).toBe(saved.id)
     const detail = await service.call('style.result', { resultId: more.result.id })
@@ -113,10 +100,9 @@ describe('style studio through the Service', () => {
   it('gives L-BFGS a new shift every 10 iterations unless told otherwise, and lowers J with it', async () => {
     const run = async (options: Partial<StyleOptions>) => {
       const job = await service.call('style.start', { content: photo, styles: [{ image: painting, weight: 1 }], network: 'mobilenet', options: { ...quick, iterations: 4, optimizer: 'lbfgs', ...options } })
-      const { final } = await follow(job)
+      const { final, result: done } = await follow(service, job)
       expect(final.state).toBe('done')
-      const done = (await service.call('jobs.get', { jobId: job.id })).result as { result: { id: string } }
-      return service.call('style.result', { resultId: done.result.id })
+      return service.call('style.result', { resultId: done!.result.id })
     }
     const chosen = await run({})
     expect(chosen.options).toMatchObject({ optimizer: 'lbfgs', shiftEvery: lbfgsShiftEvery })
@@ -134,11 +120,7 @@ describe('style studio through the Service', () => {
 
   it('answers bad inputs with typed errors', async () => {
     const styles = [{ image: painting, weight: 1 }]
-    const failed = async (request: Parameters<Service['call']>[1]) => {
-      const job = await service.call('style.start', request as never)
-      const { final } = await follow(job)
-      return final
-    }
+    const failed = async (request: RequestOf<'style.start'>) => (await follow(service, await service.call('style.start', request))).final
     expect(await service.handle('style.start', { content: photo, styles, network: 'mobilenet', options: { iterations: 0 } })).toMatchObject({
       ok: false,
       error: { kind: 'BadRequest' }
