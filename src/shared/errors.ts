@@ -10,6 +10,7 @@ export const errorKinds = [
   'NoFace',
   'ManyFaces',
   'FaceTooSmall',
+  'PoorShot', // a face enrollment refuses: blurred, too dark or bright, too small (detail: the figure, value and limit)
   'UnknownPerson',
   'NotFound', // a stored thing (job, result, model file) that does not exist
   'ModelUnavailable', // an optional network (e.g. VGG19) that is not installed

@@ -17,7 +17,7 @@ type FaceMethods =
   | 'face.wipe'
   | 'face.evaluate'
 
-export function faceHandlers({ faces, pool, jobs, db }: ServiceContext): Pick<Handlers, FaceMethods> {
+export function faceHandlers({ faces, pool, jobs, store }: ServiceContext): Pick<Handlers, FaceMethods> {
   return {
     'face.detect': ({ image, detector }) => faces.detect(image, detector),
     'face.enroll': ({ name, images, faceIndex }) => faces.enroll({ name }, images, faceIndex),
@@ -35,7 +35,7 @@ export function faceHandlers({ faces, pool, jobs, db }: ServiceContext): Pick<Ha
     'face.wipe': async () => ({ removedPeople: await faces.wipe() }),
     'face.evaluate': async ({ folder, detector }) =>
       jobs.start('face.evaluate', `Evaluate ${path.basename(folder)}`, ({ report, signal }) =>
-        evaluateFolder(pool, folder, detector ?? db.data.settings.detector, report, signal)
+        evaluateFolder(pool, folder, detector ?? store.settings.get().detector, report, signal)
       )
   }
 }

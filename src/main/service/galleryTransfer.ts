@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { LikenessError } from '../../shared/errors'
 import type { GalleryFileProblem } from '../../shared/api/checkin'
-import { stockEncoder, type StoredPerson } from '../store/faceStore'
-import { currentSchemaVersion } from '../store/schema'
+import type { StoredPerson } from '../store/gallery'
+import { currentSchemaVersion, stockEncoder } from '../store/schema'
 import { descriptorDimension } from '../../shared/api/face'
 
 /**

@@ -5,9 +5,7 @@ import type { JobFeed } from '../../shared/jobs'
 import type { SystemInfo } from '../../shared/api/system'
 import { EnginePool } from '../worker/pool'
 import type { BackendChoice } from '../engine/backend'
-import { Database } from '../store/db'
-import { StoreFiles } from '../store/files'
-import { FaceStore } from '../store/faceStore'
+import { Store } from '../store'
 import { Faces } from './faces'
 import { faceHandlers } from './face'
 import { checkinHandlers } from './checkin'
@@ -51,13 +49,12 @@ export class Service {
   }
 
   static async open(options: ServiceOptions): Promise<Service> {
-    const db = await Database.open(options.dataDir)
+    const store = await Store.open(options.dataDir)
     const pool = new EnginePool({ workerScript: options.workerScript, dataDir: options.dataDir, size: options.workers, backend: options.backend })
-    const files = new StoreFiles(options.dataDir)
-    const faces = await Faces.open(pool, db, new FaceStore(db, files), db.notices)
+    const faces = await Faces.open(pool, store)
     let service: Service | undefined
     const jobs = new Jobs((job) => service?.emit({ type: 'job', job: { ...job } }))
-    service = new Service({ dataDir: options.dataDir, host: options.host, pool, db, jobs, files, faces })
+    service = new Service({ dataDir: options.dataDir, host: options.host, pool, store, jobs, faces })
     return service
   }
 

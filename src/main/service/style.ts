@@ -8,7 +8,6 @@ import { mobilenetTapLayers } from '../style/networks/mobilenet'
 import { vgg19TapLayers } from '../style/networks/vgg19'
 import { isInstalled, modelFiles, registry, requireInstalled, vgg19Download } from '../models/registry'
 import { defaultStyleSettings } from '../style/settings'
-import { StyleHistory } from '../store/styleHistory'
 import type { ServiceContext } from './context'
 import type { Handlers } from './handlers'
 import { downloadModelFile, importModelFile } from './modelDownload'
@@ -29,8 +28,8 @@ interface RunInputs {
   previous?: { id: string; image: Uint8Array; history: LossPoint[]; seconds: number }
 }
 
-export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext): Pick<Handlers, StyleMethods> {
-  const history = new StyleHistory(db, files)
+export function styleHandlers({ dataDir, pool, jobs, store }: ServiceContext): Pick<Handlers, StyleMethods> {
+  const history = store.styleHistory
   const locations = { dataDir }
   const vgg19 = vgg19Download
   const [vgg19File] = modelFiles('vgg19', locations)

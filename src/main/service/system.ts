@@ -30,7 +30,7 @@ function packageVersion(name: string): string | undefined {
 const reported = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@vladmandic/face-api', 'nsfwjs', 'sharp', 'lowdb']
 
 export function systemHandlers(context: ServiceContext): Pick<Handlers, 'system.info' | 'engine.warmup' | 'jobs.list' | 'jobs.get' | 'jobs.cancel'> {
-  const { pool, jobs, db } = context
+  const { pool, jobs, store } = context
   return {
     'system.info': async () => {
       const workers = await pool.workers()
@@ -49,7 +49,7 @@ export function systemHandlers(context: ServiceContext): Pick<Handlers, 'system.
         workers: workers.map((w) => ({ index: w.index, lane: w.lane, backend: w.backend?.name ?? 'unknown', simd: w.backend?.simd ?? false, busy: w.busy })),
         cpus: os.availableParallelism(),
         dataDir: context.dataDir,
-        storeNotices: db.notices,
+        storeNotices: store.notices,
         host: context.host
       }
       return info

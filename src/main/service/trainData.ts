@@ -3,8 +3,7 @@ import { LikenessError, toErrorInfo } from '../../shared/errors'
 import type { DatasetSource } from '../../shared/api/train'
 import type { JobProgress } from '../../shared/jobs'
 import type { EnginePool } from '../worker/pool'
-import type { Database } from '../store/db'
-import type { StoreFiles } from '../store/files'
+import type { GalleryStore } from '../store/gallery'
 import { chipLength } from '../face/align'
 import type { FaceRows } from '../train/run'
 import { listLabelledFolder } from './evaluate'
@@ -22,12 +21,12 @@ interface LabelledBytes {
   read(): Promise<Uint8Array>
 }
 
-async function listSource(source: DatasetSource | { kind: 'folder'; folder: string }, db: Database, files: StoreFiles): Promise<LabelledBytes[]> {
+async function listSource(source: DatasetSource | { kind: 'folder'; folder: string }, gallery: GalleryStore): Promise<LabelledBytes[]> {
   if (source.kind === 'folder') {
     return (await listLabelledFolder(source.folder)).map(({ label, file }) => ({ label, name: file, read: async () => new Uint8Array(await readFile(file)) }))
   }
-  const names = new Map(db.data.people.map((p) => [p.id, p.name]))
-  const photos = db.data.photos.map((photo) => ({ label: names.get(photo.personId) ?? photo.personId, name: photo.file, read: () => files.read(photo.file) }))
+  const names = new Map(gallery.people().map((p) => [p.id, p.name]))
+  const photos = gallery.photos().map((photo) => ({ label: names.get(photo.personId) ?? photo.personId, name: photo.file, read: () => gallery.readPhoto(photo.id, 'full') }))
   if (photos.length === 0) throw new LikenessError('BadRequest', 'The gallery has no stored photos to train on.')
   return photos
 }
@@ -41,12 +40,11 @@ export class TrainingData {
 
   constructor(
     private readonly pool: EnginePool,
-    private readonly db: Database,
-    private readonly files: StoreFiles
+    private readonly gallery: GalleryStore
   ) {}
 
   load(source: DatasetSource | { kind: 'folder'; folder: string }, detector: Detector, report: (p: JobProgress) => void, signal: AbortSignal): Promise<PreparedFaces> {
-    const key = source.kind === 'folder' ? `folder:${source.folder}:${detector}` : `gallery:${this.db.data.photos.map((p) => p.id).join(',')}:${detector}`
+    const key = source.kind === 'folder' ? `folder:${source.folder}:${detector}` : `gallery:${this.gallery.photos().map((p) => p.id).join(',')}:${detector}`
     let prepared = this.cache.get(key)
     if (!prepared) {
       prepared = this.prepare(source, detector, report, signal)
@@ -58,7 +56,7 @@ export class TrainingData {
   }
 
   private async prepare(source: DatasetSource | { kind: 'folder'; folder: string }, detector: Detector, report: (p: JobProgress) => void, signal: AbortSignal): Promise<PreparedFaces> {
-    const images = await listSource(source, this.db, this.files)
+    const images = await listSource(source, this.gallery)
     const found: ({ label: string; descriptor: Float32Array; chip: Uint8Array } | undefined)[] = new Array(images.length)
     const missed: PreparedFaces['missed'] = []
     let next = 0

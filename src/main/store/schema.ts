@@ -51,9 +51,6 @@ const styleResultRecord = z.object({
 })
 
 /** A top-patch scan kept under the data folder, valid while its image set hashes the same. */
-/** The setKey of a layer-explorer scan of the gallery's own photos. */
-export const galleryScanKey = 'gallery'
-
 const exploreScanRecord = z.object({
   id: z.string(),
   network: z.string(),

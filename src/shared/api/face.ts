@@ -24,7 +24,7 @@ export const chipSize = 150
  */
 export const defaultTau = 0.36
 
-/** Shot-quality figures the Enroll view turns into advice ("too dark", "hold still"). */
+/** Shot-quality figures of a face: what the enrollment rule judges a shot by. */
 export interface FaceQuality {
   /** Mean brightness of the face crop, 0–255. */
   brightness: number
@@ -32,10 +32,25 @@ export interface FaceQuality {
   sharpness: number
 }
 
+/** The figures an enrollment shot is judged by: the face's smaller side in pixels, and its quality. */
+export const shotFigures = ['faceSize', 'sharpness', 'brightness'] as const
+export type ShotFigure = (typeof shotFigures)[number]
+
+/** One way a shot falls short of the enrollment rule: the figure, its value and the limit it crossed. */
+export interface ShotProblem {
+  figure: ShotFigure
+  value: number
+  limit: number
+  /** 'min': the value is under the limit (too small, blurred, dark); 'max': over it (too bright). */
+  bound: 'min' | 'max'
+}
+
 export interface DetectedFace {
   box: Box
   score: number
   quality: FaceQuality
+  /** The service's verdict on this face as an enrollment shot: empty when it may be enrolled. */
+  problems: ShotProblem[]
 }
 
 export interface Detection {

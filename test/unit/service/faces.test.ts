@@ -104,6 +104,28 @@ describe('face check-in use cases', () => {
     expect(await storedFiles(dataDir)).toEqual(before.files)
   })
 
+  it('refuses a blurred and a dark shot for every client, naming the figure and the limit; face.detect gives the same verdict first', async () => {
+    const before = { people: await service.call('face.people', {}), files: await storedFiles(dataDir) }
+    // Still found by the detector, but under the measured limits (σ = 3 px blur; 40% of the light).
+    const shots: [string, Uint8Array, 'sharpness' | 'brightness', 'min' | 'max'][] = [
+      ['blurred', new Uint8Array(await sharp(ada).blur(3).jpeg().toBuffer()), 'sharpness', 'min'],
+      ['dark', new Uint8Array(await sharp(ada).linear(0.4, 0).jpeg().toBuffer()), 'brightness', 'min']
+    ]
+    for (const [what, shot, figure, bound] of shots) {
+      const verdict = (await service.call('face.detect', { image: shot })).faces[0]!.problems
+      expect(verdict.map((p) => [p.figure, p.bound]), what).toContainEqual([figure, bound])
+      const refused = await service.handle('face.enroll', { name: 'Shaky', images: [ada, shot] })
+      expect(refused, what).toMatchObject({ ok: false, error: { kind: 'PoorShot', detail: { image: 1, problems: verdict } } })
+      if (refused.ok) continue
+      expect(refused.error.message).toContain('Picture 2 of 2')
+      expect(refused.error.message).toMatch(new RegExp(`${figure} \\d+, at ${bound === 'min' ? 'least' : 'most'} \\d+`))
+    }
+    // The sharp, well-lit original passes the same rule.
+    expect((await service.call('face.detect', { image: ada })).faces[0]!.problems).toEqual([])
+    expect(await service.call('face.people', {})).toEqual(before.people)
+    expect(await storedFiles(dataDir)).toEqual(before.files)
+  })
+
   it('reads a 40-megapixel photo by scaling it down instead of failing', async () => {
     const face = await sharp(ada).resize({ height: 5200 }).toBuffer()
     const huge = new Uint8Array(
