@@ -18,8 +18,9 @@ export function connectBridge(location: Location): WindowApi {
 
   const open = (): Promise<WebSocket> => {
     socket = new WebSocket(socketUrl)
+    socket.binaryType = 'arraybuffer'
     socket.onmessage = (message) => {
-      const data = decodeWire(String(message.data)) as BridgeMessage
+      const data = decodeWire(new Uint8Array(message.data as ArrayBuffer)) as BridgeMessage
       if (data.type === 'event') for (const listener of listeners) listener(data.event)
       else pending.get(data.id)?.(data.result)
       if (data.type === 'result') pending.delete(data.id)
