@@ -2,7 +2,7 @@
  * Errors are values with a kind that the UI turns into a sentence. Everything that crosses the
  * process boundary fails with one of these, never with a bare string thrown from deep inside.
  */
-export const errorKinds = [
+const errorKinds = [
   'BadRequest', // a malformed request: wrong shape, wrong types, unknown method
   'NotAnImage', // bytes that no decoder recognises as an image
   'CorruptImage', // an image whose data is truncated or damaged
@@ -50,7 +50,7 @@ export class LikenessError extends Error {
   }
 }
 
-export function isErrorKind(value: unknown): value is ErrorKind {
+function isErrorKind(value: unknown): value is ErrorKind {
   return typeof value === 'string' && (errorKinds as readonly string[]).includes(value)
 }
 

@@ -22,7 +22,7 @@ export interface DisplayBytes {
 }
 
 // 'clip': 255·v; 'signed': 128 + 127·v / max|v| (zero is mid-grey); 'stretch': 255·(v − min) / (max − min)
-export function displayBytes(values: Float32Array, display: KernelDisplay): DisplayBytes {
+function displayBytes(values: Float32Array, display: KernelDisplay): DisplayBytes {
   let min = Infinity
   let max = -Infinity
   for (const value of values) {

@@ -38,7 +38,7 @@ function kernelSides(node: NetworkNode): [number, number] {
  * units (of that layer) too far right; sizes and strides are exact for any n. Fields then do not
  * depend on the image size, which is what a per-layer table and a cached scan need.
  */
-export function padBefore(kernel: number, stride: number, padding: NetworkNode['padding']): number {
+function padBefore(kernel: number, stride: number, padding: NetworkNode['padding']): number {
   if (padding === 'valid') return 0
   if (padding === 'same') return Math.floor(Math.max(kernel - stride, 0) / 2)
   return padding

@@ -24,7 +24,7 @@ export interface AnalyzeOptions {
   detectionMaxSide?: number
 }
 
-export const defaultMinFaceSize = 40
+const defaultMinFaceSize = 40
 const defaultDetectionMaxSide = 1280
 // A photo where the face fills the frame (a passport-style crop) defeats both detectors: they were
 // trained on faces with context. Framing the photo in black gives the context back. Measured with

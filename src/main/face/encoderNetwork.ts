@@ -3,7 +3,7 @@ import type { FeatureNetwork, NetworkNode } from '../engine/network'
 import { encoderForward, residualBlocks, type EncoderLayer, type EncoderParams } from './encoder'
 
 /** The encoder's taps, shallow to deep: its stem, then every residual block's output. */
-export const encoderTapLayers: EncoderLayer[] = ['conv32_down', 'pool', ...residualBlocks]
+const encoderTapLayers: EncoderLayer[] = ['conv32_down', 'pool', ...residualBlocks]
 
 const widths: Record<string, number> = { conv32: 32, conv64: 64, conv128: 128, conv256: 256 }
 const widthOf = (block: string): number => widths[block.replace(/_.*$/, '')]!
@@ -13,7 +13,7 @@ const widthOf = (block: string): number => widths[block.replace(/_.*$/, '')]!
  * conv3×3 → conv3×3 added to its input; a down block strides its first conv (valid) and
  * average-pools its shortcut 2×2, so both branches step at twice the stride.
  */
-export function encoderNodes(): NetworkNode[] {
+function encoderNodes(): NetworkNode[] {
   const nodes: NetworkNode[] = [
     { name: 'input', op: 'input', kernel: 1, stride: 1, padding: 'valid', inputs: [], channels: 3 },
     { name: 'conv32_down', op: 'conv', kernel: 7, stride: 2, padding: 'valid', inputs: ['input'], channels: 32 },

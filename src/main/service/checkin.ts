@@ -16,7 +16,7 @@ const minute = 60_000
  * view); the interval is per person across sessions, read from the log itself so a restart
  * does not check everyone in again.
  */
-export class CheckIns {
+class CheckIns {
   private readonly sessions = new Map<string, CheckInDebounce>()
   /** Check-ins decided but possibly not yet written: two frames in flight must not both log one. */
   private readonly pending = new Map<string, number>()

@@ -13,7 +13,7 @@ import type { Box } from '../../shared/geometry'
  * under 40, σ = 1 px about a fifth of them. Faces under 80 px are what a webcam sees of someone more
  * than about 2 m away.
  */
-export const enrollmentLimits = { minFaceSize: 80, minSharpness: 40, minBrightness: 50, maxBrightness: 230 }
+const enrollmentLimits = { minFaceSize: 80, minSharpness: 40, minBrightness: 50, maxBrightness: 230 }
 
 /** Every way the face falls short of the rule, figure by figure; empty when it may be enrolled. */
 export function shotProblems(face: { box: Box; quality: FaceQuality }): ShotProblem[] {

@@ -32,7 +32,7 @@ export async function listLabelledFolder(folder: string): Promise<LabelledImage[
 }
 
 /** Every image's largest face through the engine, spread over all workers; failures recorded, not thrown. */
-export async function encodeLabelled(
+async function encodeLabelled(
   pool: EnginePool,
   images: readonly LabelledImage[],
   detector: Detector,

@@ -19,7 +19,7 @@ export interface ResolvedSet {
 }
 
 /** face-api's demo photos: the images shipped with the app's npm packages. */
-export function sampleDir(): string {
+function sampleDir(): string {
   return path.join(path.dirname(requireHere.resolve('@vladmandic/face-api/package.json')), 'demo')
 }
 

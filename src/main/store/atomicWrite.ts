@@ -28,7 +28,7 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   await syncFolder(folder)
 }
 
-export async function syncFolder(folder: string): Promise<void> {
+async function syncFolder(folder: string): Promise<void> {
   const handle = await open(folder, 'r')
   try {
     await handle.sync()

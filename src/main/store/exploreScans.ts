@@ -11,7 +11,7 @@ import type { DbData, ExploreScanRecord } from './schema'
 export const galleryScanKey = 'gallery'
 
 /** Where one image of a scanned set lives: a photo file the store owns, or a path on disk. */
-export const imageRefSchema = z.object({
+const imageRefSchema = z.object({
   name: z.string(),
   store: z.string().optional(),
   path: z.string().optional()

@@ -51,7 +51,7 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
  * ŷ for a probe against one precomputed template (both from pairInput): one 128-term weighted
  * sum, the cost of a dot product. |·| and χ² are not bilinear, so this is the floor.
  */
-export function pairScore(head: PairHead, probe: Float32Array, template: Float32Array): number {
+function pairScore(head: PairHead, probe: Float32Array, template: Float32Array): number {
   const phi = head.feature === 'chi2' ? chiSquare : absoluteDifference
   let z = head.bias
   for (let k = 0; k < probe.length; k++) z += head.weights[k]! * phi(probe[k]!, template[k]!)

@@ -34,7 +34,7 @@ export interface TrainRunResult {
 }
 
 /** An epoch: enough P×K batches to show every training face about once. */
-export function stepsFor(settings: TrainSettings, trainFaces: number): number {
+function stepsFor(settings: TrainSettings, trainFaces: number): number {
   return settings.epochs * Math.max(1, Math.ceil(trainFaces / (settings.peoplePerBatch * settings.imagesPerPerson)))
 }
 

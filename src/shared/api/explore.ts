@@ -13,7 +13,7 @@ const layerName = z.string().min(1).max(200)
 const scanId = z.string().min(1).max(100)
 
 /** The images a scan looks at: the gallery's photos, a folder on disk, or the photos shipped in face-api's npm package. */
-export const imageSetSchema = z.discriminatedUnion('kind', [
+const imageSetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('gallery') }).strict(),
   z.object({ kind: z.literal('samples') }).strict(),
   z.object({ kind: z.literal('folder'), path: z.string().min(1).max(4096) }).strict()
@@ -150,7 +150,7 @@ export interface SampleImage {
   bytes: Uint8Array
 }
 
-export const convPaddings = ['valid', 'same'] as const
+const convPaddings = ['valid', 'same'] as const
 export type ConvPadding = (typeof convPaddings)[number]
 
 /** One convolution layer: `filters` kernels of side `kernel` along every spatial axis. */

@@ -33,7 +33,7 @@ export interface FaceQuality {
 }
 
 /** The figures an enrollment shot is judged by: the face's smaller side in pixels, and its quality. */
-export const shotFigures = ['faceSize', 'sharpness', 'brightness'] as const
+const shotFigures = ['faceSize', 'sharpness', 'brightness'] as const
 export type ShotFigure = (typeof shotFigures)[number]
 
 /** One way a shot falls short of the enrollment rule: the figure, its value and the limit it crossed. */

@@ -18,11 +18,11 @@ const layerName = z.string().min(1).max(100)
 export const normalisers = ['target-norm', 'seed', 'none'] as const
 export type Normaliser = (typeof normalisers)[number]
 /** Which statistics of a layer stand for style: Gram matrices of activations, or of their softmax over positions (SWAG). */
-export const styleStatistics = ['gram', 'swag'] as const
+const styleStatistics = ['gram', 'swag'] as const
 export type StyleStatistics = (typeof styleStatistics)[number]
-export const styleOptimizers = ['adam', 'lbfgs'] as const
+const styleOptimizers = ['adam', 'lbfgs'] as const
 /** G's start: the photo, uniform noise, or (1 − r)·C + r·U. */
-export const initModes = ['noise', 'content', 'mix'] as const
+const initModes = ['noise', 'content', 'mix'] as const
 export type InitMode = (typeof initModes)[number]
 /**
  * - 'style': the result takes the painting's colours.
@@ -30,7 +30,7 @@ export type InitMode = (typeof initModes)[number]
  * - 'luminance': optimise on luminance only (the painting's Y matched to the photo's mean and
  *   spread), then put that on the photo's chroma.
  */
-export const colourModes = ['style', 'transfer', 'luminance'] as const
+const colourModes = ['style', 'transfer', 'luminance'] as const
 export type ColourMode = (typeof colourModes)[number]
 
 const weightedLayer = z.object({ name: layerName, /** λ_l */ weight }).strict()

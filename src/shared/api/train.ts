@@ -18,7 +18,7 @@ export type PairFeatureName = (typeof pairFeatures)[number]
 const folderPath = z.string().trim().min(1).max(4096)
 
 /** Where the labelled faces come from: a folder with one sub-folder per person, or the gallery's stored photos. */
-export const datasetSource = z.discriminatedUnion('kind', [
+const datasetSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('folder'), folder: folderPath, validationFolder: folderPath.optional() }).strict(),
   z.object({ kind: z.literal('gallery') }).strict()
 ])
