@@ -1,9 +1,12 @@
-import { app, BrowserWindow, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, safeStorage, session, shell } from 'electron'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { bindIpc } from './ipc'
 import { Service } from './service'
 import { backendChoiceFromEnv } from './engine/backend'
+import { keyProvidersFromEnv } from './dataKeys'
+import type { KeyProvider } from './store/crypto/keyring'
+import { osKeychainProvider } from './store/crypto/keyProviders'
 
 // The engine worker's bundle sits next to each entry's bundle in out/main.
 const workerScript = new URL('./worker.js', import.meta.url)
@@ -50,15 +53,34 @@ app.on('second-instance', () => {
   mainWindow.focus()
 })
 
+/**
+ * The data key is wrapped by the OS keychain through safeStorage. On Linux without a keyring
+ * safeStorage falls back to a password written into Chromium ('basic_text'), which protects
+ * nothing: then the app keeps the key the way the CLI does, in a key file outside the folder.
+ */
+async function keyProviders(dataDir: string): Promise<KeyProvider[]> {
+  const keychain = (await safeStorage.isAsyncEncryptionAvailable()) && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text')
+  if (!keychain) return keyProvidersFromEnv(dataDir, process.env, { createKeyFile: true })
+  const osKeychain = osKeychainProvider({
+    encryptString: async (text) => new Uint8Array(await safeStorage.encryptStringAsync(text)),
+    decryptString: async (sealed) => (await safeStorage.decryptStringAsync(Buffer.from(sealed))).result
+  })
+  return [osKeychain, ...keyProvidersFromEnv(dataDir, process.env, { createKeyFile: false })]
+}
+
 app.whenReady().then(async () => {
   // Camera for check-in; nothing else (no geolocation, notifications, MIDI…).
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === 'media'))
-  const service = await Service.open({
-    dataDir: process.env.LIKENESS_DATA_DIR ?? app.getPath('userData'),
-    workerScript,
-    host: 'electron',
-    backend: backendChoiceFromEnv()
-  })
+  const dataDir = process.env.LIKENESS_DATA_DIR ?? app.getPath('userData')
+  let service: Service
+  try {
+    service = await Service.open({ dataDir, keys: await keyProviders(dataDir), workerScript, host: 'electron', backend: backendChoiceFromEnv() })
+  } catch (error) {
+    // A folder this login cannot unlock: say why and stop, rather than start on an empty gallery.
+    dialog.showErrorBox('Likeness cannot open its data', (error as Error).message)
+    app.exit(1)
+    return
+  }
   bindIpc(service, () => mainWindow?.webContents)
   mainWindow = createWindow()
   app.on('activate', () => {

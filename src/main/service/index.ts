@@ -6,6 +6,7 @@ import type { SystemInfo } from '../../shared/api/system'
 import { EnginePool } from '../worker/pool'
 import type { BackendChoice } from '../engine/backend'
 import { Store } from '../store'
+import type { KeyProvider } from '../store/crypto/keyring'
 import { Faces } from './faces'
 import { faceHandlers } from './face'
 import { checkinHandlers } from './checkin'
@@ -21,6 +22,8 @@ import { systemHandlers } from './system'
 
 export interface ServiceOptions {
   dataDir: string
+  /** What may unlock the data folder, in order (the desktop host puts the OS keychain first). */
+  keys: readonly KeyProvider[]
   workerScript: URL | string
   host: SystemInfo['host']
   workers?: number
@@ -49,7 +52,7 @@ export class Service {
   }
 
   static async open(options: ServiceOptions): Promise<Service> {
-    const store = await Store.open(options.dataDir)
+    const store = await Store.open(options.dataDir, options.keys)
     const pool = new EnginePool({ workerScript: options.workerScript, dataDir: options.dataDir, size: options.workers, backend: options.backend })
     const faces = await Faces.open(pool, store)
     let service: Service | undefined

@@ -7,13 +7,14 @@ import { Service } from '../../../src/main/service'
 import { dbFileName } from '../../../src/main/store/db'
 import { currentSchemaVersion } from '../../../src/main/store/schema'
 import { cropFace, demoPhoto } from '../../support/faceCrops'
+import { keysOf } from '../../support/keys'
 
 // Export from one real gallery, import into a fresh one: recognition must survive the trip,
 // and every kind of bad file must be refused with the target left byte-for-byte as it was.
 const workerScript = path.resolve('out/main/worker.js')
 const open = async (prefix: string) => {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), prefix))
-  return { dataDir, service: await Service.open({ dataDir, workerScript, host: 'cli', backend: 'wasm' }) }
+  return { dataDir, service: await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm' }) }
 }
 
 /** The data folder's state: the records and every file's name. */
@@ -97,7 +98,7 @@ describe('gallery export and import', () => {
 
   it('survives a restart of the importing service', async () => {
     await target.service.close()
-    target = { ...target, service: await Service.open({ dataDir: target.dataDir, workerScript, host: 'cli', backend: 'wasm' }) }
+    target = { ...target, service: await Service.open({ dataDir: target.dataDir, keys: keysOf(target.dataDir), workerScript, host: 'cli', backend: 'wasm' }) }
     const seen = await target.service.call('face.identify', { image: ada })
     expect(seen.faces[0]!.name).toBe('ada')
   })

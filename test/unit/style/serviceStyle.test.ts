@@ -9,6 +9,7 @@ import { encodePng } from '../../../src/main/image/encode'
 import { followJob as follow } from '../../support/jobs'
 import { lbfgsShiftEvery, type StyleOptions } from '../../../src/shared/api/style'
 import { testPainting } from './helpers/images'
+import { keysOf } from '../../support/keys'
 
 // The engine worker runs from its bundle: build with `npx electron-vite build` first.
 const workerScript = path.resolve('out/main/worker.js')
@@ -22,7 +23,8 @@ describe('style studio through the Service', () => {
   let painting: Uint8Array
 
   beforeAll(async () => {
-    service = await Service.open({ dataDir: await mkdtemp(path.join(os.tmpdir(), 'likeness-style-')), workerScript, host: 'cli', backend: 'wasm', workers: 2 })
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'likeness-style-'))
+    service = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm', workers: 2 })
     photo = new Uint8Array(readFileSync('node_modules/@vladmandic/face-api/demo/sample1.jpg'))
     painting = await encodePng(testPainting(96, 96))
   })
