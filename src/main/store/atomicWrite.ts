@@ -29,7 +29,8 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   await syncFolder(folder)
 }
 
-async function syncFolder(folder: string): Promise<void> {
+/** Makes a folder's entries (a rename, a new file) durable. */
+export async function syncFolder(folder: string): Promise<void> {
   const handle = await open(folder, 'r')
   try {
     await handle.sync()

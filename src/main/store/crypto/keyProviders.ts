@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, stat } from 'node:fs/promises'
+import { link, mkdir, open, readFile, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { LikenessError } from '../../../shared/errors'
+import { syncFolder } from '../atomicWrite'
 import { gcmOpen, gcmSeal, keyBytes } from './aesGcm'
 import type { KeyProvider, Wrapping } from './keyring'
 import { deriveKey, newScryptParams, saneScryptParams } from './passphrase'
@@ -103,15 +104,24 @@ export function keyFileProvider(file: string, { dataDir, create }: { dataDir: st
 
   async function createKek(): Promise<Uint8Array> {
     const kek = new Uint8Array(randomBytes(keyBytes))
-    await mkdir(path.dirname(full), { recursive: true, mode: 0o700 })
-    // 'wx': never over an existing key, which may be all that opens another folder.
-    const handle = await open(full, 'wx', 0o600)
+    const folder = path.dirname(full)
+    await mkdir(folder, { recursive: true, mode: 0o700 })
+    // Written whole beside it, then linked into place: a crash leaves no half key file, and a link
+    // never replaces an existing key, which may be all that opens another folder.
+    const temporary = `${full}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
     try {
-      await handle.writeFile(`${keyFileHeader}${toBase64(kek)}\n`)
-      await handle.sync()
+      const handle = await open(temporary, 'wx', 0o600)
+      try {
+        await handle.writeFile(`${keyFileHeader}${toBase64(kek)}\n`)
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
+      await link(temporary, full)
     } finally {
-      await handle.close()
+      await rm(temporary, { force: true })
     }
+    await syncFolder(folder)
     return kek
   }
 
