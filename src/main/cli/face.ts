@@ -3,6 +3,7 @@ import path from 'node:path'
 import { LikenessError } from '../../shared/errors'
 import type { CliCommand } from './command'
 import { followJob } from './jobs'
+import { exportPassphrase } from './passphrase'
 
 async function readImage(file: string): Promise<Uint8Array> {
   try {
@@ -118,10 +119,10 @@ export const checkinsCommand: CliCommand = {
 
 export const galleryExportCommand: CliCommand = {
   usage: 'gallery-export <file> [--json]',
-  summary: 'write people, templates and photos to one checksummed file',
+  summary: 'write people, templates and photos to one file encrypted with a passphrase you type',
   async run(service, args) {
     need(args.positional, 1, this.usage)
-    const file = await service.call('gallery.export', {})
+    const file = await service.call('gallery.export', { passphrase: await exportPassphrase('seal') })
     await writeFile(args.positional[0]!, file)
     return { value: { file: args.positional[0], bytes: file.byteLength }, text: `${file.byteLength} bytes written to ${args.positional[0]}.` }
   }
@@ -129,10 +130,17 @@ export const galleryExportCommand: CliCommand = {
 
 export const galleryImportCommand: CliCommand = {
   usage: 'gallery-import <file> [--json]',
-  summary: 'merge a gallery file by name (a corrupt or newer file changes nothing)',
+  summary: 'merge a gallery file by name (a wrong passphrase, a corrupt or newer file changes nothing)',
   async run(service, args) {
     need(args.positional, 1, this.usage)
-    const result = await service.call('gallery.import', { file: await readImage(args.positional[0]!) })
+    const file = await readImage(args.positional[0]!)
+    const result = await service
+      .call('gallery.import', { file, passphrase: process.env.LIKENESS_EXPORT_PASSPHRASE })
+      .catch(async (error: unknown) => {
+        // Asked for only when the file turns out to be encrypted: files from before need none.
+        if (!(error instanceof LikenessError && error.detail?.problem === 'needs-passphrase')) throw error
+        return service.call('gallery.import', { file, passphrase: await exportPassphrase('open') })
+      })
     return {
       value: result,
       text: `${result.peopleAdded} new, ${result.peopleMerged} merged by name, ${result.templatesAdded} templates added, ${result.templatesSkipped} already here.`

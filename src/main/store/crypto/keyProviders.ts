@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { link, mkdir, open, readFile, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { LikenessError } from '../../../shared/errors'
+import { minPassphraseLength } from '../../../shared/api/privacy'
 import { syncFolder } from '../atomicWrite'
 import { gcmOpen, gcmSeal, keyBytes } from './aesGcm'
 import type { KeyProvider, Wrapping } from './keyring'
@@ -13,8 +14,6 @@ const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text
 
 const otherKind = (wrapping: Wrapping): LikenessError => new LikenessError('Internal', `A ${wrapping.kind} wrapping was handed to another provider.`)
 
-/** The fewest characters a new passphrase may have. */
-const minPassphraseLength = 8
 
 /** A passphrase, stretched with scrypt; a wrong one is WrongKey and reads nothing. */
 export function passphraseProvider(passphrase: string): KeyProvider {
