@@ -9,6 +9,7 @@ import { checkinMethods } from './api/checkin'
 import { exploreMethods } from './api/explore'
 import { styleMethods } from './api/style'
 import { trainMethods } from './api/train'
+import { privacyMethods } from './api/privacy'
 
 /** Every call the renderer (or the CLI, or the web bridge) can make of the main process. */
 export const methods = {
@@ -18,7 +19,8 @@ export const methods = {
   ...checkinMethods,
   ...exploreMethods,
   ...styleMethods,
-  ...trainMethods
+  ...trainMethods,
+  ...privacyMethods
 }
 
 export type Methods = typeof methods

@@ -3,6 +3,8 @@ import type { Store } from '../store'
 import type { Jobs } from './jobs'
 import type { SystemInfo } from '../../shared/api/system'
 import type { Faces } from './faces'
+import type { AdminGate } from './adminGate'
+import type { CheckInRetention } from './retention'
 
 /** What every use case may reach: the engine, the store and the job books — never Electron. */
 export interface ServiceContext {
@@ -12,4 +14,6 @@ export interface ServiceContext {
   store: Store
   jobs: Jobs
   faces: Faces
+  admin: AdminGate
+  retention: CheckInRetention
 }

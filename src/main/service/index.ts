@@ -19,6 +19,10 @@ import type { Handlers } from './handlers'
 import { Jobs } from './jobs'
 import { settingsHandlers } from './settings'
 import { systemHandlers } from './system'
+import { privacyHandlers } from './privacy'
+import { AdminGate } from './adminGate'
+import { auditCall } from './audit'
+import { CheckInRetention } from './retention'
 
 export interface ServiceOptions {
   dataDir: string
@@ -47,7 +51,8 @@ export class Service {
       ...galleryHandlers(context),
       ...exploreHandlers(context),
       ...styleHandlers(context),
-      ...trainHandlers(context)
+      ...trainHandlers(context),
+      ...privacyHandlers(context)
     }
   }
 
@@ -57,7 +62,11 @@ export class Service {
     const faces = await Faces.open(pool, store)
     let service: Service | undefined
     const jobs = new Jobs((job) => service?.emit({ type: 'job', job: { ...job } }))
-    service = new Service({ dataDir: options.dataDir, host: options.host, pool, store, jobs, faces })
+    const retention = new CheckInRetention(store, async (outcome) => {
+      await store.audit.append({ action: 'retention', by: 'service', detail: 'error' in outcome ? { error: outcome.error } : { checkIns: outcome.removed, before: outcome.cutoff } })
+    })
+    service = new Service({ dataDir: options.dataDir, host: options.host, pool, store, jobs, faces, admin: new AdminGate(store, options.host), retention })
+    await retention.start()
     return service
   }
 
@@ -73,8 +82,11 @@ export class Service {
           issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message }))
         })
       }
+      this.context.admin.check(method, parsed.data)
       const handler = this.handlers[method] as (request: unknown) => Promise<unknown>
-      return { ok: true, value: await handler(parsed.data) }
+      const value = await handler(parsed.data)
+      await this.audit(method, parsed.data, value)
+      return { ok: true, value }
     } catch (error) {
       return { ok: false, error: toErrorInfo(error) }
     }
@@ -99,8 +111,19 @@ export class Service {
   }
 
   async close(): Promise<void> {
+    this.context.retention.stop()
     this.context.jobs.cancelAll()
     await this.context.pool.close()
+  }
+
+  /** The call is done whatever happens here: a log that cannot be written is reported, not thrown at the caller. */
+  private async audit(method: MethodName, request: unknown, response: unknown): Promise<void> {
+    const { store, host } = this.context
+    try {
+      await auditCall(store, host, method, request as never, response as never)
+    } catch (error) {
+      store.notices.push({ kind: 'audit-failed', message: `The audit log could not record ${method}: ${(error as Error).message}` })
+    }
   }
 
   private emit(event: AppEvent): void {

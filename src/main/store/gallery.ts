@@ -201,12 +201,12 @@ export class GalleryStore {
     })
   }
 
-  /** Every person with each template's descriptor, photo and thumbnail: what a gallery export holds. */
-  async everything(): Promise<StoredPerson[]> {
+  /** Every person (or the one of `personId`) with each template's descriptor, photo and thumbnail: what a gallery export holds. */
+  async everything(personId?: string): Promise<StoredPerson[]> {
     const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension, this.files.key)
     const rowOf = new Map(this.db.data.templates.map((t, i) => [t.id, i]))
     const result: StoredPerson[] = []
-    for (const person of this.db.data.people) {
+    for (const person of this.db.data.people.filter((p) => personId === undefined || p.id === personId)) {
       const templates: StoredTemplate[] = []
       for (const t of this.db.data.templates.filter((t) => t.personId === person.id && t.photoId !== null)) {
         const row = rowOf.get(t.id)!

@@ -1,5 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import type { StoreNotice } from '../../shared/api/system'
+import { AdminPinStore } from './adminPin'
+import { AuditLog } from './auditLog'
 import { CheckInLog } from './checkIns'
 import type { DataKey } from './crypto/dataKey'
 import type { KeyProvider } from './crypto/keyring'
@@ -24,6 +26,8 @@ export class Store {
     /** What every biometric byte at rest is sealed under; the shared store seals its biometric columns with it too. */
     readonly dataKey: DataKey,
     readonly residue: Residue,
+    readonly audit: AuditLog,
+    readonly adminPin: AdminPinStore,
     readonly settings: SettingsStore,
     readonly gallery: GalleryStore,
     readonly checkIns: CheckInLog,
@@ -49,6 +53,6 @@ export class Store {
     const scans = new ExploreScanStore(db, files)
     // The tables whose rows point into the gallery follow its changes in the same write.
     const gallery = new GalleryStore(db, files, [checkIns, scans])
-    return new Store(dataDir, notices, dataKey, residue, new SettingsStore(db), gallery, checkIns, scans, new TrainedModelStore(db, files), new StyleHistory(db, files))
+    return new Store(dataDir, notices, dataKey, residue, new AuditLog(files), new AdminPinStore(files), new SettingsStore(db), gallery, checkIns, scans, new TrainedModelStore(db, files), new StyleHistory(db, files))
   }
 }

@@ -94,7 +94,8 @@ const embeddingRecord = z.object({
 
 export const dbSchema = z.object({
   schemaVersion: z.number().int(),
-  settings: settingsSchema,
+  // Settings added later take their defaults in a file written before them.
+  settings: z.preprocess((stored) => (typeof stored === 'object' && stored !== null ? { ...defaultSettings, ...stored } : stored), settingsSchema),
   people: z.array(personRecord),
   photos: z.array(photoRecord),
   /** Row i of the template matrix file belongs to templates[i]. */

@@ -17,8 +17,8 @@ export interface ScryptParams {
 export const saltBytes = 16
 const defaultCost = { logN: 17, r: 8, p: 1 }
 
-export function newScryptParams(): ScryptParams {
-  return { ...defaultCost, salt: new Uint8Array(randomBytes(saltBytes)) }
+export function newScryptParams(logN = defaultCost.logN): ScryptParams {
+  return { ...defaultCost, logN, salt: new Uint8Array(randomBytes(saltBytes)) }
 }
 
 /** Whether stored parameters are ones this build would derive with: a file is untrusted, and a huge N is a memory bomb. */
