@@ -115,8 +115,13 @@ export class AdminGate {
     return this.status()
   }
 
-  /** Kiosk mode without a PIN would guard nothing. */
-  async checkSettings(change: RequestOf<'settings.update'>): Promise<void> {
-    if (change.kioskMode && !(await this.store.adminPin.isSet())) throw new LikenessError('BadRequest', 'Set an admin PIN before turning kiosk mode on.')
+  /**
+   * Kiosk mode without a PIN would guard nothing. Whoever turns it on is the admin: their session
+   * starts unlocked, so the settings they are on do not lock under their hands.
+   */
+  async beforeSettings(change: RequestOf<'settings.update'>): Promise<void> {
+    if (!change.kioskMode || this.store.settings.get().kioskMode) return
+    if (!(await this.store.adminPin.isSet())) throw new LikenessError('BadRequest', 'Set an admin PIN before turning kiosk mode on.')
+    this.unlockedUntil = this.now() + idleLimit
   }
 }

@@ -5,7 +5,7 @@ export function settingsHandlers({ store, admin, retention }: ServiceContext): P
   return {
     'settings.get': async () => store.settings.get(),
     'settings.update': async (change) => {
-      await admin.checkSettings(change)
+      await admin.beforeSettings(change)
       const settings = await store.settings.update(change)
       // A shorter retention applies now, not at tomorrow's run.
       if (change.checkInRetentionDays !== undefined) await retention.run()

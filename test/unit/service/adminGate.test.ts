@@ -22,9 +22,14 @@ describe('the admin PIN in kiosk mode', () => {
 
   it('guards nothing outside kiosk mode, and kiosk mode needs a PIN first', async () => {
     expect(() => gate.check('face.enroll', enroll)).not.toThrow()
-    await expect(gate.checkSettings({ kioskMode: true })).rejects.toMatchObject({ kind: 'BadRequest' })
+    await expect(gate.beforeSettings({ kioskMode: true })).rejects.toMatchObject({ kind: 'BadRequest' })
     await gate.setPin('2468', undefined)
-    await expect(gate.checkSettings({ kioskMode: true })).resolves.toBeUndefined()
+    await expect(gate.beforeSettings({ kioskMode: true })).resolves.toBeUndefined()
+    await store.settings.update({ kioskMode: true })
+    // The admin who turned it on keeps going until idle.
+    expect(() => gate.check('face.enroll', enroll)).not.toThrow()
+    clock += 6 * minute
+    expect(() => gate.check('face.enroll', enroll)).toThrow(expect.objectContaining({ kind: 'Locked' }))
   })
 
   it('in kiosk mode refuses admin calls until the PIN is entered, and again after 5 idle minutes or a lock', async () => {

@@ -10,6 +10,7 @@ const plain: Partial<Record<ErrorKind, string>> = {
   UnknownPerson: 'That person is not in the gallery.',
   ModelUnavailable: 'That network is not installed.',
   Cancelled: 'Stopped.',
+  Locked: 'This needs the admin PIN.',
   BadRequest: 'Likeness could not understand that request.',
   Internal: 'Something went wrong inside Likeness.'
 }
