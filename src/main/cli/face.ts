@@ -132,10 +132,11 @@ export const galleryImportCommand: CliCommand = {
   summary: 'merge a gallery file by name (a corrupt or newer file changes nothing)',
   async run(service, args) {
     need(args.positional, 1, this.usage)
-    const result = await service.call('gallery.import', { file: await readImage(args.positional[0]!) })
+    const result = await followJob(service, await service.call('gallery.import', { file: await readImage(args.positional[0]!) }))
+    const refused = result.refused.map(({ name, kind }) => `  ${name}: ${kind === 'NoFace' ? 'no face found in the photo' : 'the photo falls short of the enrollment rule'}`)
     return {
       value: result,
-      text: `${result.peopleAdded} new, ${result.peopleMerged} merged by name, ${result.templatesAdded} templates added, ${result.templatesSkipped} already here.`
+      text: [`${result.peopleAdded} new, ${result.peopleMerged} merged by name, ${result.templatesAdded} templates added, ${result.templatesSkipped} already here, ${result.refused.length} refused.`, ...refused].join('\n')
     }
   }
 }

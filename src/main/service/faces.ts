@@ -5,9 +5,12 @@ import { Gallery } from '../face/gallery'
 import type { EmbeddingVersion } from '../face/types'
 import type { AnalyzedFace, AnalyzedImage } from '../worker/ops'
 import type { EnginePool, Lane } from '../worker/pool'
-import type { NewTemplate, StoredPerson } from '../store/gallery'
+import type { NewTemplate, StoredPerson, StoredTemplate } from '../store/gallery'
+import type { JobProgress } from '../../shared/jobs'
+import { squaredDistance } from '../face/distance'
 import type { Store } from '../store'
 import { requireGoodShot, shotProblems } from './enrollmentRule'
+import { eachOnEngine } from './eachOnEngine'
 
 const defaultCandidates = 5
 
@@ -165,27 +168,51 @@ export class Faces {
   /**
    * Merges people from a gallery file: a name already here (any case) gets the file's templates,
    * a new name becomes a new person. Templates already here (same id: the file was imported
-   * before) are skipped. One store step for all, so a failure changes nothing.
+   * before) are skipped, and the enrollment rule holds for imports too: each template's face is
+   * found again in its photo and judged like a new shot. One store step for all, so a failure
+   * or a cancel changes nothing.
    */
-  async importPeople(people: readonly StoredPerson[]): Promise<GalleryImportResult> {
+  async importPeople(people: readonly StoredPerson[], report: (progress: JobProgress) => void, signal: AbortSignal): Promise<GalleryImportResult> {
     const known = new Set(this.store.gallery.templates().map((t) => t.id))
+    const fresh = people.flatMap((person) => person.templates.filter((t) => !known.has(t.templateId)).map((template) => ({ person, template })))
+    const { results, failures } = await eachOnEngine(
+      fresh,
+      this.pool.size,
+      async ({ template }) => {
+        const face = nearest((await this.analyze(template.photo, { lane: 'batch', signal })).faces, template.descriptor)
+        return face && shotProblems(face)
+      },
+      (done, total) => report({ done, total, message: `checking photos: ${done} of ${total}` })
+    )
+    const why = new Map(failures.map(({ index, kind }) => [index, kind]))
+    const refused: GalleryImportResult['refused'] = []
+    const accepted = new Set<StoredTemplate>()
+    fresh.forEach(({ person, template }, i) => {
+      const problems = results[i]
+      if (problems?.length === 0) accepted.add(template)
+      else refused.push({ name: person.name, kind: problems ? 'PoorShot' : (why.get(i) ?? 'NoFace'), problems: problems ?? [] })
+    })
     let templatesSkipped = 0
     let peopleMerged = 0
+    let peopleAdded = 0
     const batches = people.flatMap((person) => {
-      const templates = person.templates.filter((t) => !known.has(t.templateId))
-      templatesSkipped += person.templates.length - templates.length
+      const templates = person.templates.filter((t) => accepted.has(t))
+      templatesSkipped += person.templates.filter((t) => known.has(t.templateId)).length
       const existing = this.store.gallery.personByName(person.name)
       if (existing) peopleMerged++
       if (templates.length === 0) return []
+      if (!existing) peopleAdded++
       return [{ target: existing ? { personId: existing.id } : { name: person.name, createdAt: person.createdAt }, templates }]
     })
+    signal.throwIfAborted()
     const added = await this.store.gallery.addTemplateBatches(batches)
     for (const { rows } of added) this.gallery.add(rows)
     return {
-      peopleAdded: people.length - peopleMerged,
+      peopleAdded,
       peopleMerged,
       templatesAdded: batches.reduce((sum, b) => sum + b.templates.length, 0),
-      templatesSkipped
+      templatesSkipped,
+      refused
     }
   }
 
@@ -212,6 +239,16 @@ export class Faces {
       photoIds: this.store.gallery.photosOf(personId).map((p) => p.id)
     }
   }
+}
+
+/** The face of a photo that a template was made from: the one whose descriptor is nearest it. */
+function nearest(faces: readonly AnalyzedFace[], descriptor: Float32Array): AnalyzedFace | undefined {
+  let best: { face: AnalyzedFace; distance: number } | undefined
+  for (const face of faces) {
+    const distance = squaredDistance(face.descriptor, descriptor)
+    if (!best || distance < best.distance) best = { face, distance }
+  }
+  return best?.face
 }
 
 function largest(faces: readonly AnalyzedFace[]): AnalyzedFace {
