@@ -42,8 +42,8 @@ async function cameraReady(page: Page): Promise<void> {
 /** Lets the check-in loop answer `count` more frames. */
 async function moreFrames(page: Page, count: number): Promise<void> {
   const done = page.getByTestId('frames-done')
-  const start = Number(await done.textContent())
-  await expect.poll(async () => Number(await done.textContent()), { timeout: 120_000 }).toBeGreaterThanOrEqual(start + count)
+  const start = Number(await done.getAttribute('data-count'))
+  await expect.poll(async () => Number(await done.getAttribute('data-count')), { timeout: 120_000 }).toBeGreaterThanOrEqual(start + count)
 }
 
 const logRows = (page: Page) => page.getByTestId('checkin-log').locator('tbody tr:has(img), tbody tr:has(td:nth-child(3))')
