@@ -6,6 +6,7 @@ import type { Faces } from './faces'
 import type { ServiceContext } from './context'
 import type { Handlers } from './handlers'
 import { CheckInDebounce, type DebounceRule } from './checkInDebounce'
+import { csvField } from '../../shared/csv'
 
 /** Sessions kept at once: camera views open in windows; the oldest is dropped beyond this. */
 const maxSessions = 8
@@ -81,12 +82,6 @@ class CheckIns {
 
 function toCheckIn(record: CheckInRecord): CheckIn {
   return { id: record.id, personId: record.personId, personName: record.personName, at: record.at, distance: record.distance, hasThumbnail: record.thumbnail !== null }
-}
-
-/** RFC 4180: quote a field holding a comma, quote or line break; double the quotes. A leading =, +, - or @ is defused so a spreadsheet does not run it. */
-function csvField(value: string): string {
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe
 }
 
 type CheckInMethods = 'checkin.frame' | 'checkin.log' | 'checkin.csv' | 'checkin.thumbnail'

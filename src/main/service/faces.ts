@@ -1,5 +1,5 @@
 import { LikenessError } from '../../shared/errors'
-import type { Candidate, Detection, Detector, EnrollResult, Identification, Person, VerifyResult } from '../../shared/api/face'
+import type { Candidate, Detection, Detector, EnrollResult, Identification, Person, RosterEntry, VerifyResult } from '../../shared/api/face'
 import type { GalleryImportResult } from '../../shared/api/checkin'
 import { Gallery } from '../face/gallery'
 import type { EmbeddingVersion } from '../face/types'
@@ -131,6 +131,28 @@ export class Faces {
 
   people(): Person[] {
     return this.store.gallery.people().map((p) => this.toPerson(p.id))
+  }
+
+  /** people() with each one's latest check-in, by one pass over each table: a per-person lookup is quadratic at 10,000 people. */
+  roster(): RosterEntry[] {
+    const templates = new Map<string, number>()
+    for (const t of this.store.gallery.templates()) templates.set(t.personId, (templates.get(t.personId) ?? 0) + 1)
+    const photos = new Map<string, string[]>()
+    for (const p of this.store.gallery.photos()) {
+      const list = photos.get(p.personId)
+      if (list) list.push(p.id)
+      else photos.set(p.personId, [p.id])
+    }
+    const lastCheckIn = new Map<string, number>()
+    for (const c of this.store.checkIns.inSpan(0, Number.MAX_SAFE_INTEGER)) if (!lastCheckIn.has(c.personId)) lastCheckIn.set(c.personId, c.at)
+    return this.store.gallery.people().map((p) => ({
+      id: p.id,
+      name: p.name,
+      createdAt: p.createdAt,
+      templateCount: templates.get(p.id) ?? 0,
+      photoIds: photos.get(p.id) ?? [],
+      lastCheckIn: lastCheckIn.get(p.id) ?? null
+    }))
   }
 
   async rename(personId: string, name: string): Promise<Person> {

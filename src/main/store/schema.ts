@@ -94,7 +94,8 @@ const embeddingRecord = z.object({
 
 export const dbSchema = z.object({
   schemaVersion: z.number().int(),
-  settings: settingsSchema,
+  // A data folder from before the language setting follows the system's.
+  settings: settingsSchema.extend({ language: settingsSchema.shape.language.default('system') }),
   people: z.array(personRecord),
   photos: z.array(photoRecord),
   /** Row i of the template matrix file belongs to templates[i]. */
