@@ -40,8 +40,13 @@ export class TrainingData {
 
   constructor(
     private readonly pool: EnginePool,
-    private readonly gallery: GalleryStore
+    /** The gallery in use when asked: the desk may switch between its own and a shared one. */
+    private readonly galleryNow: () => GalleryStore
   ) {}
+
+  private get gallery(): GalleryStore {
+    return this.galleryNow()
+  }
 
   load(source: DatasetSource | { kind: 'folder'; folder: string }, detector: Detector, report: (p: JobProgress) => void, signal: AbortSignal): Promise<PreparedFaces> {
     const key = source.kind === 'folder' ? `folder:${source.folder}:${detector}` : `gallery:${this.gallery.photos().map((p) => p.id).join(',')}:${detector}`
