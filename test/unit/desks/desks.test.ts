@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { mkdtemp, readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -13,6 +15,7 @@ import { postgresMissing, skipWithoutPostgres, startTestServer, type TestServer 
 // (a private cluster for this file), with real models on real faces.
 if (postgresMissing) console.warn(skipWithoutPostgres)
 const workerScript = path.resolve('out/main/worker.js')
+const cliScript = path.resolve('out/main/cli.js')
 
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<{ value: T; ms: number }> {
   const start = performance.now()
@@ -93,6 +96,13 @@ describe.skipIf(postgresMissing)('several desks on one shared gallery, on real f
     expect(gone.ms).toBeLessThan(1000)
     expect(await nameIn(a, bob)).toBeNull()
     expect(await nameIn(a, ada)).toBe('Ada')
+  })
+
+  it('the command line joins the shared gallery LIKENESS_DATABASE_URL names', async () => {
+    const env = { ...process.env, LIKENESS_DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'likeness-desk-cli-')), LIKENESS_DATABASE_URL: url, LIKENESS_BACKEND: 'wasm' }
+    const cli = async (...args: string[]) => JSON.parse((await promisify(execFile)(process.execPath, [cliScript, ...args, '--json'], { env })).stdout.trim().split('\n').at(-1)!)
+    expect(await cli('shared')).toMatchObject({ mode: 'shared', source: 'environment', online: true, queued: 0 })
+    expect((await cli('people')).map((p: { name: string }) => p.name).sort()).toEqual(['Ada'])
   })
 
   it('three desks seeing the same person at once log one check-in', async () => {
