@@ -36,9 +36,9 @@ async function readHeader(client: pg.ClientBase): Promise<GalleryHeader> {
   return { galleryId: row.id, encoder: row.encoder, settings: { tau: row.tau, checkInIntervalMinutes: row.interval } }
 }
 
-function descriptorOf(bytes: Buffer): Float32Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  return Float32Array.from({ length: descriptorDimension }, (_, j) => view.getFloat32(j * 4, true))
+/** A template's bytes as float32, little-endian as every platform Electron ships on (one copy: bytea buffers are not aligned). */
+export function descriptorOf(bytes: Buffer): Float32Array {
+  return new Float32Array(Uint8Array.prototype.slice.call(bytes).buffer)
 }
 
 /** The current state of these people (all of them when `personIds` is null); people not found are gone. */

@@ -5,7 +5,7 @@ import type { TemplateRows } from '../../face/gallery'
 import type { EmbeddingVersion } from '../../face/types'
 import type { GalleryChange, GalleryStore, NewTemplate, StoredPerson, TemplateTarget } from '../galleryStore'
 import type { EmbeddingRecord, PersonRecord, PhotoRecord, TemplateRecord, TrainedModelRecord } from '../schema'
-import { epochMs, lockGallery, recordChanges, type GalleryChangeRecord } from './changeLog'
+import { descriptorOf, epochMs, lockGallery, recordChanges, type GalleryChangeRecord } from './changeLog'
 import type { Mirror } from './mirror'
 import type { SharedServer } from './server'
 
@@ -155,7 +155,7 @@ export class SharedGallery implements GalleryStore {
             templateId: t.id,
             photoId: t.photo_id,
             encoder: t.encoder,
-            descriptor: new Float32Array(new Uint8Array(t.descriptor).buffer),
+            descriptor: descriptorOf(t.descriptor),
             photo: new Uint8Array(t.photo),
             thumbnail: new Uint8Array(t.thumbnail)
           }))
