@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
-import { chown, mkdtemp, rm } from 'node:fs/promises'
+import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -39,6 +39,19 @@ async function freePort(): Promise<number> {
   })
 }
 
+/** A throw-away certificate authority and a server certificate for 127.0.0.1 it signed (openssl, EC keys: quick to make). */
+async function makeCertificates(folder: string): Promise<{ ca: string; otherCa: string; cert: string; key: string }> {
+  const file = (name: string): string => path.join(folder, name)
+  const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
+  await run('openssl', ['req', '-x509', ...ecKey, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '2', '-subj', '/CN=Likeness test CA'])
+  await run('openssl', ['req', '-x509', ...ecKey, '-keyout', file('other-ca.key'), '-out', file('other-ca.pem'), '-days', '2', '-subj', '/CN=Another CA'])
+  await run('openssl', ['req', ...ecKey, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=127.0.0.1'])
+  await writeFile(file('san.ext'), 'subjectAltName=IP:127.0.0.1\n')
+  await run('openssl', ['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.crt'), '-days', '2', '-extfile', file('san.ext')])
+  await chmod(file('server.key'), 0o600)
+  return { ca: file('ca.pem'), otherCa: file('other-ca.pem'), cert: file('server.crt'), key: file('server.key') }
+}
+
 export interface TestServer {
   /** A connection string to a fresh database on the server. */
   database(name: string): Promise<string>
@@ -48,25 +61,29 @@ export interface TestServer {
   /** Stops the server and deletes its folder. */
   close(): Promise<void>
   port: number
+  /** With `tls`: the CA that signed the server's certificate, and one that did not. */
+  certificates?: { ca: string; otherCa: string }
 }
 
 /** PostgreSQL refuses to run as root: as root, the cluster belongs to the `postgres` user the Debian package creates. */
 const asRoot = process.getuid?.() === 0
 
-export async function startTestServer(options: { fsync?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { fsync?: boolean; tls?: boolean } = {}): Promise<TestServer> {
   const bin = postgresBin()
   if (!bin) throw new Error(skipWithoutPostgres)
   const folder = await mkdtemp(path.join(os.tmpdir(), 'likeness-pg-'))
   const dataDir = path.join(folder, 'data')
+  const certificates = options.tls ? await makeCertificates(folder) : undefined
   if (asRoot) {
     const [uid, gid] = await Promise.all(['-u', '-g'].map(async (flag) => Number((await run('id', [flag, 'postgres'])).stdout.trim())))
-    await chown(folder, uid!, gid!)
+    for (const file of [folder, ...(certificates ? [certificates.cert, certificates.key] : [])]) await chown(file, uid!, gid!)
   }
   const as = (command: string, args: string[]): Promise<{ stdout: string; stderr: string }> =>
     asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(bin, command), ...args]) : run(path.join(bin, command), args)
   await as('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'])
   const port = await freePort()
   const settings = [`-p ${port}`, `-k ${folder}`, "-c listen_addresses='127.0.0.1'", `-c fsync=${options.fsync === false ? 'off' : 'on'}`, '-c max_connections=200']
+  if (certificates) settings.push('-c ssl=on', `-c ssl_cert_file=${certificates.cert}`, `-c ssl_key_file=${certificates.key}`)
   const start = async (): Promise<void> => {
     await as('pg_ctl', ['-D', dataDir, '-l', path.join(folder, 'server.log'), '-o', settings.join(' '), '-w', '-t', '60', 'start'])
   }
@@ -78,6 +95,7 @@ export async function startTestServer(options: { fsync?: boolean } = {}): Promis
   let running = true
   return {
     port,
+    certificates,
     async database(name) {
       await as('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name])
       return `${base}/${name}`

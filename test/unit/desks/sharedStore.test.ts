@@ -73,7 +73,7 @@ describe.skipIf(postgresMissing)('a shared gallery on a real PostgreSQL server',
   const opened: Store[] = []
 
   beforeAll(async () => {
-    server = await startTestServer({ fsync: false })
+    server = await startTestServer({ fsync: false, tls: true })
     photo = await demoPhoto(1)
   })
   afterAll(async () => {
@@ -120,6 +120,24 @@ describe.skipIf(postgresMissing)('a shared gallery on a real PostgreSQL server',
     const c = await desk(url)
     expect(c.shared!.synced.full).toBe(1)
     expect(c.gallery.people()).toHaveLength(6)
+  })
+
+  it('passes TLS options through: verify-full against the server’s CA is encrypted, another CA is refused', async () => {
+    const url = await server.database('tls')
+    const { ca, otherCa } = server.certificates!
+    const tls = await desk(`${url}?sslmode=verify-full&sslrootcert=${encodeURIComponent(ca)}`)
+    await enroll(tls, ['Ada'])
+    const admin = new pg.Client(url)
+    await admin.connect()
+    const { rows } = await admin.query<{ ssl: boolean }>('SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.datname = $1 AND a.pid <> pg_backend_pid()', ['tls'])
+    await admin.end()
+    expect(rows.length).toBeGreaterThan(0)
+    expect(rows.every((r) => r.ssl)).toBe(true)
+    const store = await Store.open(await folder())
+    await expect(store.openShared(`${url}?sslmode=verify-full&sslrootcert=${encodeURIComponent(otherCa)}`, { requireServer: true })).rejects.toMatchObject({
+      kind: 'Offline',
+      message: expect.stringMatching(/certificate/)
+    })
   })
 
   it('logs one check-in when three desks see the same person at the same moment, for every person', async () => {
