@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import net from 'node:net'
@@ -26,6 +26,8 @@ export function postgresBin(): string | undefined {
 }
 
 export const postgresMissing = postgresBin() === undefined
+/** The TLS test makes its certificates with openssl. */
+export const opensslMissing = spawnSync('openssl', ['version']).status !== 0
 export const skipWithoutPostgres = postgresMissing ? 'PostgreSQL server binaries not found (Debian: apt-get install postgresql); skipping the shared-gallery tests' : ''
 
 async function freePort(): Promise<number> {
@@ -61,7 +63,7 @@ export interface TestServer {
   /** Stops the server and deletes its folder. */
   close(): Promise<void>
   port: number
-  /** With `tls`: the CA that signed the server's certificate, and one that did not. */
+  /** With `tls` (and openssl at hand): the CA that signed the server's certificate, and one that did not. */
   certificates?: { ca: string; otherCa: string }
 }
 
@@ -73,7 +75,7 @@ export async function startTestServer(options: { fsync?: boolean; tls?: boolean 
   if (!bin) throw new Error(skipWithoutPostgres)
   const folder = await mkdtemp(path.join(os.tmpdir(), 'likeness-pg-'))
   const dataDir = path.join(folder, 'data')
-  const certificates = options.tls ? await makeCertificates(folder) : undefined
+  const certificates = options.tls && !opensslMissing ? await makeCertificates(folder) : undefined
   if (asRoot) {
     const [uid, gid] = await Promise.all(['-u', '-g'].map(async (flag) => Number((await run('id', [flag, 'postgres'])).stdout.trim())))
     for (const file of [folder, ...(certificates ? [certificates.cert, certificates.key] : [])]) await chown(file, uid!, gid!)

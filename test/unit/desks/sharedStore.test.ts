@@ -9,7 +9,7 @@ import pg from 'pg'
 import { Store } from '../../../src/main/store'
 import { descriptorDimension } from '../../../src/shared/api/face'
 import { demoPhoto } from '../../support/faceCrops'
-import { postgresMissing, skipWithoutPostgres, startTestServer, type TestServer } from '../../support/postgres'
+import { opensslMissing, postgresMissing, skipWithoutPostgres, startTestServer, type TestServer } from '../../support/postgres'
 
 // The shared gallery's store against a real PostgreSQL server (a private cluster for this file):
 // several desks, each a Store on its own data folder, one of them a process killed with SIGKILL.
@@ -122,7 +122,7 @@ describe.skipIf(postgresMissing)('a shared gallery on a real PostgreSQL server',
     expect(c.gallery.people()).toHaveLength(6)
   })
 
-  it('passes TLS options through: verify-full against the server’s CA is encrypted, another CA is refused', async () => {
+  it.skipIf(opensslMissing)('passes TLS options through: verify-full against the server’s CA is encrypted, another CA is refused', async () => {
     const url = await server.database('tls')
     const { ca, otherCa } = server.certificates!
     const tls = await desk(`${url}?sslmode=verify-full&sslrootcert=${encodeURIComponent(ca)}`)
