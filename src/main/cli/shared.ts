@@ -1,4 +1,7 @@
 import type { SharedGalleryStatus } from '../../shared/api/shared'
+import type { JobInfo } from '../../shared/jobs'
+import type { Service } from '../service'
+import type { ParsedArgs } from './args'
 import type { CliCommand } from './command'
 import { followJob } from './jobs'
 
@@ -17,22 +20,25 @@ export const sharedCommand: CliCommand = {
   }
 }
 
-export const shareCommand: CliCommand = {
-  usage: 'share [<postgres://user@host/db>] [--move] [--json]',
-  summary: 'use a shared gallery (the URL, or LIKENESS_DATABASE_URL); --move takes this desk’s gallery there',
-  booleanFlags: ['move'],
-  async run(service, args) {
-    const status = await followJob(service, await service.call('shared.connect', { url: args.positional[0], move: args.flags.has('move') }))
-    return { value: status, text: describe(status) }
+/** A command that switches the gallery in a job and prints where the desk ends up. */
+function switchCommand(usage: string, summary: string, start: (service: Service, args: ParsedArgs) => Promise<JobInfo<SharedGalleryStatus>>): CliCommand {
+  return {
+    usage,
+    summary,
+    booleanFlags: ['move'],
+    async run(service, args) {
+      const status = await followJob(service, await start(service, args))
+      return { value: status, text: describe(status) }
+    }
   }
 }
 
-export const unshareCommand: CliCommand = {
-  usage: 'unshare [--move] [--json]',
-  summary: 'back to this desk’s own gallery; --move brings a copy of the shared one',
-  booleanFlags: ['move'],
-  async run(service, args) {
-    const status = await followJob(service, await service.call('shared.disconnect', { move: args.flags.has('move') }))
-    return { value: status, text: describe(status) }
-  }
-}
+export const shareCommand = switchCommand(
+  'share [<postgres://user@host/db>] [--move] [--json]',
+  'use a shared gallery (the URL, or LIKENESS_DATABASE_URL); --move takes this desk’s gallery there',
+  (service, args) => service.call('shared.connect', { url: args.positional[0], move: args.flags.has('move') })
+)
+
+export const unshareCommand = switchCommand('unshare [--move] [--json]', 'back to this desk’s own gallery; --move brings a copy of the shared one', (service, args) =>
+  service.call('shared.disconnect', { move: args.flags.has('move') })
+)
