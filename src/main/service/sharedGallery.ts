@@ -80,6 +80,8 @@ export class SharedGalleryControl {
     let desk = this.store.shared
     if (url !== undefined) {
       if (this.source === 'environment') throw new LikenessError('BadRequest', 'LIKENESS_DATABASE_URL chooses the shared gallery of this desk; change or unset it instead.')
+      // One desk at a time on this data folder's mirror and queue.
+      if (desk) throw new LikenessError('BadRequest', 'This desk already uses a shared gallery: go back to its own gallery first.')
       const { bare, password: inUrl } = splitPassword(url)
       const secret = password ?? inUrl
       if (secret !== undefined && !this.secrets) {

@@ -58,6 +58,7 @@ export class SharedDesk {
   readonly synced: SyncCounts = { full: 0, changes: 0 }
   private problem: string | null = null
   private migrated = false
+  private catchingUp: Promise<void> | null = null
   private closed = false
   private running: Promise<void> | null = null
   private next: Promise<void> | null = null
@@ -112,8 +113,13 @@ export class SharedDesk {
     }
   }
 
-  /** Back online (or first there): the schema, the mirror, then the queue. */
-  private async caughtUp(): Promise<void> {
+  /** Back online (or first there): the schema, the mirror, then the queue. One at a time: opening and the reconnection both ask. */
+  private caughtUp(): Promise<void> {
+    this.catchingUp ??= this.catchUp().finally(() => (this.catchingUp = null))
+    return this.catchingUp
+  }
+
+  private async catchUp(): Promise<void> {
     if (!this.migrated) {
       await this.server.withClient(migrate)
       this.migrated = true
