@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, safeStorage, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, session, shell } from 'electron'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { bindIpc } from './ipc'
@@ -6,7 +6,8 @@ import { Service } from './service'
 import { backendChoiceFromEnv } from './engine/backend'
 import { keyProvidersFromEnv } from './dataKeys'
 import type { KeyProvider } from './store/crypto/keyring'
-import { osKeychainProvider } from './store/crypto/keyProviders'
+import { osKeychainProvider, type OsKeychain } from './store/crypto/keyProviders'
+import { osKeychain } from './keychain'
 
 // The engine worker's bundle sits next to each entry's bundle in out/main.
 const workerScript = new URL('./worker.js', import.meta.url)
@@ -54,18 +55,12 @@ app.on('second-instance', () => {
 })
 
 /**
- * The data key is wrapped by the OS keychain through safeStorage. On Linux without a keyring
- * safeStorage falls back to a password written into Chromium ('basic_text'), which protects
- * nothing: then the app keeps the key the way the CLI does, in a key file outside the folder.
+ * The data key is wrapped by the OS keychain; without one (Linux with no keyring) the app keeps
+ * the key the way the CLI does, in a key file outside the folder.
  */
-async function keyProviders(dataDir: string): Promise<KeyProvider[]> {
-  const keychain = (await safeStorage.isAsyncEncryptionAvailable()) && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text')
+function keyProviders(dataDir: string, keychain: OsKeychain | undefined): KeyProvider[] {
   if (!keychain) return keyProvidersFromEnv(dataDir, process.env, { createKeyFile: true })
-  const osKeychain = osKeychainProvider({
-    encryptString: async (text) => new Uint8Array(await safeStorage.encryptStringAsync(text)),
-    decryptString: async (sealed) => (await safeStorage.decryptStringAsync(Buffer.from(sealed))).result
-  })
-  return [osKeychain, ...keyProvidersFromEnv(dataDir, process.env, { createKeyFile: false })]
+  return [osKeychainProvider(keychain), ...keyProvidersFromEnv(dataDir, process.env, { createKeyFile: false })]
 }
 
 app.whenReady().then(async () => {
@@ -74,7 +69,8 @@ app.whenReady().then(async () => {
   const dataDir = process.env.LIKENESS_DATA_DIR ?? app.getPath('userData')
   let service: Service
   try {
-    service = await Service.open({ dataDir, keys: await keyProviders(dataDir), workerScript, host: 'electron', backend: backendChoiceFromEnv() })
+    const keychain = await osKeychain()
+    service = await Service.open({ dataDir, keys: keyProviders(dataDir, keychain), workerScript, host: 'electron', backend: backendChoiceFromEnv(), databaseUrl: process.env.LIKENESS_DATABASE_URL, secrets: keychain })
   } catch (error) {
     // A folder this login cannot unlock: say why and stop, rather than start on an empty gallery.
     dialog.showErrorBox('Likeness cannot open its data', (error as Error).message)

@@ -11,11 +11,11 @@ test('the page refuses visitors without the token', async ({ request }) => {
 test('the shell navigates between every view', async ({ page }) => {
   await page.goto(appUrl())
   const nav = page.getByRole('navigation', { name: 'Likeness' })
-  for (const label of ['Check-in', 'Enroll', 'Verify', 'Gallery', 'Training lab', 'Style studio', 'Layer explorer', 'Conv lab', 'Settings']) {
+  for (const label of ['Check-in', 'Enroll', 'Verify', 'Gallery', 'Attendance', 'Training lab', 'Style studio', 'Layer explorer', 'Conv lab', 'Settings']) {
     await nav.getByRole('link', { name: label, exact: true }).click()
     await expect(nav.getByRole('link', { name: label, exact: true })).toHaveAttribute('aria-current', 'page')
   }
-  await expect(page.getByText('browser mode')).toBeVisible()
+  await expect(nav.getByText('browser mode')).toBeVisible()
 })
 
 test('settings shows the backend and warms up every engine worker with progress', async ({ page }) => {

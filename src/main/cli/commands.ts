@@ -5,6 +5,7 @@ import { layersCommand, topPatchesCommand } from './explore'
 import { stylizeCommand } from './style'
 import { calibrateCommand, trainCommand } from './train'
 import { auditCommand, personExportCommand, personOpenCommand } from './privacy'
+import { shareCommand, sharedCommand, unshareCommand } from './shared'
 
 export const commands: Record<string, CliCommand> = {
   info: infoCommand,
@@ -20,6 +21,9 @@ export const commands: Record<string, CliCommand> = {
   checkins: checkinsCommand,
   'gallery-export': galleryExportCommand,
   'gallery-import': galleryImportCommand,
+  shared: sharedCommand,
+  share: shareCommand,
+  unshare: unshareCommand,
   layers: layersCommand,
   'top-patches': topPatchesCommand,
   stylize: stylizeCommand,

@@ -145,16 +145,18 @@ export const galleryImportCommand: CliCommand = {
   async run(service, args) {
     need(args.positional, 1, this.usage)
     const file = await readImage(args.positional[0]!)
-    const result = await service
+    const job = await service
       .call('gallery.import', { file, passphrase: process.env.LIKENESS_EXPORT_PASSPHRASE })
       .catch(async (error: unknown) => {
         // Asked for only when the file turns out to be encrypted: files from before need none.
         if (!(error instanceof LikenessError && error.detail?.problem === 'needs-passphrase')) throw error
         return service.call('gallery.import', { file, passphrase: await exportPassphrase('open') })
       })
+    const result = await followJob(service, job)
+    const refused = result.refused.map(({ name, kind }) => `  ${name}: ${kind === 'NoFace' ? 'no face found in the photo' : 'the photo falls short of the enrollment rule'}`)
     return {
       value: result,
-      text: `${result.peopleAdded} new, ${result.peopleMerged} merged by name, ${result.templatesAdded} templates added, ${result.templatesSkipped} already here.`
+      text: [`${result.peopleAdded} new, ${result.peopleMerged} merged by name, ${result.templatesAdded} templates added, ${result.templatesSkipped} already here, ${result.refused.length} refused.`, ...refused].join('\n')
     }
   }
 }

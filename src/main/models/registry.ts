@@ -58,11 +58,24 @@ function entry<T>(spec: ModelEntry<T>): ModelEntry<T> {
   return spec
 }
 
+interface FaceApiNet {
+  loadFromWeightMap(map: faceapi.tf.NamedTensorMap): void
+  dispose(): void
+}
+
 // face-api's networks run on its own code, built from weight maps we read: the library never opens a file.
-async function faceApiNet<N extends { loadFromWeightMap(map: faceapi.tf.NamedTensorMap): void }>(net: N, manifest: string): Promise<N> {
-  assertOneTfjs()
-  net.loadFromWeightMap(asLibraryWeightMap(await readWeightsManifest(manifest)))
-  return net
+function faceApiEntry<N extends FaceApiNet>(label: string, manifestName: string, create: () => N): ModelEntry<N> {
+  return entry({
+    label,
+    files: () => [faceApiManifest(manifestName)],
+    load: async ([manifest]) => {
+      assertOneTfjs()
+      const net = create()
+      net.loadFromWeightMap(asLibraryWeightMap(await readWeightsManifest(manifest!)))
+      return net
+    },
+    dispose: (net) => net.dispose()
+  })
 }
 
 /** Keras Applications' ImageNet VGG19 without its classifier: what the downloader fetches and verifies. */
@@ -75,24 +88,9 @@ export const vgg19Download: ModelDownload = {
 
 export const registry = {
   /** SSD-MobileNetV1: photos and enrollment. */
-  ssd: entry({
-    label: 'SSD-MobileNetV1 face detector',
-    files: () => [faceApiManifest('ssd_mobilenetv1_model')],
-    load: ([manifest]) => faceApiNet(new faceapi.SsdMobilenetv1(), manifest!),
-    dispose: (net) => net.dispose()
-  }),
-  tiny: entry({
-    label: 'Tiny face detector',
-    files: () => [faceApiManifest('tiny_face_detector_model')],
-    load: ([manifest]) => faceApiNet(new faceapi.TinyFaceDetector(), manifest!),
-    dispose: (net) => net.dispose()
-  }),
-  landmarks68: entry({
-    label: '68-point face landmarks',
-    files: () => [faceApiManifest('face_landmark_68_model')],
-    load: ([manifest]) => faceApiNet(new faceapi.FaceLandmark68Net(), manifest!),
-    dispose: (net) => net.dispose()
-  }),
+  ssd: faceApiEntry('SSD-MobileNetV1 face detector', 'ssd_mobilenetv1_model', () => new faceapi.SsdMobilenetv1()),
+  tiny: faceApiEntry('Tiny face detector', 'tiny_face_detector_model', () => new faceapi.TinyFaceDetector()),
+  landmarks68: faceApiEntry('68-point face landmarks', 'face_landmark_68_model', () => new faceapi.FaceLandmark68Net()),
   /** dlib's ResNet face encoder f(x), as our own trainable tfjs model. */
   encoder: entry({
     label: 'Face encoder',

@@ -19,12 +19,15 @@ const recorders: { [M in MethodName]?: Recorder<M> } = {
   'face.forget': ({ personId }, { receipt }) => ({ action: 'forget', personId, detail: { receipt: receipt.id, digest: receipt.digest, ...receipt.erased, checkInsKept: receipt.checkInsKept } }),
   'face.wipe': (_, wiped) => ({ action: 'wipe', detail: { ...wiped } }),
   'gallery.export': (_, file) => ({ action: 'export-gallery', detail: { bytes: file.byteLength } }),
-  'gallery.import': (_, imported) => ({ action: 'import-gallery', detail: { ...imported } }),
+  'gallery.import': (_, job) => ({ action: 'import-gallery', detail: { jobId: job.id } }),
   'privacy.exportPerson': ({ personId }, file) => ({ action: 'export-person', personId, detail: { bytes: file.byteLength } }),
   'settings.update': (change) => ({ action: 'settings', detail: Object.fromEntries(Object.entries(change).map(([key, value]) => [key, value ?? 'none'])) }),
   'train.keep': ({ modelId }) => ({ action: 'train-keep', detail: { modelId } }),
   'train.revert': ({ modelId }) => ({ action: 'train-revert', detail: { modelId } }),
   'train.reencode': (_, job) => ({ action: 'reencode', detail: { jobId: job.id } }),
+  // Where the gallery lives, not the connection string: it may carry a password.
+  'shared.connect': ({ move }, job) => ({ action: 'shared-connect', detail: { move, jobId: job.id } }),
+  'shared.disconnect': ({ move }, job) => ({ action: 'shared-disconnect', detail: { move, jobId: job.id } }),
   'admin.setPin': ({ pin }) => ({ action: 'admin-pin', detail: { set: pin !== null } }),
   'admin.unlock': () => ({ action: 'admin-unlock' })
 }

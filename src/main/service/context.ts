@@ -3,6 +3,7 @@ import type { Store } from '../store'
 import type { Jobs } from './jobs'
 import type { SystemInfo } from '../../shared/api/system'
 import type { Faces } from './faces'
+import type { SharedGalleryControl } from './sharedGallery'
 import type { AdminGate } from './adminGate'
 import type { CheckInRetention } from './retention'
 
@@ -14,6 +15,7 @@ export interface ServiceContext {
   store: Store
   jobs: Jobs
   faces: Faces
+  shared: SharedGalleryControl
   admin: AdminGate
   retention: CheckInRetention
 }

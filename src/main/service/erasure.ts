@@ -12,7 +12,7 @@ import type { Faces } from './faces'
 export async function forgetPerson(faces: Faces, store: Store, personId: string): Promise<{ removedTemplates: number; receipt: ErasureReceipt }> {
   const person = store.gallery.person(personId)
   const photos = store.gallery.photosOf(personId).length
-  const checkIns = store.checkIns.ofPerson(personId)
+  const checkIns = await store.checkIns.ofPerson(personId)
   const removedTemplates = await faces.forget(personId)
   const backups = await store.residue.removeBackups(personId)
   const temporary = await store.residue.removeStaleTemporaryFiles()
@@ -21,7 +21,7 @@ export async function forgetPerson(faces: Faces, store: Store, personId: string)
     personId,
     name: person.name,
     erasedAt: Date.now(),
-    erased: { templates: removedTemplates, photos, checkInPictures: checkIns.filter((c) => c.thumbnail !== null).length, backups: backups.length, temporaryFiles: temporary.length },
+    erased: { templates: removedTemplates, photos, checkInPictures: checkIns.filter((c) => c.hasThumbnail).length, backups: backups.length, temporaryFiles: temporary.length },
     checkInsKept: checkIns.length
   }
   return { removedTemplates, receipt: { ...fields, digest: createHash('sha256').update(JSON.stringify(fields)).digest('hex') } }

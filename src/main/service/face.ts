@@ -11,6 +11,7 @@ type FaceMethods =
   | 'face.verify'
   | 'face.identify'
   | 'face.people'
+  | 'face.roster'
   | 'face.rename'
   | 'face.removePhoto'
   | 'face.forget'
@@ -29,6 +30,7 @@ export function faceHandlers({ faces, pool, jobs, store }: ServiceContext): Pick
       return identification
     },
     'face.people': async () => faces.people(),
+    'face.roster': async () => faces.roster(),
     'face.rename': ({ personId, name }) => faces.rename(personId, name),
     'face.removePhoto': ({ photoId }) => faces.removePhoto(photoId),
     'face.forget': ({ personId }) => forgetPerson(faces, store, personId),

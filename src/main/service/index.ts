@@ -7,6 +7,7 @@ import { EnginePool } from '../worker/pool'
 import type { BackendChoice } from '../engine/backend'
 import { Store } from '../store'
 import type { KeyProvider } from '../store/crypto/keyring'
+import type { OsKeychain } from '../store/crypto/keyProviders'
 import { Faces } from './faces'
 import { faceHandlers } from './face'
 import { checkinHandlers } from './checkin'
@@ -23,6 +24,7 @@ import { privacyHandlers } from './privacy'
 import { AdminGate } from './adminGate'
 import { auditCall } from './audit'
 import { CheckInRetention } from './retention'
+import { SharedGalleryControl, sharedHandlers } from './sharedGallery'
 
 export interface ServiceOptions {
   dataDir: string
@@ -32,6 +34,10 @@ export interface ServiceOptions {
   host: SystemInfo['host']
   workers?: number
   backend?: BackendChoice
+  /** A shared gallery's PostgreSQL connection string (LIKENESS_DATABASE_URL): overrides the one saved in Settings. */
+  databaseUrl?: string
+  /** The OS keychain, where there is one (the desktop app): it seals the shared gallery's password. */
+  secrets?: OsKeychain
 }
 
 /**
@@ -52,20 +58,26 @@ export class Service {
       ...exploreHandlers(context),
       ...styleHandlers(context),
       ...trainHandlers(context),
+      ...sharedHandlers(context),
       ...privacyHandlers(context)
     }
   }
 
   static async open(options: ServiceOptions): Promise<Service> {
     const store = await Store.open(options.dataDir, options.keys)
+    let service: Service | undefined
+    const shared = await SharedGalleryControl.open(store, {
+      environmentUrl: options.databaseUrl || undefined,
+      secrets: options.secrets,
+      announce: (status) => service?.emit({ type: 'shared', status })
+    })
     const pool = new EnginePool({ workerScript: options.workerScript, dataDir: options.dataDir, size: options.workers, backend: options.backend })
     const faces = await Faces.open(pool, store)
-    let service: Service | undefined
     const jobs = new Jobs((job) => service?.emit({ type: 'job', job: { ...job } }))
     const retention = new CheckInRetention(store, async (outcome) => {
       await store.audit.append({ action: 'retention', by: 'service', detail: 'error' in outcome ? { error: outcome.error } : { checkIns: outcome.removed, before: outcome.cutoff } })
     })
-    service = new Service({ dataDir: options.dataDir, host: options.host, pool, store, jobs, faces, admin: new AdminGate(store, options.host), retention })
+    service = new Service({ dataDir: options.dataDir, host: options.host, pool, store, jobs, faces, shared, admin: new AdminGate(store, options.host), retention })
     await retention.start()
     return service
   }
@@ -107,13 +119,14 @@ export class Service {
   /** Jobs as an in-process client follows them (awaitJob in shared/jobs.ts): the CLI, the tests. */
   readonly jobFeed: JobFeed = {
     get: (jobId) => this.call('jobs.get', { jobId }),
-    subscribe: (listener) => this.subscribe((event) => listener(event.job))
+    subscribe: (listener) => this.subscribe((event) => event.type === 'job' && listener(event.job))
   }
 
   async close(): Promise<void> {
     this.context.retention.stop()
     this.context.jobs.cancelAll()
     await this.context.pool.close()
+    await this.context.store.close()
   }
 
   /** The call is done whatever happens here: a log that cannot be written is reported, not thrown at the caller. */

@@ -35,7 +35,7 @@ export async function exportPerson(store: Store, personId: string, passphrase: s
     photos: (stored?.templates ?? []).map((t) => ({ id: t.photoId, createdAt: createdAt.get(t.photoId) ?? 0, jpeg: base64(t.photo), faceJpeg: base64(t.thumbnail) })),
     templates: (stored?.templates ?? []).map((t) => ({ id: t.templateId, photoId: t.photoId, encoder: t.encoder, descriptor: [...t.descriptor] })),
     checkIns: await Promise.all(
-      store.checkIns.ofPerson(personId).map(async (c) => ({ id: c.id, at: c.at, distance: c.distance, pictureJpeg: c.thumbnail ? base64(await store.checkIns.thumbnail(c.id)) : null }))
+      (await store.checkIns.ofPerson(personId)).map(async (c) => ({ id: c.id, at: c.at, distance: c.distance, pictureJpeg: c.hasThumbnail ? base64(await store.checkIns.thumbnail(c.id)) : null }))
     ),
     audit: (await store.audit.read()).entries.filter((entry) => entry.personId === personId)
   }

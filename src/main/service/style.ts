@@ -1,7 +1,10 @@
 import type { JobInfo } from '../../shared/jobs'
 import type { LossPoint, ModelInstallResult, StyleNetworkInfo, StyleOptions, StyleRunResult } from '../../shared/api/style'
 import { networkLabels, styleNetworks, type StyleNetwork } from '../../shared/networks'
-import { lbfgsShiftEvery } from '../../shared/api/style'
+import { lbfgsShiftEvery, styleThumbnailSide } from '../../shared/api/style'
+import { fitWithin } from '../image/crop'
+import { decodeImage } from '../image/decode'
+import { encodeJpeg } from '../image/encode'
 import type { OpResult } from '../worker/ops'
 import { inceptionTapLayers } from '../style/networks/inception'
 import { mobilenetTapLayers } from '../style/networks/mobilenet'
@@ -12,7 +15,7 @@ import type { ServiceContext } from './context'
 import type { Handlers } from './handlers'
 import { downloadModelFile, importModelFile } from './modelDownload'
 
-type StyleMethods = 'style.networks' | 'style.start' | 'style.resume' | 'style.history' | 'style.result' | 'style.delete' | 'style.downloadVgg19' | 'style.importVgg19'
+type StyleMethods = 'style.networks' | 'style.start' | 'style.resume' | 'style.history' | 'style.result' | 'style.thumbnail' | 'style.delete' | 'style.downloadVgg19' | 'style.importVgg19'
 
 const layers: Record<StyleNetwork, string[]> = { inception: inceptionTapLayers, mobilenet: mobilenetTapLayers, vgg19: vgg19TapLayers }
 
@@ -98,6 +101,7 @@ export function styleHandlers({ dataDir, pool, jobs, store }: ServiceContext): P
 
     'style.history': async () => history.list(),
     'style.result': ({ resultId }) => history.detail(resultId),
+    'style.thumbnail': ({ resultId }) => history.thumbnail(resultId, async (png) => encodeJpeg(await fitWithin((await decodeImage(png)).image, styleThumbnailSide), 80)),
     'style.delete': async ({ resultId }) => ({ removed: await history.remove(resultId) }),
 
     'style.downloadVgg19': async () => {

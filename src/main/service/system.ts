@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import type { SystemInfo } from '../../shared/api/system'
+import { matchLanguage } from '../../shared/languages'
 import packageJson from '../../../package.json'
 import type { Handlers } from './handlers'
 import type { ServiceContext } from './context'
@@ -29,7 +30,7 @@ function packageVersion(name: string): string | undefined {
 
 const reported = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@vladmandic/face-api', 'nsfwjs', 'sharp', 'lowdb']
 
-export function systemHandlers(context: ServiceContext): Pick<Handlers, 'system.info' | 'engine.warmup' | 'jobs.list' | 'jobs.get' | 'jobs.cancel'> {
+export function systemHandlers(context: ServiceContext): Pick<Handlers, 'system.info' | 'system.language' | 'engine.warmup' | 'jobs.list' | 'jobs.get' | 'jobs.cancel'> {
   const { pool, jobs, store } = context
   return {
     'system.info': async () => {
@@ -54,6 +55,9 @@ export function systemHandlers(context: ServiceContext): Pick<Handlers, 'system.
       }
       return info
     },
+
+    // LIKENESS_LANG=zh-CN (or en) sets the window's language over Settings and the OS; the CLI ignores it.
+    'system.language': async () => ({ forced: matchLanguage(process.env.LIKENESS_LANG ?? '') }),
 
     'engine.warmup': async () =>
       jobs.start('engine.warmup', 'Warming up the engine', async ({ report }) => {

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises'
-import { LikenessError, toErrorInfo } from '../../shared/errors'
+import { LikenessError } from '../../shared/errors'
 import type { DatasetSource } from '../../shared/api/train'
 import type { JobProgress } from '../../shared/jobs'
 import type { EnginePool } from '../worker/pool'
-import type { GalleryStore } from '../store/gallery'
+import type { GalleryStore } from '../store/galleryStore'
 import { chipLength } from '../face/align'
 import type { FaceRows } from '../train/run'
 import { listLabelledFolder } from './evaluate'
+import { eachOnEngine, missedImages } from './eachOnEngine'
 import { descriptorDimension, type Detector } from '../../shared/api/face'
 
 export interface PreparedFaces extends FaceRows {
@@ -40,8 +41,13 @@ export class TrainingData {
 
   constructor(
     private readonly pool: EnginePool,
-    private readonly gallery: GalleryStore
+    /** The gallery in use when asked: the desk may switch between its own and a shared one. */
+    private readonly galleryNow: () => GalleryStore
   ) {}
+
+  private get gallery(): GalleryStore {
+    return this.galleryNow()
+  }
 
   load(source: DatasetSource | { kind: 'folder'; folder: string }, detector: Detector, report: (p: JobProgress) => void, signal: AbortSignal): Promise<PreparedFaces> {
     const key = source.kind === 'folder' ? `folder:${source.folder}:${detector}` : `gallery:${this.gallery.photos().map((p) => p.id).join(',')}:${detector}`
@@ -57,29 +63,14 @@ export class TrainingData {
 
   private async prepare(source: DatasetSource | { kind: 'folder'; folder: string }, detector: Detector, report: (p: JobProgress) => void, signal: AbortSignal): Promise<PreparedFaces> {
     const images = await listSource(source, this.gallery)
-    const found: ({ label: string; descriptor: Float32Array; chip: Uint8Array } | undefined)[] = new Array(images.length)
-    const missed: PreparedFaces['missed'] = []
-    let next = 0
-    let done = 0
-    const runner = async (): Promise<void> => {
-      while (next < images.length) {
-        const index = next++
-        const image = images[index]!
-        try {
-          const sample = await this.pool.run('train.sample', { image: await image.read(), detector }, { lane: 'batch', signal })
-          if (sample) found[index] = { label: image.label, ...sample }
-          else missed.push({ file: image.name, kind: 'NoFace' })
-        } catch (error) {
-          const info = toErrorInfo(error)
-          if (info.kind === 'Cancelled') throw error
-          missed.push({ file: image.name, kind: info.kind })
-        }
-        done++
-        report({ done, total: images.length, message: `faces: ${done} of ${images.length} images` })
-      }
-    }
-    await Promise.all(Array.from({ length: this.pool.size }, runner))
-    const kept = found.filter((f) => f !== undefined)
+    const { results, failures } = await eachOnEngine(
+      images,
+      this.pool.size,
+      async (image) => (await this.pool.run('train.sample', { image: await image.read(), detector }, { lane: 'batch', signal })) ?? undefined,
+      (done, total) => report({ done, total, message: `faces: ${done} of ${total} images` })
+    )
+    const missed = missedImages(images.map((i) => i.name), results, failures)
+    const kept = images.flatMap((image, i) => (results[i] ? [{ label: image.label, ...results[i] }] : []))
     const descriptors = new Float32Array(kept.length * descriptorDimension)
     const chips = new Uint8Array(kept.length * chipLength)
     kept.forEach((f, i) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod'
-import { method } from '../method'
-import type { IdentifiedFace } from './face'
+import { job, method } from '../method'
+import type { IdentifiedFace, ShotProblem } from './face'
+import type { ErrorKind } from '../errors'
 import { passphrase } from './privacy'
 
 /** A camera frame as JPEG: a 1080p frame is well under 2 MB. */
@@ -40,6 +41,8 @@ export interface GalleryImportResult {
   templatesAdded: number
   /** Templates already in the gallery (a file imported twice): skipped. */
   templatesSkipped: number
+  /** Templates whose photo the enrollment rule refuses here (PoorShot), or where no face was found again: left out. */
+  refused: { name: string; kind: ErrorKind; problems: ShotProblem[] }[]
 }
 
 /** Why a gallery file was refused; the error's `detail.problem`. */
@@ -61,8 +64,9 @@ export const checkinMethods = {
   /** The whole gallery (people, templates, photos) as one file, encrypted with a passphrase the user types. */
   'gallery.export': method<Uint8Array>()(z.object({ passphrase }).strict()),
   /**
-   * Merges a gallery file by name; a wrong passphrase (WrongKey), a corrupt file or one from a
-   * newer Likeness changes nothing. A file from before exports were encrypted needs none.
+   * Merges a gallery file by name: a job, since every photo is checked against the enrollment rule
+   * again. A wrong passphrase (WrongKey), a corrupt file or one from a newer Likeness is refused at
+   * once and changes nothing. A file from before exports were encrypted needs no passphrase.
    */
-  'gallery.import': method<GalleryImportResult>()(z.object({ file: galleryBytes, passphrase: passphrase.optional() }).strict())
+  'gallery.import': job<GalleryImportResult>()(z.object({ file: galleryBytes, passphrase: passphrase.optional() }).strict())
 }

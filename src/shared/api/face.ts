@@ -68,6 +68,12 @@ export interface Person {
   photoIds: string[]
 }
 
+/** A person as the Gallery lists them: a line each, made in one pass however large the gallery. */
+export interface RosterEntry extends Person {
+  /** ms since the epoch of the person's latest check-in; null when they never checked in. */
+  lastCheckIn: number | null
+}
+
 export interface Candidate {
   personId: string
   name: string
@@ -142,6 +148,8 @@ export const faceMethods = {
   'face.verify': method<VerifyResult>()(z.object({ personId: id, image: imageBytes }).strict()),
   'face.identify': method<Identification>()(z.object({ image: imageBytes, k: z.number().int().min(1).max(50).optional() }).strict()),
   'face.people': method<Person[]>()(z.object({}).strict()),
+  /** Everyone with their counts and latest check-in, for the Gallery's list (tens of thousands of people). */
+  'face.roster': method<RosterEntry[]>()(z.object({}).strict()),
   'face.rename': method<Person>()(z.object({ personId: id, name: personName }).strict()),
   'face.removePhoto': method<Person>()(z.object({ photoId: id }).strict()),
   /** Erases the person, their templates, photos and check-in pictures, and backups that held them; answers with a receipt. */

@@ -27,6 +27,8 @@ export const auditActions = [
   'train-keep',
   'train-revert',
   'reencode',
+  'shared-connect',
+  'shared-disconnect',
   'retention',
   'admin-pin',
   'admin-unlock',

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { method } from '../method'
 import { defaultTau, detectors } from './face'
+import { languageChoices } from '../languages'
 
 export const settingsSchema = z
   .object({
@@ -8,6 +9,8 @@ export const settingsSchema = z
     checkInIntervalMinutes: z.number().min(0).max(24 * 60),
     detector: z.enum(detectors),
     cameraId: z.string().max(500).nullable(),
+    /** The window's language: 'system' follows the OS; `LIKENESS_LANG` overrides both (see system.language). */
+    language: z.enum(languageChoices),
     /** Check-ins and their pictures older than this many days are deleted, at start and once a day. */
     checkInRetentionDays: z.number().int().min(1).max(3650),
     /** A front-desk machine: Enroll, Gallery, Training lab and Settings ask for the admin PIN. */
@@ -23,7 +26,7 @@ export type Settings = z.infer<typeof settingsSchema>
  */
 const defaultRetentionDays = 30
 
-export const defaultSettings: Settings = { tau: defaultTau, checkInIntervalMinutes: 60, detector: 'ssd', cameraId: null, checkInRetentionDays: defaultRetentionDays, kioskMode: false }
+export const defaultSettings: Settings = { tau: defaultTau, checkInIntervalMinutes: 60, detector: 'ssd', cameraId: null, language: 'system', checkInRetentionDays: defaultRetentionDays, kioskMode: false }
 
 export const settingsMethods = {
   'settings.get': method<Settings>()(z.object({}).strict()),

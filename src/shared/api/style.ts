@@ -5,6 +5,9 @@ import { styleNetworks, type StyleNetwork } from '../networks'
 /** Up to this many paintings blended into one style. */
 export const maxStyles = 4
 
+/** The long side of a history thumbnail, px: two rows of a 120-px grid on a high-density screen. */
+export const styleThumbnailSide = 240
+
 const imageBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes of an image').refine((b) => b.byteLength > 0 && b.byteLength <= 60 * 1024 * 1024, 'an image of 1 byte to 60 MB')
 const id = z.string().min(1).max(100)
 const weight = z.number().finite().min(0)
@@ -18,11 +21,11 @@ const layerName = z.string().min(1).max(100)
 export const normalisers = ['target-norm', 'seed', 'none'] as const
 export type Normaliser = (typeof normalisers)[number]
 /** Which statistics of a layer stand for style: Gram matrices of activations, or of their softmax over positions (SWAG). */
-const styleStatistics = ['gram', 'swag'] as const
+export const styleStatistics = ['gram', 'swag'] as const
 export type StyleStatistics = (typeof styleStatistics)[number]
-const styleOptimizers = ['adam', 'lbfgs'] as const
+export const styleOptimizers = ['adam', 'lbfgs'] as const
 /** G's start: the photo, uniform noise, or (1 − r)·C + r·U. */
-const initModes = ['noise', 'content', 'mix'] as const
+export const initModes = ['noise', 'content', 'mix'] as const
 export type InitMode = (typeof initModes)[number]
 /**
  * - 'style': the result takes the painting's colours.
@@ -30,7 +33,7 @@ export type InitMode = (typeof initModes)[number]
  * - 'luminance': optimise on luminance only (the painting's Y matched to the photo's mean and
  *   spread), then put that on the photo's chroma.
  */
-const colourModes = ['style', 'transfer', 'luminance'] as const
+export const colourModes = ['style', 'transfer', 'luminance'] as const
 export type ColourMode = (typeof colourModes)[number]
 
 const weightedLayer = z.object({ name: layerName, /** λ_l */ weight }).strict()
@@ -180,6 +183,8 @@ export const styleMethods = {
   'style.resume': job<StyleRunResult>()(z.object({ resultId: id, iterations: z.number().int().min(1).max(5000) }).strict()),
   'style.history': method<StyleResultSummary[]>()(z.object({}).strict()),
   'style.result': method<StyleResultDetail>()(z.object({ resultId: id }).strict()),
+  /** A small JPEG of a result (at most `styleThumbnailSide` px), for the history: made once, then kept beside the result. */
+  'style.thumbnail': method<Uint8Array>()(z.object({ resultId: id }).strict()),
   'style.delete': method<{ removed: boolean }>()(z.object({ resultId: id }).strict()),
   /** Downloads VGG19's weights once into the data folder (resumable, checksum verified): a job. */
   'style.downloadVgg19': job<ModelInstallResult>()(z.object({}).strict()),

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { job, method } from '../method'
 import type { JobInfo } from '../jobs'
 import { jobIdRequest } from '../jobs'
+import type { Language } from '../languages'
 
 export interface WorkerInfo {
   index: number
@@ -12,7 +13,7 @@ export interface WorkerInfo {
 }
 
 export interface StoreNotice {
-  kind: 'recovered-corrupt-file' | 'migrated' | 'audit-failed'
+  kind: 'recovered-corrupt-file' | 'migrated' | 'audit-failed' | 'shared-gallery'
   message: string
   backupPath?: string
 }
@@ -36,10 +37,17 @@ export interface WarmupResult {
   seconds: number[]
 }
 
+/** The language the main process imposes on the window (`LIKENESS_LANG`), or null: then Settings and the OS decide. */
+export interface LanguageInfo {
+  forced: Language | null
+}
+
 const empty = z.object({}).strict()
 
 export const systemMethods = {
   'system.info': method<SystemInfo>()(empty),
+  /** Answers at once (unlike system.info, which waits for the engine): the window asks before it draws. */
+  'system.language': method<LanguageInfo>()(empty),
   /** Starts every engine worker's backend and runs a small convolution on each: a job with progress. */
   'engine.warmup': job<WarmupResult>()(empty),
   'jobs.list': method<JobInfo[]>()(empty),

@@ -10,6 +10,9 @@ import { cropFace, demoPhoto } from '../../support/faceCrops'
 import { imageSignatures, looksRandom } from '../../support/bytes'
 import { openWithPassphrase, sealWithPassphrase } from '../../../src/main/store/crypto/passphraseEnvelope'
 import { keysOf } from '../../support/keys'
+import { openGalleryFile, sealGalleryFile } from '../../../src/main/service/galleryTransfer'
+import { awaitJob } from '../../../src/shared/jobs'
+import sharp from 'sharp'
 
 // Export from one real gallery, import into a fresh one: recognition must survive the trip, the
 // file carries no readable face, and every kind of bad file or wrong passphrase must be refused
@@ -104,8 +107,8 @@ describe('gallery export and import', () => {
   })
 
   it('round trip: merges by name, adds new people, and recognition works in the importing gallery', async () => {
-    const result = await target.service.call('gallery.import', { file, passphrase })
-    expect(result).toEqual({ peopleAdded: 1, peopleMerged: 1, templatesAdded: 2, templatesSkipped: 0 })
+    const result = await awaitJob(target.service.jobFeed, await target.service.call('gallery.import', { file, passphrase }))
+    expect(result).toEqual({ peopleAdded: 1, peopleMerged: 1, templatesAdded: 2, templatesSkipped: 0, refused: [] })
     const people = await target.service.call('face.people', {})
     expect(people.map((p) => [p.name, p.templateCount])).toEqual([['ada', 2], ['Bob', 1]])
     const seen = await target.service.call('face.identify', { image: bob })
@@ -115,10 +118,26 @@ describe('gallery export and import', () => {
   })
 
   it('skips what it already holds when the same file comes again, encrypted or as a file from before encryption', async () => {
-    const again = await target.service.call('gallery.import', { file, passphrase })
-    expect(again).toMatchObject({ templatesAdded: 0, templatesSkipped: 2 })
-    expect(await target.service.call('gallery.import', { file: plain })).toMatchObject({ templatesAdded: 0, templatesSkipped: 2 })
+    const again = await awaitJob(target.service.jobFeed, await target.service.call('gallery.import', { file, passphrase }))
+    expect(again).toMatchObject({ templatesAdded: 0, templatesSkipped: 2, refused: [] })
+    expect(await awaitJob(target.service.jobFeed, await target.service.call('gallery.import', { file: plain }))).toMatchObject({ templatesAdded: 0, templatesSkipped: 2 })
     expect((await target.service.call('face.people', {})).map((p) => p.templateCount)).toEqual([2, 1])
+  })
+
+  it('holds imports to the enrollment rule: a photo that falls short is refused and named, the rest imported', async () => {
+    // A file as an older Likeness (before the rule) could have written: Ada's photo blurred (σ = 3 px: still found, too soft).
+    const people = await openGalleryFile(file, passphrase)
+    const blurred = new Uint8Array(await sharp(ada).blur(3).jpeg().toBuffer())
+    const shaky = people.map((person) => ({
+      ...person,
+      name: `${person.name} (old desk)`,
+      templates: person.templates.map((t) => ({ ...t, templateId: `old-${t.templateId}`, photoId: `old-${t.photoId}`, photo: person.name === 'Ada' ? blurred : t.photo }))
+    }))
+    const result = await awaitJob(target.service.jobFeed, await target.service.call('gallery.import', { file: await sealGalleryFile(shaky, passphrase), passphrase }))
+    expect(result).toMatchObject({ peopleAdded: 1, templatesAdded: 1, refused: [{ name: 'Ada (old desk)', kind: 'PoorShot', problems: [{ figure: 'sharpness', bound: 'min' }] }] })
+    const names = (await target.service.call('face.people', {})).map((p) => p.name)
+    expect(names).toContain('Bob (old desk)')
+    expect(names).not.toContain('Ada (old desk)')
   })
 
   it('survives a restart of the importing service', async () => {

@@ -23,12 +23,12 @@ describe('check-in retention', () => {
     const ids: Record<string, string> = {}
     for (const [name, age] of Object.entries(ages)) {
       ids[name] = randomUUID()
-      await store.checkIns.add({ id: ids[name]!, personId: 'p', personName: 'Ada', at: now - age, distance: 0.2 }, picture)
+      await store.checkIns.add({ id: ids[name]!, personId: 'p', personName: 'Ada', at: now - age, distance: 0.2, thumbnail: picture }, { interval: 0 })
     }
     const runs: unknown[] = []
     const retention = new CheckInRetention(store, async (outcome) => void runs.push(outcome))
     expect(await retention.run(now)).toBe(2)
-    expect(store.checkIns.inSpan(0, Number.MAX_SAFE_INTEGER).map((c) => c.id).sort()).toEqual([ids.exactly, ids.justUnder, ids.today].sort())
+    expect((await store.checkIns.inSpan(0, Number.MAX_SAFE_INTEGER)).map((c) => c.id).sort()).toEqual([ids.exactly, ids.justUnder, ids.today].sort())
     expect((await readdir(path.join(dataDir, 'checkins'))).sort()).toEqual([ids.exactly, ids.justUnder, ids.today].map((id) => `${id}.jpg`).sort())
     expect(runs).toEqual([{ removed: 2, cutoff: now - 7 * day }])
     expect(await retention.run(now)).toBe(0)

@@ -44,7 +44,31 @@ describe('Service', () => {
     expect(final.state).toBe('done')
     if (!result) throw new Error('warm-up ended without a result')
     expect(result.seconds).toHaveLength(result.workers)
-    expect(events.filter((e) => e.job.id === job.id && e.job.progress).length).toBeGreaterThanOrEqual(1)
+    expect(events.filter((e) => e.type === 'job' && e.job.id === job.id && e.job.progress).length).toBeGreaterThanOrEqual(1)
+  })
+
+  it("tells the window the language LIKENESS_LANG sets, or none; Settings keeps the user's choice", async () => {
+    const forced = async (value: string | undefined) => {
+      if (value === undefined) delete process.env.LIKENESS_LANG
+      else process.env.LIKENESS_LANG = value
+      return (await service.call('system.language', {})).forced
+    }
+    const before = process.env.LIKENESS_LANG
+    try {
+      expect(await forced('zh-CN')).toBe('zh-CN')
+      expect(await forced('zh_TW')).toBe('zh-CN')
+      expect(await forced('en')).toBe('en')
+      expect(await forced('fr')).toBeNull()
+      expect(await forced(undefined)).toBeNull()
+    } finally {
+      if (before === undefined) delete process.env.LIKENESS_LANG
+      else process.env.LIKENESS_LANG = before
+    }
+    expect((await service.call('settings.get', {})).language).toBe('system')
+    expect((await service.call('settings.update', { language: 'zh-CN' })).language).toBe('zh-CN')
+    // Changing another setting leaves the language as it was.
+    expect((await service.call('settings.update', { tau: 0.36 })).language).toBe('zh-CN')
+    expect(await service.handle('settings.update', { language: 'fr' })).toMatchObject({ ok: false, error: { kind: 'BadRequest' } })
   })
 
   it('says NotFound for a job that does not exist', async () => {

@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { decodeWire, encodeWire } from '../../../src/shared/wire'
 
-/** The wire format by hand: u32 header length, JSON header, then the binary parts. */
-function message(json: string, ...parts: Uint8Array[]): Uint8Array {
+/** A message written by hand: u32 header length, a JSON header padded to 4 bytes, then raw bytes. */
+function message(json: string, tail = new Uint8Array(0)): Uint8Array {
   const header = new TextEncoder().encode(json)
-  const align = (n: number): number => (n + 3) & ~3
-  let length = align(4 + header.length)
-  const offsets = parts.map((part) => {
-    const at = length
-    length = align(at + part.length)
-    return at
-  })
-  const bytes = new Uint8Array(length)
+  const start = (4 + header.length + 3) & ~3
+  const bytes = new Uint8Array(start + tail.length)
   new DataView(bytes.buffer).setUint32(0, header.length, true)
   bytes.set(header, 4)
-  parts.forEach((part, i) => bytes.set(part, offsets[i]!))
+  bytes.set(tail, start)
   return bytes
 }
 

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
+import sharp from 'sharp'
 import os from 'node:os'
 import path from 'node:path'
 import { Service } from '../../../src/main/service'
 import type { RequestOf } from '../../../src/shared/contract'
 import { encodePng } from '../../../src/main/image/encode'
 import { followJob as follow } from '../../support/jobs'
-import { lbfgsShiftEvery, type StyleOptions } from '../../../src/shared/api/style'
+import { lbfgsShiftEvery, styleThumbnailSide, type StyleOptions } from '../../../src/shared/api/style'
 import { testPainting } from './helpers/images'
 import { keysOf } from '../../support/keys'
 
@@ -21,9 +23,10 @@ describe('style studio through the Service', () => {
   let service: Service
   let photo: Uint8Array
   let painting: Uint8Array
+  let dataDir: string
 
   beforeAll(async () => {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'likeness-style-'))
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'likeness-style-'))
     service = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm', workers: 2 })
     photo = new Uint8Array(readFileSync('node_modules/@vladmandic/face-api/demo/sample1.jpg'))
     painting = await encodePng(testPainting(96, 96))
@@ -67,12 +70,20 @@ describe('style studio through the Service', () => {
     expect(detail.options).toMatchObject({ size: 64, iterations: 8, statistics: 'swag' })
     expect(detail.history.map((p) => p.iteration)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
     expect(detail.styles).toHaveLength(1)
+
+    // The history's thumbnail: a JPEG no larger than the result nor than the thumbnail side, made once and kept.
+    const thumbnail = await service.call('style.thumbnail', { resultId: run.result.id })
+    expect([...thumbnail.slice(0, 2)]).toEqual([0xff, 0xd8])
+    const { width, height } = await sharp(thumbnail).metadata()
+    expect(Math.max(width, height)).toBe(Math.min(64, styleThumbnailSide))
+    expect(existsSync(path.join(dataDir, 'style', `${run.result.id}-thumbnail.jpg`))).toBe(true)
+    expect(await service.call('style.thumbnail', { resultId: run.result.id })).toEqual(thumbnail)
   })
 
   it('cancels a run, keeps its picture so far, and resumes from it for more iterations', async () => {
     const job = await service.call('style.start', { content: photo, styles: [{ image: painting, weight: 1 }], network: 'mobilenet', options: { ...quick, iterations: 500 } })
-    const cancelOnce = service.subscribe(({ job: info }) => {
-      if (info.id === job.id && (info.progress?.done ?? 0) >= 3) {
+    const cancelOnce = service.subscribe((event) => {
+      if (event.type === 'job' && event.job.id === job.id && (event.job.progress?.done ?? 0) >= 3) {
         cancelOnce()
         void service.call('jobs.cancel', { jobId: job.id })
       }
@@ -114,7 +125,12 @@ describe('style studio through the Service', () => {
 
   it('deletes a result and its files', async () => {
     const [newest] = await service.call('style.history', {})
+    await service.call('style.thumbnail', { resultId: newest!.id })
+    const thumbnailFile = path.join(dataDir, 'style', `${newest!.id}-thumbnail.jpg`)
+    expect(existsSync(thumbnailFile)).toBe(true)
     expect(await service.call('style.delete', { resultId: newest!.id })).toEqual({ removed: true })
+    expect(existsSync(thumbnailFile)).toBe(false)
+    expect(await service.handle('style.thumbnail', { resultId: newest!.id })).toMatchObject({ ok: false, error: { kind: 'NotFound' } })
     expect((await service.call('style.history', {})).map((h) => h.id)).not.toContain(newest!.id)
     expect(await service.handle('style.result', { resultId: newest!.id })).toMatchObject({ ok: false, error: { kind: 'NotFound' } })
     expect(await service.call('style.delete', { resultId: newest!.id })).toEqual({ removed: false })

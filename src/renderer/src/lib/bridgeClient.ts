@@ -27,7 +27,7 @@ export function connectBridge(location: Location): WindowApi {
     }
     socket.onclose = () => {
       for (const [id, settle] of pending) {
-        settle({ ok: false, error: { kind: 'Internal', message: 'The connection to Likeness was lost.' } })
+        settle({ ok: false, error: { kind: 'Internal', message: 'The connection to Likeness was lost.', detail: { bridge: 'lost' } } })
         pending.delete(id)
       }
       opened = Promise.reject(new Error('closed'))
@@ -47,7 +47,7 @@ export function connectBridge(location: Location): WindowApi {
       try {
         ws = await opened.catch(() => (opened = open()))
       } catch (error) {
-        return { ok: false, error: { kind: 'Internal', message: (error as Error).message } }
+        return { ok: false, error: { kind: 'Internal', message: (error as Error).message, detail: { bridge: 'unreachable' } } }
       }
       const id = nextId++
       return new Promise((resolve) => {

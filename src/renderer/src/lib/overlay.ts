@@ -5,4 +5,6 @@ export interface OverlayFace {
   box: Box
   label: string
   tone: 'known' | 'unknown' | 'plain'
+  /** What a screen reader says of this face (a name, "unknown face"), without the changing figures of `label`. */
+  spoken?: string
 }

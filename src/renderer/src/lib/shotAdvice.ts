@@ -1,20 +1,22 @@
 import type { Detection, ShotProblem } from '../../../shared/api/face'
+import { m } from '../paraglide/messages'
 
-function advice({ figure, bound, value, limit }: ShotProblem): string {
-  const figures = `(${Math.round(value)}; ${bound === 'min' ? 'at least' : 'at most'} ${limit})`
+/** One way a shot falls short, in words for the person in front of the camera, with the figure and its limit. */
+export function problemAdvice({ figure, bound, value, limit }: ShotProblem): string {
+  const figures = { value: Math.round(value), limit }
   switch (figure) {
     case 'faceSize':
-      return `The face is too small: come closer to the camera ${figures}.`
+      return m.shot_face_size(figures)
     case 'sharpness':
-      return `The picture is blurred: hold still ${figures}.`
+      return m.shot_sharpness(figures)
     case 'brightness':
-      return bound === 'min' ? `The face is too dark: add light in front of the face ${figures}.` : `The face is too bright: turn the light down or away ${figures}.`
+      return bound === 'min' ? m.shot_too_dark(figures) : m.shot_too_bright(figures)
   }
 }
 
-/** The service's verdict on a shot, in words for the person in front of the camera: empty when it may be enrolled. */
+/** The service's verdict on a shot: empty when it may be enrolled. */
 export function shotAdvice(detection: Detection): string[] {
-  if (detection.faces.length === 0) return ['No face is in the picture: look at the camera.']
-  if (detection.faces.length > 1) return [`${detection.faces.length} faces are in the picture: only the person enrolling should be in view.`]
-  return detection.faces[0]!.problems.map(advice)
+  if (detection.faces.length === 0) return [m.shot_no_face()]
+  if (detection.faces.length > 1) return [m.shot_many_faces({ count: detection.faces.length })]
+  return detection.faces[0]!.problems.map(problemAdvice)
 }
