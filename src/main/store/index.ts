@@ -120,6 +120,7 @@ export class Store {
     return SharedDesk.open({
       connection,
       folder: this.files.resolve('shared'),
+      dataKey: this.dataKey,
       localGallery: this.local.gallery,
       localSettings: this.local.settings,
       cascade: (departed) => this.cascade(departed, [this.scans]),

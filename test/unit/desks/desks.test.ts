@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { Service } from '../../../src/main/service'
 import { dbFileName } from '../../../src/main/store/db'
 import type { SharedGalleryStatus } from '../../../src/shared/api/shared'
+import { imageSignatures, looksRandom } from '../../support/bytes'
 import { cropFace, demoPhoto } from '../../support/faceCrops'
 import { followJob } from '../../support/jobs'
 import { keysOf } from '../../support/keys'
@@ -128,6 +129,14 @@ describe.skipIf(postgresMissing)('several desks on one shared gallery, on real f
     expect(await frames(a, ada, 3, 'offline')).toHaveLength(1)
     expect(await a.call('shared.status', {})).toMatchObject({ mode: 'shared', online: false, queued: 1 })
     expect(statusAtA.at(-1)).toMatchObject({ online: false, queued: 1 })
+    // What the desk keeps of the shared gallery on its disk, its mirror and the queued check-in with its picture, is sealed.
+    const kept = await readdir(path.join(aFolder, 'shared'))
+    expect(kept).toEqual(expect.arrayContaining(['mirror.lkmr', 'checkin-queue.jsonl']))
+    for (const name of kept) {
+      const bytes = new Uint8Array(await readFile(path.join(aFolder, 'shared', name)))
+      expect(imageSignatures(bytes), name).toEqual([])
+      if (name === 'mirror.lkmr') expect(looksRandom(bytes)).toBe(true)
+    }
 
     await server.start()
     await until(() => a.call('shared.status', {}), (status) => status.online && status.queued === 0, 10_000)
