@@ -4,6 +4,7 @@ import { checkinsCommand, enrollCommand, evalCommand, forgetCommand, galleryExpo
 import { layersCommand, topPatchesCommand } from './explore'
 import { stylizeCommand } from './style'
 import { calibrateCommand, trainCommand } from './train'
+import { auditCommand, personExportCommand, personOpenCommand } from './privacy'
 import { shareCommand, sharedCommand, unshareCommand } from './shared'
 
 export const commands: Record<string, CliCommand> = {
@@ -13,6 +14,9 @@ export const commands: Record<string, CliCommand> = {
   identify: identifyCommand,
   people: peopleCommand,
   forget: forgetCommand,
+  'person-export': personExportCommand,
+  'person-open': personOpenCommand,
+  audit: auditCommand,
   eval: evalCommand,
   checkins: checkinsCommand,
   'gallery-export': galleryExportCommand,

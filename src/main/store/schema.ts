@@ -100,8 +100,8 @@ const sharedConnectionRecord = z.object({
 
 export const dbSchema = z.object({
   schemaVersion: z.number().int(),
-  // A data folder from before the language setting follows the system's.
-  settings: settingsSchema.extend({ language: settingsSchema.shape.language.default('system') }),
+  // Settings added later take their defaults in a file written before them.
+  settings: z.preprocess((stored) => (typeof stored === 'object' && stored !== null ? { ...defaultSettings, ...stored } : stored), settingsSchema),
   people: z.array(personRecord),
   photos: z.array(photoRecord),
   /** Row i of the template matrix file belongs to templates[i]. */
