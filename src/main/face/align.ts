@@ -67,6 +67,6 @@ export function extractChips(image: RgbImage, transforms: readonly ChipTransform
   const chipLength = chipSize * chipSize * 3
   const pixels = new Float32Array(transforms.length * chipLength)
   // chip(u, v) = bilinear(image, T(u, v))
-  transforms.forEach((t, i) => sampleBilinear(image, { xu: t.a, xv: -t.b, x0: t.tx, yu: t.b, yv: t.a, y0: t.ty }, chipSize, pixels, i * chipLength))
+  transforms.forEach((t, i) => sampleBilinear(image, { xu: t.a, xv: -t.b, x0: t.tx, yu: t.b, yv: t.a, y0: t.ty }, { width: chipSize, height: chipSize }, pixels, i * chipLength))
   return tf.tensor4d(pixels, [transforms.length, chipSize, chipSize, 3])
 }

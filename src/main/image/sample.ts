@@ -11,25 +11,25 @@ export interface PixelMap {
 }
 
 /**
- * A size × size RGB picture sampled from `image` through `map`, bilinearly, in [0, 1], black
+ * A width × height RGB picture sampled from `image` through `map`, bilinearly, in [0, 1], black
  * outside the image (as dlib's extract_image_chip leaves it): written to out[offset …] row-major,
  * which must hold zeros.
  * The chips of the encoder and the crops of the live networks are all made here, in JS, from the
  * frame's bytes: uploading a whole 640×480 frame as a tensor costs more than the networks' crops.
  */
-export function sampleBilinear(image: RgbImage, map: PixelMap, size: number, out: Float32Array, offset: number): void {
+export function sampleBilinear(image: RgbImage, map: PixelMap, size: { width: number; height: number }, out: Float32Array, offset: number): void {
   const { width, height, data } = image
   const scale = 1 / 255
   const texel = (px: number, py: number, c: number): number => (px < 0 || py < 0 || px >= width || py >= height ? 0 : data[(py * width + px) * 3 + c])
-  for (let v = 0; v < size; v++) {
-    for (let u = 0; u < size; u++) {
+  for (let v = 0; v < size.height; v++) {
+    for (let u = 0; u < size.width; u++) {
       const x = map.xu * u + map.xv * v + map.x0
       const y = map.yu * u + map.yv * v + map.y0
       const left = Math.floor(x)
       const top = Math.floor(y)
       const fx = x - left
       const fy = y - top
-      const o = offset + (v * size + u) * 3
+      const o = offset + (v * size.width + u) * 3
       if (left >= 0 && top >= 0 && left + 1 < width && top + 1 < height) {
         // the common case, all four texels inside: no bounds checks
         const i00 = (top * width + left) * 3

@@ -20,15 +20,15 @@ export interface FrameOptions {
 
 const ffmpeg = process.env.LIKENESS_FFMPEG ?? 'ffmpeg'
 
-/** The video stream's frame rate (ffprobe's r_frame_rate) and the file's duration in seconds. */
-export async function probeVideo(file: string): Promise<{ fps: number; seconds: number }> {
-  const text = await collect('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=r_frame_rate:format=duration', '-of', 'default=noprint_wrappers=1', file])
+/** The video stream's size and frame rate (ffprobe's r_frame_rate), and the file's duration in seconds. */
+export async function probeVideo(file: string): Promise<{ width: number; height: number; fps: number; seconds: number }> {
+  const text = await collect('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,r_frame_rate:format=duration', '-of', 'default=noprint_wrappers=1', file])
   const field = (name: string): string => text.match(new RegExp(`^${name}=(.*)$`, 'm'))?.[1]?.trim() ?? ''
   const [num, den] = field('r_frame_rate').split('/').map(Number)
   const fps = num / (den || 1)
-  const seconds = Number(field('duration'))
-  if (!(fps > 0) || !(seconds > 0)) throw new LikenessError('Unsupported', `Cannot read the frame rate and length of ${file}.`, { output: text.trim() })
-  return { fps, seconds }
+  const [width, height, seconds] = [field('width'), field('height'), field('duration')].map(Number)
+  if (!(fps > 0) || !(seconds > 0) || !(width > 0) || !(height > 0)) throw new LikenessError('Unsupported', `Cannot read the size, frame rate and length of ${file}.`, { output: text.trim() })
+  return { width, height, fps, seconds }
 }
 
 function collect(command: string, args: string[]): Promise<string> {

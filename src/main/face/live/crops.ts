@@ -25,7 +25,7 @@ export function cropBatch(image: RgbImage, crops: readonly Crop[], size: number)
     const map = mirrored
       ? { xu: -step, xv: 0, x0: left + (size - 1) * step, yu: 0, yv: stepY, y0: box.y + stepY / 2 - 0.5 }
       : { xu: step, xv: 0, x0: left, yu: 0, yv: stepY, y0: box.y + stepY / 2 - 0.5 }
-    sampleBilinear(image, map, size, pixels, i * length)
+    sampleBilinear(image, map, { width: size, height: size }, pixels, i * length)
   })
   return tf.tensor4d(pixels, [crops.length, size, size, 3])
 }
