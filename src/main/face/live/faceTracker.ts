@@ -1,5 +1,5 @@
 import type { Box } from '../types'
-import { boxCentre, iou } from './boxes'
+import { boxCentre, iou } from '../boxes'
 import type { FrameObservation } from './observeFrame'
 import { minFaceScore } from './observeFrame'
 import { defaultOneEuro, SmoothedBox, type OneEuroRule } from './oneEuro'
@@ -127,10 +127,12 @@ export class FaceTracker {
     if (observation.detected) this.lastDetectionAt = at
     this.lostOne = ended.length > 0
     const gone = new Set(ended.map((t) => t.id))
+    const born = new Set(started.map((t) => t.id))
+    // a face that started and was dropped as a duplicate in one frame never existed for the caller
     return {
       assigned: assigned.map((id) => (id !== null && gone.has(id) ? null : id)),
       started: started.filter((t) => !gone.has(t.id)).map(snapshot),
-      ended: ended.map(snapshot)
+      ended: ended.filter((t) => !born.has(t.id)).map(snapshot)
     }
   }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RgbImage } from '../../image/decode'
 import type { Point } from '../types'
-import { cropBatch, type Crop } from './crops'
+import { cropBatch, type Crop } from '../crops'
 
 const irisInputSize = 64
 const irisPoints = 76

@@ -1,5 +1,5 @@
 import type { Box, Point } from '../types'
-import { boundingBox, squareAround } from './boxes'
+import { boundingBox, squareAround } from '../boxes'
 
 /**
  * The FaceMesh vertex nearest each of the 68 iBUG points (jaw 0–16, brows 17–26, nose 27–35,

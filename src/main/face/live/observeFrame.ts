@@ -1,9 +1,9 @@
 import type { RgbImage } from '../../image/decode'
 import { describeFaces } from '../analyze'
 import type { Box, Point } from '../types'
-import { detectBlazeFace, type BlazeFaceOptions, defaultBlazeFaceOptions } from './blazeFace'
-import { boundingBox, matchBoxes, squareAround } from './boxes'
-import { meshOnBoxes } from './faceMesh'
+import { detectBlazeFace, type BlazeFaceOptions, defaultBlazeFaceOptions } from '../blazeFace'
+import { boundingBox, matchBoxes, squareAround } from '../boxes'
+import { meshOnBoxes } from '../faceMesh'
 import { irisOnEyes } from './iris'
 import type { LiveModels } from './liveModels'
 import { eyeBoxes, eyeOpenness, frontality, landmarks68 } from './meshGeometry'
@@ -99,7 +99,7 @@ export async function observeFrame(
   }
   const pending: Pending[] = plan.follow.map((f) => ({ trackId: f.trackId, cropBox: f.cropBox, detectionScore: null, encodeAbove: f.encodeAbove, passive: f.passive }))
   if (plan.detect) {
-    const detections = await detectBlazeFace(models.blazeFace, image, detector)
+    const detections = await detectBlazeFace(models.face.blazeFace, image, detector)
     const crops = detections.map((d) => squareAround(d.box, detectionCrop))
     const pairs = matchBoxes(pending.map((p) => p.cropBox), crops, sameFaceIou)
     // a followed face the detector confirms is re-anchored on the detector's box
@@ -110,7 +110,7 @@ export async function observeFrame(
     })
     lap('detect')
   }
-  const meshes = await meshOnBoxes(models.faceMesh, image, pending.map((p) => p.cropBox))
+  const meshes = await meshOnBoxes(models.face.faceMesh, image, pending.map((p) => p.cropBox))
   lap('mesh')
   const faces: FaceObservation[] = pending.map((p, i) => {
     const faceBox = boundingBox(meshes[i].points)

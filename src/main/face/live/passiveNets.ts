@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RgbImage } from '../../image/decode'
 import type { Box } from '../types'
-import { cropBatch } from './crops'
+import { cropBatch } from '../crops'
 
 /** The two single-frame spoof classifiers human ships, as scores per face crop. */
 export interface PassiveScores {

@@ -6,11 +6,11 @@ import { initBackend } from '../../../../src/main/engine/backend'
 import { decodeImage, type RgbImage } from '../../../../src/main/image/decode'
 import { analyzeFaces } from '../../../../src/main/face/analyze'
 import type { Face } from '../../../../src/main/face/types'
-import { detectBlazeFace } from '../../../../src/main/face/live/blazeFace'
-import { boxCentre, iou, squareAround } from '../../../../src/main/face/live/boxes'
-import { meshOnBoxes } from '../../../../src/main/face/live/faceMesh'
-import { loadGraphModelFromDir } from '../../../../src/main/face/live/graphModel'
-import { humanModelDir, loadBlazeFace } from '../../../../src/main/face/live/humanModels'
+import { detectBlazeFace } from '../../../../src/main/face/blazeFace'
+import { boxCentre, iou, squareAround } from '../../../../src/main/face/boxes'
+import { meshOnBoxes } from '../../../../src/main/face/faceMesh'
+import { loadGraphModelFromDir } from '../../../../src/main/face/graphModel'
+import { humanModelDir, loadBlazeFace } from '../../../../src/main/face/humanModels'
 import { irisOnEyes } from '../../../../src/main/face/live/iris'
 import { disposeLiveNetworks, loadLiveModels, type LiveModels } from '../../../../src/main/face/live/liveModels'
 import { eyeBoxes, eyeOpenness, landmarks68 } from '../../../../src/main/face/live/meshGeometry'
@@ -44,7 +44,7 @@ describe('the live networks, loaded from @vladmandic/human with our tfjs', () =>
   })
 
   it('BlazeFace finds the faces SSD finds in a group photo', async () => {
-    const found = await detectBlazeFace(models.blazeFace, photo, { minScore: 0.5, maxFaces: 10, iouThreshold: 0.3 })
+    const found = await detectBlazeFace(models.face.blazeFace, photo, { minScore: 0.5, maxFaces: 10, iouThreshold: 0.3 })
     expect(faces.length).toBeGreaterThanOrEqual(3)
     for (const face of faces) {
       const centre = boxCentre(face.box)
@@ -61,7 +61,7 @@ describe('the live networks, loaded from @vladmandic/human with our tfjs', () =>
     const lowest = Math.max(...faces.map((f) => f.box.y + f.box.height))
     const empty = { ...crop, y: Math.min(photo.height - crop.height, lowest + 10) }
     expect(faces.every((f) => iou(f.box, empty) === 0)).toBe(true)
-    const [onFace, offFace] = await meshOnBoxes(models.faceMesh, photo, [crop, empty])
+    const [onFace, offFace] = await meshOnBoxes(models.face.faceMesh, photo, [crop, empty])
     expect(onFace.points).toHaveLength(468)
     expect(onFace.faceScore).toBeGreaterThan(0.9)
     expect(offFace.faceScore).toBeLessThan(0.5)
@@ -74,7 +74,7 @@ describe('the live networks, loaded from @vladmandic/human with our tfjs', () =>
 
   it('Iris outlines open eyes, and the passive networks score a face crop in [0, 1]', async () => {
     const face = faces[0]
-    const [mesh] = await meshOnBoxes(models.faceMesh, photo, [squareAround(face.box, 1.3)])
+    const [mesh] = await meshOnBoxes(models.face.faceMesh, photo, [squareAround(face.box, 1.3)])
     const [left, right] = eyeBoxes(mesh.points)
     const eyes = await irisOnEyes(models.iris, photo, [{ box: left }, { box: right, mirrored: true }])
     for (const contour of eyes) {

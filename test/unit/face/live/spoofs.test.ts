@@ -4,8 +4,8 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../../src/main/engine/backend'
 import type { RgbImage } from '../../../../src/main/image/decode'
-import { detectBlazeFace } from '../../../../src/main/face/live/blazeFace'
-import { boxCentre } from '../../../../src/main/face/live/boxes'
+import { detectBlazeFace } from '../../../../src/main/face/blazeFace'
+import { boxCentre } from '../../../../src/main/face/boxes'
 import { disposeLiveNetworks, loadLiveModels, type LiveModels } from '../../../../src/main/face/live/liveModels'
 import { observeFrame } from '../../../../src/main/face/live/observeFrame'
 import { sharedDatasets } from '../../../support/datasets'
@@ -43,7 +43,7 @@ describe.skipIf(unavailable !== null)('the spoof maker', () => {
 
   it('holds the print up rigidly: the face moves with the print and stays the same person', async () => {
     const print = printAttack(still, desk, 4)
-    const [stillFace] = await detectBlazeFace(models.blazeFace, still)
+    const [stillFace] = await detectBlazeFace(models.face.blazeFace, still)
     const offset = { x: boxCentre(stillFace.box).x - still.width / 2, y: boxCentre(stillFace.box).y - still.height / 2 }
     const [original] = (await observeFrame(models, still, { detect: true, follow: [] })).faces
     for (const t of [0, 800, 1600, 2400]) {

@@ -4,8 +4,8 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../../src/main/engine/backend'
 import type { RgbImage } from '../../../../src/main/image/decode'
-import { detectBlazeFace } from '../../../../src/main/face/live/blazeFace'
-import { boxCentre, iou } from '../../../../src/main/face/live/boxes'
+import { detectBlazeFace } from '../../../../src/main/face/blazeFace'
+import { boxCentre, iou } from '../../../../src/main/face/boxes'
 import { LivePipeline } from '../../../../src/main/face/live/livePipeline'
 import { disposeLiveNetworks, loadLiveModels, type LiveModels } from '../../../../src/main/face/live/liveModels'
 import type { LiveFrameResult } from '../../../../src/main/face/live/liveSession'
@@ -56,7 +56,7 @@ describe.skipIf(unavailable !== null)('tracking faces across real video frames',
 
   it('keeps its box on the face the detector finds on its own in the same frames', async () => {
     for (const i of [5, 20, 35, 50]) {
-      const [detected] = await detectBlazeFace(models.blazeFace, d9[i].image)
+      const [detected] = await detectBlazeFace(models.face.blazeFace, d9[i].image)
       const track = results[i].tracks[0]
       // BlazeFace's box runs brows to chin, the mesh's forehead to chin: the same face overlaps by well over half
       expect(iou(detected.box, track.faceBox), `frame ${i}`).toBeGreaterThan(0.5)

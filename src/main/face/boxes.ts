@@ -1,4 +1,4 @@
-import type { Box, Point } from '../types'
+import type { Box, Point } from './types'
 
 /** Intersection over union: |A ∩ B| / |A ∪ B|, 0 for disjoint boxes, 1 for equal ones. */
 export function iou(a: Box, b: Box): number {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
-import { LikenessError } from '../../../shared/errors'
+import { LikenessError } from '../../shared/errors'
 
 const weightGroupSchema = z.object({
   paths: z.array(z.string().regex(/^[\w.-]+$/)).min(1),
