@@ -2,6 +2,7 @@
 // One JSON line per set and variant (level eyes or not, mirror averaging or not), same detections for all.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
+import { sharedDatasets } from '../test/support/datasets'
 import { initBackend } from '../src/main/engine/backend'
 import { decodeImage } from '../src/main/image/decode'
 import { describeFaces, findFaces } from '../src/main/face/analyze'
@@ -9,7 +10,7 @@ import { auc, eer, pairTrials, rank1, tarAtFar, thresholdForBalancedAccuracy } f
 import { FaceModels } from '../src/main/face/faceModels'
 import type { DetectorKind } from '../src/main/face/types'
 
-const datasetDir = path.resolve(import.meta.dirname, '..', '..', 'shared', 'datasets', 'faces')
+const datasetDir = path.join(sharedDatasets() ?? path.resolve(import.meta.dirname, '..', '..', 'shared', 'datasets'), 'faces')
 const detector = (process.env.FACE_DETECTOR ?? 'ssd') as DetectorKind
 const sets = process.env.FACE_SETS?.split(',')
 const variants = [

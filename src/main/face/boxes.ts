@@ -1,12 +1,16 @@
 import type { Box, Point } from './types'
 
-/** Intersection over union: |A ∩ B| / |A ∪ B|, 0 for disjoint boxes, 1 for equal ones. */
-export function iou(a: Box, b: Box): number {
+/** |A ∩ B|, the area two boxes share. */
+export function overlap(a: Box, b: Box): number {
   const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)
   const height = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y)
-  if (width <= 0 || height <= 0) return 0
-  const intersection = width * height
-  return intersection / (a.width * a.height + b.width * b.height - intersection)
+  return width > 0 && height > 0 ? width * height : 0
+}
+
+/** Intersection over union: |A ∩ B| / |A ∪ B|, 0 for disjoint boxes, 1 for equal ones. */
+export function iou(a: Box, b: Box): number {
+  const intersection = overlap(a, b)
+  return intersection === 0 ? 0 : intersection / (a.width * a.height + b.width * b.height - intersection)
 }
 
 /**
