@@ -18,6 +18,7 @@ import { initBackend } from '../src/main/engine/backend'
 import { decodeImage, type RgbImage } from '../src/main/image/decode'
 import { findFaces } from '../src/main/face/analyze'
 import { FaceModels } from '../src/main/face/faceModels'
+import { listLabelledFolder } from '../src/main/service/evaluate'
 
 /** Counted by eye: the one painting of a face, the one of a screaming figure, and the cartoon of a man at a microscope. */
 const holdFaces = new Set(['style/woman_with_hat_matisse.jpg', 'style/the_scream_munch.jpg', 'content/benjamin_harrison_cartoon.jpg'])
@@ -25,18 +26,6 @@ const holdFaces = new Set(['style/woman_with_hat_matisse.jpg', 'style/the_scream
 function argument(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`)
   return i >= 0 ? process.argv[i + 1] : undefined
-}
-
-function labelledImages(setDir: string): string[] {
-  return readdirSync(setDir)
-    .filter((person) => !person.startsWith('_') && statSync(path.join(setDir, person)).isDirectory())
-    .sort()
-    .flatMap((person) =>
-      readdirSync(path.join(setDir, person))
-        .filter((name) => /\.(jpe?g|png)$/i.test(name))
-        .sort()
-        .map((name) => path.join(setDir, person, name))
-    )
 }
 
 /** The photo as a small greyscale camera frame: long side 100 px, luma (BT.601) in all three channels. */
@@ -62,7 +51,7 @@ async function main(): Promise<void> {
   const summary: Record<string, string> = {}
   let allFound = true
   for (const set of sets) {
-    const files = labelledImages(path.join(facesDir, set))
+    const files = (await listLabelledFolder(path.join(facesDir, set))).map(({ file }) => file)
     for (const variant of ['original', 'grey100'] as const) {
       const missed: string[] = []
       for (const file of files) {

@@ -3,18 +3,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import { LikenessError } from '../../shared/errors'
-
-const weightGroupSchema = z.object({
-  paths: z.array(z.string().regex(/^[\w.-]+$/)).min(1),
-  weights: z.array(
-    z.object({
-      name: z.string(),
-      shape: z.array(z.number().int().nonnegative()),
-      dtype: z.enum(['float32', 'int32', 'bool', 'string', 'complex64']),
-      quantization: z.object({ dtype: z.enum(['uint8', 'uint16', 'float16']), scale: z.number().optional(), min: z.number().optional() }).optional()
-    })
-  )
-})
+import { weightGroupSchema } from './models'
 
 // Only what loading needs is checked; the topology itself is tfjs-converter's business.
 const modelJsonSchema = z.object({
