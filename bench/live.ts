@@ -15,10 +15,8 @@
  *   npm run bench:live [-- --videos d0,d9] [-- --reference-every 10]
  */
 import * as tf from '@tensorflow/tfjs'
-import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import sharp from 'sharp'
-import { sharedDatasets, faceVideos } from '../test/support/datasets'
+import { emptyDoorway, faceVideos, sharedDatasets } from '../test/support/datasets'
 import { initBackend } from '../src/main/engine/backend'
 import type { RgbImage } from '../src/main/image/decode'
 import { analyzeFaces } from '../src/main/face/analyze'
@@ -44,11 +42,6 @@ function argument(name: string): string | undefined {
 async function firstFrame(file: string, second: number): Promise<RgbImage> {
   for await (const frame of videoFrames(file, { width, height, start: second, duration: 1 })) return frame.image
   throw new Error(`no frame at ${second}s in ${file}`)
-}
-
-async function emptyDesk(datasets: string): Promise<RgbImage> {
-  const { data } = await sharp(readFileSync(path.join(datasets, 'content', 'amber.jpg'))).resize(width, height, { fit: 'cover' }).removeAlpha().raw().toBuffer({ resolveWithObject: true })
-  return { width, height, data: new Uint8Array(data) }
 }
 
 async function main(): Promise<void> {
@@ -77,7 +70,7 @@ async function main(): Promise<void> {
     const [face] = await analyzeFaces(models.face, await firstFrame(video.file, 0.75 * seconds), { detector: 'ssd' })
     gallery.add({ templateIds: [`${video.name}-enrolled`], personIds: [video.name], descriptors: face.descriptor })
   }
-  const desk = await emptyDesk(datasets)
+  const desk = await emptyDoorway()
   const pipeline = new LivePipeline(models, identifyIn(gallery, tau))
   // warm-up outside the measurement: kernels compile and the wasm heap grows on first use
   for (let i = 0; i < 3; i++) await reference(desk)

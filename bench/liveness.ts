@@ -14,10 +14,8 @@
  *
  *   npm run bench:liveness [-- --clip-seconds 6] [-- --videos d0,d9]
  */
-import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import sharp from 'sharp'
-import { faceVideos, sharedDatasets } from '../test/support/datasets'
+import { emptyDoorway, faceVideos, sharedDatasets } from '../test/support/datasets'
 import { printAttack, screenReplay } from '../test/support/spoofs'
 import { initBackend } from '../src/main/engine/backend'
 import type { RgbImage } from '../src/main/image/decode'
@@ -124,8 +122,7 @@ async function main(): Promise<void> {
   const videos = argument('videos')?.split(',') ?? [...faceVideos]
   const backend = await initBackend('wasm')
   const models = await loadLiveModels()
-  const { data } = await sharp(readFileSync(path.join(datasets, 'content', 'amber.jpg'))).resize(width, height, { fit: 'cover' }).removeAlpha().raw().toBuffer({ resolveWithObject: true })
-  const desk: RgbImage = { width, height, data: new Uint8Array(data) }
+  const desk = await emptyDoorway()
 
   const gallery = new Gallery()
   const files = Object.fromEntries(videos.map((v) => [v, path.join(datasets, 'video', `${v}.mp4`)]))

@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import sharp from 'sharp'
+import type { RgbImage } from '../../src/main/image/decode'
 
 /**
  * The shared datasets (README: never copied into the project): `LIKENESS_DATASETS` when set,
@@ -13,3 +15,13 @@ export function sharedDatasets(): string | null {
 
 /** The front desk's face videos, d0 … d19, one person each. */
 export const faceVideos = ['d0', 'd3', 'd6', 'd9', 'd12', 'd19'] as const
+
+/** An empty doorway (content/amber.jpg) as a 640×480 camera frame: the front desk with nobody at it, and the room behind a spoof. */
+export async function emptyDoorway(): Promise<RgbImage> {
+  const { data } = await sharp(readFileSync(path.join(sharedDatasets()!, 'content', 'amber.jpg')))
+    .resize(640, 480, { fit: 'cover' })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  return { width: 640, height: 480, data: new Uint8Array(data) }
+}

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../../src/main/engine/backend'
 import type { RgbImage } from '../../../../src/main/image/decode'
@@ -8,7 +5,7 @@ import { detectBlazeFace } from '../../../../src/main/face/blazeFace'
 import { boxCentre } from '../../../../src/main/face/boxes'
 import { disposeLiveNetworks, loadLiveModels, type LiveModels } from '../../../../src/main/face/live/liveModels'
 import { observeFrame } from '../../../../src/main/face/live/observeFrame'
-import { sharedDatasets } from '../../../support/datasets'
+import { emptyDoorway } from '../../../support/datasets'
 import { printAttack, screenReplay } from '../../../support/spoofs'
 import { videoClip, videoTestsUnavailable } from '../../../support/videoClips'
 
@@ -27,8 +24,7 @@ describe.skipIf(unavailable !== null)('the spoof maker', () => {
     await initBackend('wasm')
     models = await loadLiveModels()
     ;[{ image: still }] = await videoClip('d9', 0.1, 1)
-    const { data } = await sharp(readFileSync(path.join(sharedDatasets()!, 'content', 'amber.jpg'))).resize(640, 480, { fit: 'cover' }).removeAlpha().raw().toBuffer({ resolveWithObject: true })
-    desk = { width: 640, height: 480, data: new Uint8Array(data) }
+    desk = await emptyDoorway()
   })
 
   afterAll(() => {

@@ -1,16 +1,12 @@
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../../src/main/engine/backend'
-import type { RgbImage } from '../../../../src/main/image/decode'
 import { detectBlazeFace } from '../../../../src/main/face/blazeFace'
 import { boxCentre, iou } from '../../../../src/main/face/boxes'
 import { LivePipeline } from '../../../../src/main/face/live/livePipeline'
 import { disposeLiveNetworks, loadLiveModels, type LiveModels } from '../../../../src/main/face/live/liveModels'
 import type { LiveFrameResult } from '../../../../src/main/face/live/liveSession'
 import type { FrameObservation } from '../../../../src/main/face/live/observeFrame'
-import { sharedDatasets } from '../../../support/datasets'
+import { emptyDoorway } from '../../../support/datasets'
 import { videoClip, videoTestsUnavailable, type ClipFrame } from '../../../support/videoClips'
 
 const unavailable = await videoTestsUnavailable()
@@ -27,8 +23,7 @@ describe.skipIf(unavailable !== null)('tracking faces across real video frames',
     await initBackend('wasm')
     models = await loadLiveModels()
     ;[d9, d3] = await Promise.all([videoClip('d9', 2), videoClip('d3', 1)])
-    const { data } = await sharp(readFileSync(path.join(sharedDatasets()!, 'content', 'amber.jpg'))).resize(640, 480, { fit: 'cover' }).removeAlpha().raw().toBuffer({ resolveWithObject: true })
-    const empty: RgbImage = { width: 640, height: 480, data: new Uint8Array(data) }
+    const empty = await emptyDoorway()
     // nobody is enrolled: tracking does not need a name
     const pipeline = new LivePipeline(models, (descriptors) => descriptors.map(() => ({ personId: null, distance: null })))
     let at = 0
