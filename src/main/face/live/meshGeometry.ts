@@ -4,7 +4,7 @@ import { boundingBox, squareAround } from '../boxes'
 /**
  * The FaceMesh vertex nearest each of the 68 iBUG points (jaw 0–16, brows 17–26, nose 27–35,
  * eyes 36–47, mouth 48–67). The encoder's alignment needs only the eye and mouth centres: chips
- * aligned on these points and on face-api's 68-point net differ by d = 0.01 (median over 160
+ * aligned on these points and on face-api's 68-point net differ by d = 0.01 (median over 168
  * video frames, at most 0.03), against 0.01–0.33 between frames of one person, so the live path
  * skips the 68-point net.
  */
