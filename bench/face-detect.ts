@@ -11,13 +11,14 @@
  *   npm run bench:face-detect [-- --sets yale,faceapi_bbt]
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { sharedDatasets } from '../test/support/datasets'
 import { initBackend } from '../src/main/engine/backend'
 import { decodeImage, type RgbImage } from '../src/main/image/decode'
 import { findFaces } from '../src/main/face/analyze'
-import { FaceModels } from '../src/main/face/faceModels'
+import { ModelCache } from '../src/main/models/cache'
 import { listLabelledFolder } from '../src/main/service/evaluate'
 
 /** Counted by eye: the one painting of a face, the one of a screaming figure, and the cartoon of a man at a microscope. */
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
     return
   }
   await initBackend('wasm')
-  const models = await FaceModels.load()
+  const cache = new ModelCache({ dataDir: os.tmpdir() })
+  const models = await cache.faceModels()
   const facesIn = async (image: RgbImage): Promise<number> => (await findFaces(models, image, { detector: 'ssd', minFaceSize: 0 })).length
   const facesDir = path.join(datasets, 'faces')
   const sets = argument('sets')?.split(',') ?? readdirSync(facesDir).filter((s) => statSync(path.join(facesDir, s)).isDirectory()).sort()
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(JSON.stringify({ bench: 'face.detect.summary', found: summary, allFound, falseFaces, goals: { allFound: true, falseFaces: [] } }))
-  models.dispose()
+  await cache.dispose()
 }
 
 await main()

@@ -16,6 +16,7 @@
  *   npm run bench:live [-- --videos d0,d9] [-- --reference-every 10]
  */
 import * as tf from '@tensorflow/tfjs'
+import os from 'node:os'
 import path from 'node:path'
 import { emptyDoorway, faceVideos, sharedDatasets } from '../test/support/datasets'
 import { initBackend } from '../src/main/engine/backend'
@@ -23,11 +24,11 @@ import type { RgbImage } from '../src/main/image/decode'
 import { analyzeFaces } from '../src/main/face/analyze'
 import { asLibraryTensor, faceapi } from '../src/main/face/faceapi'
 import { Gallery } from '../src/main/face/gallery'
-import { faceModelDir } from '../src/main/face/models'
 import { boxCentre } from '../src/main/face/boxes'
 import { identifyIn, LivePipeline } from '../src/main/face/live/livePipeline'
-import { loadLiveModels } from '../src/main/face/live/liveModels'
-import { ffmpegAvailable, probeVideo, videoFrames } from '../src/main/video/ffmpegFrames'
+import { ModelCache } from '../src/main/models/cache'
+import { modelFiles } from '../src/main/models/registry'
+import { ffmpegAvailable, probeVideo, videoFrames } from '../src/main/image/videoFrames'
 import { mean, median, round, summary } from './stats'
 
 const width = 640
@@ -54,8 +55,9 @@ async function main(): Promise<void> {
   const videos = (argument('videos')?.split(',') ?? [...faceVideos]).map((name) => ({ name, file: path.join(datasets, 'video', `${name}.mp4`) }))
   const referenceEvery = Number(argument('reference-every') ?? 10)
   const backend = await initBackend('wasm')
-  const models = await loadLiveModels()
-  for (const net of [faceapi.nets.ssdMobilenetv1, faceapi.nets.faceLandmark68Net, faceapi.nets.faceRecognitionNet]) await net.loadFromDisk(faceModelDir())
+  const cache = new ModelCache({ dataDir: os.tmpdir() })
+  const models = await cache.liveModels()
+  for (const net of [faceapi.nets.ssdMobilenetv1, faceapi.nets.faceLandmark68Net, faceapi.nets.faceRecognitionNet]) await net.loadFromDisk(path.dirname(modelFiles('ssd', cache.locations)[0]!))
   const referenceOptions = new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 })
   const reference = async (image: RgbImage): Promise<{ ms: number; faces: number }> => {
     const start = performance.now()

@@ -14,6 +14,7 @@
  *
  *   npm run bench:liveness [-- --clip-seconds 6] [-- --videos d0,d9]
  */
+import os from 'node:os'
 import path from 'node:path'
 import { emptyDoorway, faceVideos, sharedDatasets } from '../test/support/datasets'
 import { printAttack, screenReplay } from '../test/support/spoofs'
@@ -22,11 +23,12 @@ import type { RgbImage } from '../src/main/image/decode'
 import { analyzeFaces } from '../src/main/face/analyze'
 import { Gallery } from '../src/main/face/gallery'
 import { identifyIn, LivePipeline } from '../src/main/face/live/livePipeline'
-import { loadLiveModels, type LiveModels } from '../src/main/face/live/liveModels'
+import type { LiveModels } from '../src/main/face/live/liveModels'
+import { ModelCache } from '../src/main/models/cache'
 import { livenessVerdict, type LivenessMode } from '../src/main/face/live/livenessVerdict'
 import { defaultSession } from '../src/main/face/live/liveSession'
 import type { PassiveSummary } from '../src/main/face/live/passiveEvidence'
-import { ffmpegAvailable, probeVideo, videoFrames } from '../src/main/video/ffmpegFrames'
+import { ffmpegAvailable, probeVideo, videoFrames } from '../src/main/image/videoFrames'
 import { round } from './stats'
 
 const width = 640
@@ -121,7 +123,8 @@ async function main(): Promise<void> {
   const clipMs = 1000 * Number(argument('clip-seconds') ?? 6)
   const videos = argument('videos')?.split(',') ?? [...faceVideos]
   const backend = await initBackend('wasm')
-  const models = await loadLiveModels()
+  const cache = new ModelCache({ dataDir: os.tmpdir() })
+  const models = await cache.liveModels()
   const desk = await emptyDoorway()
 
   const gallery = new Gallery()

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { RgbImage } from '../../src/main/image/decode'
-import { ffmpegAvailable, videoFrames } from '../../src/main/video/ffmpegFrames'
+import { ffmpegAvailable, videoFrames } from '../../src/main/image/videoFrames'
 import { sharedDatasets } from './datasets'
 
 export interface ClipFrame {

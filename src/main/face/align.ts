@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs'
 import type { RgbImage } from '../image/decode'
 import { sampleBilinear } from '../image/sample'
 import { LikenessError } from '../../shared/errors'
-import { chipSize } from './encoder'
-import type { Point } from './types'
+import type { Point } from '../../shared/geometry'
+import { chipSize } from '../../shared/api/face'
 
 /**
  * Chip pixel (u, v) → image point: x = a·u − b·v + tx, y = b·u + a·v + ty.
@@ -62,9 +62,11 @@ export function toChip(t: ChipTransform, p: Point): Point {
   return { x: (t.a * dx + t.b * dy) / det, y: (-t.b * dx + t.a * dy) / det }
 }
 
+/** The values of one aligned chip: 150 × 150 × RGB. */
+export const chipLength = chipSize * chipSize * 3
+
 /** Aligned 150×150 chips [n, 150, 150, 3] in [0, 1], one per transform, sampled from the full-resolution photo. */
 export function extractChips(image: RgbImage, transforms: readonly ChipTransform[]): tf.Tensor4D {
-  const chipLength = chipSize * chipSize * 3
   const pixels = new Float32Array(transforms.length * chipLength)
   // chip(u, v) = bilinear(image, T(u, v))
   transforms.forEach((t, i) => sampleBilinear(image, { xu: t.a, xv: -t.b, x0: t.tx, yu: t.b, yv: t.a, y0: t.ty }, { width: chipSize, height: chipSize }, pixels, i * chipLength))

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RgbImage } from '../image/decode'
-import type { Box, Point } from './types'
+import type { Box, Point } from '../../shared/geometry'
 import { iou } from './boxes'
 import { cropBatch } from './crops'
 

@@ -1,4 +1,4 @@
-import type { Box, Point } from './types'
+import type { Box, Point } from '../../shared/geometry'
 
 /** |A ∩ B|, the area two boxes share. */
 export function overlap(a: Box, b: Box): number {

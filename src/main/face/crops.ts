@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RgbImage } from '../image/decode'
 import { sampleBilinear } from '../image/sample'
-import type { Box } from './types'
+import type { Box } from '../../shared/geometry'
 
 export interface Crop {
   box: Box

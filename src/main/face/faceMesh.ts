@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RgbImage } from '../image/decode'
-import type { Box, Point } from './types'
+import type { Box, Point } from '../../shared/geometry'
 import { cropBatch } from './crops'
 
 /** FaceMesh's answer for one face crop: 468 points in frame pixels and how sure it is that a face is there. */

@@ -1,17 +1,16 @@
 import type * as tf from '@tensorflow/tfjs'
-import { createEncoderParams, disposeEncoderParams, type EncoderParams } from './encoder'
-import { asLibraryWeightMap, assertOneTfjs, faceapi } from './faceapi'
-import { loadBlazeFace, loadFaceMesh } from './humanModels'
-import { faceModelDir, loadWeightMap } from './models'
+import type { EncoderParams } from './encoder'
+import type { faceapi } from './faceapi'
 
 /**
- * The face networks, loaded once and held by whoever owns the engine (the worker), so nothing
- * hides in module state: face-api's detectors and landmarks (run on face-api's code) and the
- * encoder (ours), from face-api's npm folder; human's BlazeFace and FaceMesh, the live path's
- * detector and tracker and the photo path's second opinion when SSD finds nothing.
+ * The networks a photo goes through, held by whoever owns the engine (the worker's model cache),
+ * so nothing hides in module state. Detectors and landmarks run on face-api's code; the encoder is
+ * ours; human's BlazeFace and FaceMesh are the live path's detector and tracker and the photo
+ * path's second opinion when SSD finds nothing. Owns nothing: the cache that loaded the networks
+ * disposes them.
  */
 export class FaceModels {
-  private constructor(
+  constructor(
     readonly ssd: InstanceType<typeof faceapi.SsdMobilenetv1>,
     readonly tiny: InstanceType<typeof faceapi.TinyFaceDetector>,
     readonly landmarks: InstanceType<typeof faceapi.FaceLandmark68Net>,
@@ -20,39 +19,8 @@ export class FaceModels {
     readonly faceMesh: tf.GraphModel
   ) {}
 
-  static async load(dir = faceModelDir()): Promise<FaceModels> {
-    assertOneTfjs()
-    const [ssdWeights, tinyWeights, landmarkWeights, encoderWeights, blazeFace, faceMesh] = await Promise.all([
-      loadWeightMap('ssd_mobilenetv1_model', dir),
-      loadWeightMap('tiny_face_detector_model', dir),
-      loadWeightMap('face_landmark_68_model', dir),
-      loadWeightMap('face_recognition_model', dir),
-      loadBlazeFace(),
-      loadFaceMesh()
-    ])
-    const ssd = new faceapi.SsdMobilenetv1()
-    ssd.loadFromWeightMap(asLibraryWeightMap(ssdWeights))
-    const tiny = new faceapi.TinyFaceDetector()
-    tiny.loadFromWeightMap(asLibraryWeightMap(tinyWeights))
-    const landmarks = new faceapi.FaceLandmark68Net()
-    landmarks.loadFromWeightMap(asLibraryWeightMap(landmarkWeights))
-    return new FaceModels(ssd, tiny, landmarks, createEncoderParams(encoderWeights), blazeFace, faceMesh)
-  }
-
-  /**
-   * The same detectors and landmarks with another encoder (a fine-tuned copy): shares networks,
-   * so dispose only the original; the caller owns `encoder`.
-   */
+  /** The same detectors and landmarks with another encoder (a fine-tuned copy, owned by the caller). */
   withEncoder(encoder: EncoderParams): FaceModels {
     return new FaceModels(this.ssd, this.tiny, this.landmarks, encoder, this.blazeFace, this.faceMesh)
-  }
-
-  dispose(): void {
-    this.ssd.dispose()
-    this.tiny.dispose()
-    this.landmarks.dispose()
-    disposeEncoderParams(this.encoder)
-    this.blazeFace.dispose()
-    this.faceMesh.dispose()
   }
 }

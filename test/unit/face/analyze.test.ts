@@ -8,8 +8,11 @@ import { LikenessError } from '../../../src/shared/errors'
 import { initBackend } from '../../../src/main/engine/backend'
 import { decodeImage, type RgbImage } from '../../../src/main/image/decode'
 import { analyzeFaces, findFaces } from '../../../src/main/face/analyze'
-import { FaceModels } from '../../../src/main/face/faceModels'
-import type { Box, Face } from '../../../src/main/face/types'
+import type { FaceModels } from '../../../src/main/face/faceModels'
+import type { ModelCache } from '../../../src/main/models/cache'
+import { modelCache } from '../../support/models'
+import type { Face } from '../../../src/main/face/types'
+import type { Box } from '../../../src/shared/geometry'
 import { sharedDatasets } from '../../support/datasets'
 
 const require = createRequire(import.meta.url)
@@ -42,19 +45,21 @@ function around(box: Box, image: RgbImage, margin: number): Region {
 }
 
 describe('analyzeFaces', () => {
+  let cache: ModelCache
   let models: FaceModels
   let photo: RgbImage
   let faces: Face[]
 
   beforeAll(async () => {
     await initBackend('wasm')
-    models = await FaceModels.load()
+    cache = modelCache()
+    models = await cache.faceModels()
     // a group photo at a modest size keeps the test quick on two cores
     photo = (await decodeImage(readFileSync(path.join(demoDir, 'sample1.jpg')), { maxPixels: 960 * 640 })).image
     faces = await analyzeFaces(models, photo, { detector: 'ssd' })
   })
 
-  afterAll(() => models.dispose())
+  afterAll(() => cache.dispose())
 
   it('finds every face of a group photo with box, 68 landmarks and a 128-D descriptor, largest first', () => {
     expect(faces.length).toBeGreaterThanOrEqual(3)
@@ -165,14 +170,16 @@ async function greyFrame(file: string): Promise<RgbImage> {
 
 // Photos that SSD alone missed (bench:face-detect before the retries and the second opinion).
 describe.skipIf(!datasets)('analyzeFaces on small grey frames and face-free photos', () => {
+  let cache: ModelCache
   let models: FaceModels
 
   beforeAll(async () => {
     await initBackend('wasm')
-    models = await FaceModels.load()
+    cache = modelCache()
+    models = await cache.faceModels()
   })
 
-  afterAll(() => models.dispose())
+  afterAll(() => cache.dispose())
 
   it('finds a whole head in a 100-px grey frame (yale, SSD framed by half the side)', async () => {
     for (const name of ['normal', 'rightlight', 'wink']) {

@@ -4,7 +4,7 @@ import { initBackend } from '../../../src/main/engine/backend'
 import { LikenessError } from '../../../src/shared/errors'
 import type { RgbImage } from '../../../src/main/image/decode'
 import { requireSizeFitsBackend } from '../../../src/main/style/heapBudget'
-import { loadMobileNet } from '../../../src/main/style/networks/mobilenet'
+import { loadShipped } from '../../support/models'
 import type { FrozenNetwork } from '../../../src/main/style/networks/frozenNetwork'
 import { defaultStyleSettings, type StyleParams } from '../../../src/main/style/settings'
 import { stylize } from '../../../src/main/style/stylize'
@@ -15,7 +15,7 @@ let photo: RgbImage
 
 beforeAll(async () => {
   await initBackend('wasm')
-  network = loadMobileNet()
+  network = await loadShipped('mobilenet')
   photo = await samplePhoto(2)
 })
 

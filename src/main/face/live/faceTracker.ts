@@ -1,4 +1,4 @@
-import type { Box } from '../types'
+import type { Box } from '../../../shared/geometry'
 import { boxCentre, iou } from '../boxes'
 import type { FrameObservation } from './observeFrame'
 import { minFaceScore } from './observeFrame'

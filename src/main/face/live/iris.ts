@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RgbImage } from '../../image/decode'
-import type { Point } from '../types'
+import type { Point } from '../../../shared/geometry'
 import { cropBatch, type Crop } from '../crops'
 
 const irisInputSize = 64

@@ -1,4 +1,4 @@
-import type { Box } from '../types'
+import type { Box } from '../../../shared/geometry'
 import { BlinkDetector, defaultBlink, type BlinkRule } from './blinkDetector'
 import { defaultTracker, FaceTracker, type TrackerRule, type TrackState } from './faceTracker'
 import { defaultVote, IdentityVote, type IdentityAnswer, type IdentityDecision, type VoteRule } from './identityVote'
@@ -16,7 +16,7 @@ export interface EncodeRule {
   betterViewGain: number
 }
 
-export const defaultEncode: EncodeRule = { startEncodes: 4, everyMs: 1000, betterViewAfterMs: 250, betterViewGain: 1.15 }
+const defaultEncode: EncodeRule = { startEncodes: 4, everyMs: 1000, betterViewAfterMs: 250, betterViewGain: 1.15 }
 
 export interface SessionRule {
   mode: LivenessMode

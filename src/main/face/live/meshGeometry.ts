@@ -1,4 +1,4 @@
-import type { Box, Point } from '../types'
+import type { Box, Point } from '../../../shared/geometry'
 import { boundingBox, squareAround } from '../boxes'
 
 /**

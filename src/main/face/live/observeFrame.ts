@@ -1,6 +1,6 @@
 import type { RgbImage } from '../../image/decode'
 import { describeFaces } from '../analyze'
-import type { Box, Point } from '../types'
+import type { Box, Point } from '../../../shared/geometry'
 import { detectBlazeFace, type BlazeFaceOptions, defaultBlazeFaceOptions } from '../blazeFace'
 import { boundingBox, matchBoxes, squareAround } from '../boxes'
 import { meshOnBoxes } from '../faceMesh'
@@ -59,7 +59,7 @@ export interface FrameObservation {
 /** Under this FaceMesh face-present score the crop holds no face: the track is lost. */
 export const minFaceScore = 0.5
 /** A detection and a followed crop overlapping this much are one face. */
-export const sameFaceIou = 0.3
+const sameFaceIou = 0.3
 // BlazeFace's box runs from the brows to the chin; FaceMesh wants the whole head with a margin,
 // 1.4× that box (human's factor). The mesh's own bounding box spans forehead to chin and is taller:
 // the same crop is 1.29× (d0) and 1.32× (d3) its long side, so the tracker takes 1.3×.

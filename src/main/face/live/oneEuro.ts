@@ -1,4 +1,4 @@
-import type { Box } from '../types'
+import type { Box } from '../../../shared/geometry'
 
 export interface OneEuroRule {
   /** Hz: the cut-off when still; lower means less jitter and more lag. */
@@ -20,7 +20,7 @@ const alpha = (cutoff: number, dtSeconds: number): number => 1 / (1 + 1 / (2 * M
  * f_c = minCutoff + β·|ẋ| rises with the signal's speed, so a still face's box stops jittering
  * and a moving one is followed without lag.
  */
-export class OneEuroFilter {
+class OneEuroFilter {
   private value: number | null = null
   private speed = 0
   private at = 0

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RgbImage } from '../../image/decode'
-import type { Box } from '../types'
+import type { Box } from '../../../shared/geometry'
 import { cropBatch } from '../crops'
 
 /** The two single-frame spoof classifiers human ships, as scores per face crop. */

@@ -1,6 +1,6 @@
 import type { RgbImage } from '../../image/decode'
 import { faceQuality } from '../quality'
-import type { Box } from '../types'
+import type { Box } from '../../../shared/geometry'
 
 const sampleSize = 64
 

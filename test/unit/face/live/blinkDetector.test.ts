@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../../src/main/engine/backend'
 import { BlinkDetector } from '../../../../src/main/face/live/blinkDetector'
-import { disposeLiveNetworks, loadLiveModels, type LiveModels } from '../../../../src/main/face/live/liveModels'
+import type { LiveModels } from '../../../../src/main/face/live/liveModels'
+import type { ModelCache } from '../../../../src/main/models/cache'
+import { modelCache } from '../../../support/models'
 import { observeFrame, type FramePlan } from '../../../../src/main/face/live/observeFrame'
 import { videoClip, videoTestsUnavailable } from '../../../support/videoClips'
 
@@ -30,17 +32,16 @@ function blinks(series: { at: number; left: number; right: number }[]): number[]
 
 // Real frames of three videos, looked at frame by frame (ground truth read off the frames by eye).
 describe.skipIf(unavailable !== null)('blinks in real video', () => {
+  let cache: ModelCache
   let models: LiveModels
 
   beforeAll(async () => {
     await initBackend('wasm')
-    models = await loadLiveModels()
+    cache = modelCache()
+    models = await cache.liveModels()
   })
 
-  afterAll(() => {
-    disposeLiveNetworks(models)
-    models.face.dispose()
-  })
+  afterAll(() => cache.dispose())
 
   it('finds the one blink of d0 (eyes shut at frames 65–67 of 25 fps, open again at 68)', async () => {
     const found = blinks(await openness(models, 'd0', 3.2))

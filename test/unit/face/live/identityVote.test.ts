@@ -4,7 +4,9 @@ import { analyzeFaces } from '../../../../src/main/face/analyze'
 import { Gallery } from '../../../../src/main/face/gallery'
 import { IdentityVote, type IdentityAnswer } from '../../../../src/main/face/live/identityVote'
 import { identifyIn } from '../../../../src/main/face/live/livePipeline'
-import { disposeLiveNetworks, loadLiveModels, type LiveModels } from '../../../../src/main/face/live/liveModels'
+import type { LiveModels } from '../../../../src/main/face/live/liveModels'
+import type { ModelCache } from '../../../../src/main/models/cache'
+import { modelCache } from '../../../support/models'
 import { observeFrame } from '../../../../src/main/face/live/observeFrame'
 import { videoClip, videoTestsUnavailable } from '../../../support/videoClips'
 
@@ -14,13 +16,15 @@ if (unavailable) console.warn(`identity vote tests ${unavailable}`)
 // Real answers: frames of d9 and d3 encoded on the live path and searched in a gallery where
 // both people are enrolled from a frame three seconds into their videos.
 describe.skipIf(unavailable !== null)('the identity of a track is a vote over its encodings', () => {
+  let cache: ModelCache
   let models: LiveModels
   let d9: IdentityAnswer[]
   let d3: IdentityAnswer[]
 
   beforeAll(async () => {
     await initBackend('wasm')
-    models = await loadLiveModels()
+    cache = modelCache()
+    models = await cache.liveModels()
     const gallery = new Gallery()
     for (const name of ['d9', 'd3']) {
       const [enrollment] = await videoClip(name, 0.1, 3)
@@ -38,10 +42,7 @@ describe.skipIf(unavailable !== null)('the identity of a track is a vote over it
     d3 = await answers('d3')
   })
 
-  afterAll(() => {
-    disposeLiveNetworks(models)
-    models.face.dispose()
-  })
+  afterAll(() => cache.dispose())
 
   it('the gallery answers each frame with its own person', () => {
     expect(d9.every((a) => a.personId === 'd9')).toBe(true)

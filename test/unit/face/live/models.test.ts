@@ -9,38 +9,39 @@ import type { Face } from '../../../../src/main/face/types'
 import { detectBlazeFace } from '../../../../src/main/face/blazeFace'
 import { boxCentre, iou, squareAround } from '../../../../src/main/face/boxes'
 import { meshOnBoxes } from '../../../../src/main/face/faceMesh'
-import { loadGraphModelFromDir } from '../../../../src/main/face/graphModel'
-import { humanModelDir, loadBlazeFace } from '../../../../src/main/face/humanModels'
+import { loadGraphModelFromDir } from '../../../../src/main/models/graphModel'
+import { modelFiles } from '../../../../src/main/models/registry'
 import { irisOnEyes } from '../../../../src/main/face/live/iris'
-import { disposeLiveNetworks, loadLiveModels, type LiveModels } from '../../../../src/main/face/live/liveModels'
+import type { LiveModels } from '../../../../src/main/face/live/liveModels'
+import type { ModelCache } from '../../../../src/main/models/cache'
+import { modelCache } from '../../../support/models'
 import { eyeBoxes, eyeOpenness, landmarks68 } from '../../../../src/main/face/live/meshGeometry'
 import { passiveScores } from '../../../../src/main/face/live/passiveNets'
 import { demoPhoto } from '../../../support/faceCrops'
 
 // Real weights from node_modules, real faces from face-api's demo photos (shipped in its package).
 describe('the live networks, loaded from @vladmandic/human with our tfjs', () => {
+  let cache: ModelCache
   let models: LiveModels
   let photo: RgbImage
   let faces: Face[]
 
   beforeAll(async () => {
     await initBackend('wasm')
-    models = await loadLiveModels()
+    cache = modelCache()
+    models = await cache.liveModels()
     photo = (await decodeImage(await demoPhoto(6), { maxPixels: 960 * 640 })).image
     faces = await analyzeFaces(models.face, photo, { detector: 'ssd' })
   })
 
-  afterAll(() => {
-    disposeLiveNetworks(models)
-    models.face.dispose()
-  })
+  afterAll(() => cache.dispose())
 
   it('refuses a folder without the network as not installed, and a damaged model file as malformed', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'likeness-models-'))
-    await expect(loadBlazeFace(dir)).rejects.toMatchObject({ kind: 'ModelUnavailable' })
+    await expect(loadGraphModelFromDir(dir, 'blazeface')).rejects.toMatchObject({ kind: 'ModelUnavailable' })
     writeFileSync(path.join(dir, 'blazeface.json'), JSON.stringify({ format: 'graph-model', weightsManifest: [] }))
     await expect(loadGraphModelFromDir(dir, 'blazeface')).rejects.toMatchObject({ kind: 'ModelUnavailable' })
-    expect(humanModelDir()).toMatch(/@vladmandic[/\\]human[/\\]models$/)
+    expect(modelFiles('blazeFace', { dataDir: dir })[0]).toMatch(/@vladmandic[/\\]human[/\\]models[/\\]blazeface\.json$/)
   })
 
   it('BlazeFace finds the faces SSD finds in a group photo', async () => {

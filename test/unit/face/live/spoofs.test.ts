@@ -3,7 +3,9 @@ import { initBackend } from '../../../../src/main/engine/backend'
 import type { RgbImage } from '../../../../src/main/image/decode'
 import { detectBlazeFace } from '../../../../src/main/face/blazeFace'
 import { boxCentre } from '../../../../src/main/face/boxes'
-import { disposeLiveNetworks, loadLiveModels, type LiveModels } from '../../../../src/main/face/live/liveModels'
+import type { LiveModels } from '../../../../src/main/face/live/liveModels'
+import type { ModelCache } from '../../../../src/main/models/cache'
+import { modelCache } from '../../../support/models'
 import { observeFrame } from '../../../../src/main/face/live/observeFrame'
 import { emptyDoorway } from '../../../support/datasets'
 import { printAttack, screenReplay } from '../../../support/spoofs'
@@ -16,21 +18,20 @@ const squaredDistance = (a: Float32Array, b: Float32Array): number => a.reduce((
 
 // A still of d9 printed and held up, and d9 replayed on a screen, over an empty doorway.
 describe.skipIf(unavailable !== null)('the spoof maker', () => {
+  let cache: ModelCache
   let models: LiveModels
   let still: RgbImage
   let desk: RgbImage
 
   beforeAll(async () => {
     await initBackend('wasm')
-    models = await loadLiveModels()
+    cache = modelCache()
+    models = await cache.liveModels()
     ;[{ image: still }] = await videoClip('d9', 0.1, 1)
     desk = await emptyDoorway()
   })
 
-  afterAll(() => {
-    disposeLiveNetworks(models)
-    models.face.dispose()
-  })
+  afterAll(() => cache.dispose())
 
   it('makes the same frames for the same seed and other frames for another', () => {
     expect(Buffer.from(printAttack(still, desk, 4)(500).image.data).equals(Buffer.from(printAttack(still, desk, 4)(500).image.data))).toBe(true)

@@ -3,7 +3,9 @@ import { initBackend } from '../../../../src/main/engine/backend'
 import { detectBlazeFace } from '../../../../src/main/face/blazeFace'
 import { boxCentre, iou } from '../../../../src/main/face/boxes'
 import { LivePipeline } from '../../../../src/main/face/live/livePipeline'
-import { disposeLiveNetworks, loadLiveModels, type LiveModels } from '../../../../src/main/face/live/liveModels'
+import type { LiveModels } from '../../../../src/main/face/live/liveModels'
+import type { ModelCache } from '../../../../src/main/models/cache'
+import { modelCache } from '../../../support/models'
 import type { LiveFrameResult } from '../../../../src/main/face/live/liveSession'
 import type { FrameObservation } from '../../../../src/main/face/live/observeFrame'
 import { emptyDoorway } from '../../../support/datasets'
@@ -14,6 +16,7 @@ if (unavailable) console.warn(`live tracker tests ${unavailable}`)
 
 // Real frames: two seconds of d9, a second of an empty doorway, one second of d3.
 describe.skipIf(unavailable !== null)('tracking faces across real video frames', () => {
+  let cache: ModelCache
   let models: LiveModels
   let d9: ClipFrame[]
   let d3: ClipFrame[]
@@ -21,7 +24,8 @@ describe.skipIf(unavailable !== null)('tracking faces across real video frames',
 
   beforeAll(async () => {
     await initBackend('wasm')
-    models = await loadLiveModels()
+    cache = modelCache()
+    models = await cache.liveModels()
     ;[d9, d3] = await Promise.all([videoClip('d9', 2), videoClip('d3', 1)])
     const empty = await emptyDoorway()
     // nobody is enrolled: tracking does not need a name
@@ -33,10 +37,7 @@ describe.skipIf(unavailable !== null)('tracking faces across real video frames',
     for (const frame of d3) results.push({ ...(await pipeline.frame(frame.image, at + frame.at)), phase: 'd3' })
   })
 
-  afterAll(() => {
-    disposeLiveNetworks(models)
-    models.face.dispose()
-  })
+  afterAll(() => cache.dispose())
 
   it('follows the face of d9 as one track, detecting only now and then', () => {
     const d9Results = results.filter((r) => r.phase === 'd9')
