@@ -20,7 +20,7 @@ if (!command) {
 
 const json = rest.includes('--json')
 const dataDir = defaultDataDir()
-const service = await Service.open({ dataDir, workerScript, host: 'cli', backend: backendChoiceFromEnv() })
+const service = await Service.open({ dataDir, workerScript, host: 'cli', backend: backendChoiceFromEnv(), databaseUrl: process.env.LIKENESS_DATABASE_URL })
 try {
   const output = await command.run(service, parseArgs(rest, command.booleanFlags), dataDir)
   console.log(json ? JSON.stringify(output.value) : output.text)

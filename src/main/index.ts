@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { bindIpc } from './ipc'
 import { Service } from './service'
 import { backendChoiceFromEnv } from './engine/backend'
+import { osKeychain } from './keychain'
 
 // The engine worker's bundle sits next to each entry's bundle in out/main.
 const workerScript = new URL('./worker.js', import.meta.url)
@@ -57,7 +58,9 @@ app.whenReady().then(async () => {
     dataDir: process.env.LIKENESS_DATA_DIR ?? app.getPath('userData'),
     workerScript,
     host: 'electron',
-    backend: backendChoiceFromEnv()
+    backend: backendChoiceFromEnv(),
+    databaseUrl: process.env.LIKENESS_DATABASE_URL,
+    secrets: osKeychain()
   })
   bindIpc(service, () => mainWindow?.webContents)
   mainWindow = createWindow()

@@ -13,7 +13,7 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const portFlag = process.argv.indexOf('--port')
 const port = portFlag >= 0 ? Number(process.argv[portFlag + 1]) : Number(process.env.LIKENESS_PORT ?? 0)
 
-const service = await Service.open({ dataDir: defaultDataDir(), workerScript, host: 'browser', backend: backendChoiceFromEnv() })
+const service = await Service.open({ dataDir: defaultDataDir(), workerScript, host: 'browser', backend: backendChoiceFromEnv(), databaseUrl: process.env.LIKENESS_DATABASE_URL })
 const bridge = await startWebBridge({ service, rendererDir: path.join(here, '../renderer'), port, token: process.env.LIKENESS_TOKEN })
 console.log(`Likeness is serving on ${bridge.url}`)
 

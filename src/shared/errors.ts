@@ -20,6 +20,7 @@ const errorKinds = [
   'Busy',
   'StoreCorrupt',
   'Unsupported',
+  'Offline', // the shared gallery's server cannot be reached, and this needs it (enrolling, forgetting, the log)
   'Internal'
 ] as const
 

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import sharp from 'sharp'
 import { encodeGalleryFile } from '../../src/main/service/galleryTransfer'
-import type { StoredPerson } from '../../src/main/store/gallery'
+import type { StoredPerson } from '../../src/main/store/galleryStore'
 import { stockEncoder } from '../../src/main/store/schema'
 import { descriptorDimension } from '../../src/shared/api/face'
 import { appUrl } from './app'

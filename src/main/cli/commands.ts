@@ -4,6 +4,7 @@ import { checkinsCommand, enrollCommand, evalCommand, forgetCommand, galleryExpo
 import { layersCommand, topPatchesCommand } from './explore'
 import { stylizeCommand } from './style'
 import { calibrateCommand, trainCommand } from './train'
+import { shareCommand, sharedCommand, unshareCommand } from './shared'
 
 export const commands: Record<string, CliCommand> = {
   info: infoCommand,
@@ -16,6 +17,9 @@ export const commands: Record<string, CliCommand> = {
   checkins: checkinsCommand,
   'gallery-export': galleryExportCommand,
   'gallery-import': galleryImportCommand,
+  shared: sharedCommand,
+  share: shareCommand,
+  unshare: unshareCommand,
   layers: layersCommand,
   'top-patches': topPatchesCommand,
   stylize: stylizeCommand,

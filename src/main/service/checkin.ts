@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { CheckIn, FrameResult } from '../../shared/api/checkin'
 import type { Store } from '../store'
-import type { CheckInRecord } from '../store/schema'
 import type { Faces } from './faces'
 import type { ServiceContext } from './context'
 import type { Handlers } from './handlers'
@@ -14,8 +13,8 @@ const minute = 60_000
 
 /**
  * The front desk's use case: frames in, check-ins out. Debounce state is per session (a camera
- * view); the interval is per person across sessions, read from the log itself so a restart
- * does not check everyone in again.
+ * view); the interval is per person across sessions and, with a shared gallery, across desks:
+ * the log decides it as it writes, so a restart does not check everyone in again.
  */
 class CheckIns {
   private readonly sessions = new Map<string, CheckInDebounce>()
@@ -32,25 +31,28 @@ class CheckIns {
     const { analyzed, ...identification } = await this.faces.identify(image, 1, 'interactive')
     const recognised = identification.faces.flatMap((face, i) => (face.personId === null ? [] : [{ face, thumbnail: analyzed.faces[i]?.thumbnail }]))
     const steady = new Set(this.debounce(session).observe(recognised.map((r) => r.face.personId!), at))
-    const due = recognised.filter((r) => steady.has(r.face.personId!) && this.intervalPassed(r.face.personId!, at))
+    const due = recognised.filter((r) => steady.has(r.face.personId!) && !this.inFlight(r.face.personId!, at))
     // The closest face wins when one person appears twice in a frame (a photo held up beside them).
     const best = new Map<string, (typeof due)[number]>()
     for (const r of due) if ((best.get(r.face.personId!)?.face.distance ?? Infinity) > r.face.distance!) best.set(r.face.personId!, r)
     for (const personId of best.keys()) this.pending.set(personId, at)
     try {
-      const checkedIn = await Promise.all([...best.values()].map((r) => this.record(r.face.personId!, r.face.name!, r.face.distance!, r.thumbnail, at)))
-      return { ...identification, checkedIn }
+      const rule = { interval: this.store.settings.get().checkInIntervalMinutes * minute }
+      const logged = await Promise.all(
+        [...best.values()].map((r) => this.store.checkIns.add({ id: randomUUID(), personId: r.face.personId!, personName: r.face.name!, at, distance: r.face.distance!, thumbnail: r.thumbnail }, rule))
+      )
+      return { ...identification, checkedIn: logged.filter((c) => c !== null) }
     } finally {
       for (const personId of best.keys()) this.pending.delete(personId)
     }
   }
 
-  log(from = 0, to = Number.MAX_SAFE_INTEGER): CheckIn[] {
-    return this.store.checkIns.inSpan(from, to).map(toCheckIn)
+  log(from = 0, to = Number.MAX_SAFE_INTEGER): Promise<CheckIn[]> {
+    return this.store.checkIns.inSpan(from, to)
   }
 
-  csv(from?: number, to?: number): string {
-    const rows = this.log(from, to).map((c) => [new Date(c.at).toISOString(), csvField(c.personName), c.distance.toFixed(4)].join(','))
+  async csv(from?: number, to?: number): Promise<string> {
+    const rows = (await this.log(from, to)).map((c) => [new Date(c.at).toISOString(), csvField(c.personName), c.distance.toFixed(4)].join(','))
     return ['time,person,distance', ...rows].join('\r\n') + '\r\n'
   }
 
@@ -68,20 +70,12 @@ class CheckIns {
     return debounce
   }
 
-  private intervalPassed(personId: string, at: number): boolean {
+  /** A check-in of this person decided by another frame and still being written. */
+  private inFlight(personId: string, at: number): boolean {
     const interval = this.store.settings.get().checkInIntervalMinutes * minute
     const pending = this.pending.get(personId)
-    if (pending !== undefined && at - pending < Math.max(interval, 1)) return false
-    return !this.store.checkIns.checkedInWithin(personId, at, interval)
+    return pending !== undefined && at - pending < Math.max(interval, 1)
   }
-
-  private async record(personId: string, personName: string, distance: number, thumbnail: Uint8Array | undefined, at: number): Promise<CheckIn> {
-    return toCheckIn(await this.store.checkIns.add({ id: randomUUID(), personId, personName, at, distance }, thumbnail))
-  }
-}
-
-function toCheckIn(record: CheckInRecord): CheckIn {
-  return { id: record.id, personId: record.personId, personName: record.personName, at: record.at, distance: record.distance, hasThumbnail: record.thumbnail !== null }
 }
 
 type CheckInMethods = 'checkin.frame' | 'checkin.log' | 'checkin.csv' | 'checkin.thumbnail'
@@ -90,8 +84,8 @@ export function checkinHandlers({ faces, store }: ServiceContext): Pick<Handlers
   const checkIns = new CheckIns(faces, store)
   return {
     'checkin.frame': ({ image, session }) => checkIns.frame(image, session),
-    'checkin.log': async ({ from, to }) => checkIns.log(from, to),
-    'checkin.csv': async ({ from, to }) => checkIns.csv(from, to),
+    'checkin.log': ({ from, to }) => checkIns.log(from, to),
+    'checkin.csv': ({ from, to }) => checkIns.csv(from, to),
     'checkin.thumbnail': ({ checkInId }) => checkIns.thumbnail(checkInId)
   }
 }

@@ -3,6 +3,7 @@ import type { Store } from '../store'
 import type { Jobs } from './jobs'
 import type { SystemInfo } from '../../shared/api/system'
 import type { Faces } from './faces'
+import type { SharedGalleryControl } from './sharedGallery'
 
 /** What every use case may reach: the engine, the store and the job books — never Electron. */
 export interface ServiceContext {
@@ -12,4 +13,5 @@ export interface ServiceContext {
   store: Store
   jobs: Jobs
   faces: Faces
+  shared: SharedGalleryControl
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { LikenessError } from '../../shared/errors'
 import type { GalleryFileProblem } from '../../shared/api/checkin'
-import type { StoredPerson } from '../store/gallery'
+import type { StoredPerson } from '../store/galleryStore'
 import { currentSchemaVersion, stockEncoder } from '../store/schema'
 import { descriptorDimension } from '../../shared/api/face'
 

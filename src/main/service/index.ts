@@ -18,6 +18,8 @@ import type { Handlers } from './handlers'
 import { Jobs } from './jobs'
 import { settingsHandlers } from './settings'
 import { systemHandlers } from './system'
+import { SharedGalleryControl, sharedHandlers } from './sharedGallery'
+import type { SecretKeeper } from './secretKeeper'
 
 export interface ServiceOptions {
   dataDir: string
@@ -25,6 +27,10 @@ export interface ServiceOptions {
   host: SystemInfo['host']
   workers?: number
   backend?: BackendChoice
+  /** A shared gallery's PostgreSQL connection string (LIKENESS_DATABASE_URL): overrides the one saved in Settings. */
+  databaseUrl?: string
+  /** The OS keychain, where there is one (the desktop app): it seals the shared gallery's password. */
+  secrets?: SecretKeeper
 }
 
 /**
@@ -44,17 +50,23 @@ export class Service {
       ...galleryHandlers(context),
       ...exploreHandlers(context),
       ...styleHandlers(context),
-      ...trainHandlers(context)
+      ...trainHandlers(context),
+      ...sharedHandlers(context)
     }
   }
 
   static async open(options: ServiceOptions): Promise<Service> {
     const store = await Store.open(options.dataDir)
+    let service: Service | undefined
+    const shared = await SharedGalleryControl.open(store, {
+      environmentUrl: options.databaseUrl || undefined,
+      secrets: options.secrets,
+      announce: (status) => service?.emit({ type: 'shared', status })
+    })
     const pool = new EnginePool({ workerScript: options.workerScript, dataDir: options.dataDir, size: options.workers, backend: options.backend })
     const faces = await Faces.open(pool, store)
-    let service: Service | undefined
     const jobs = new Jobs((job) => service?.emit({ type: 'job', job: { ...job } }))
-    service = new Service({ dataDir: options.dataDir, host: options.host, pool, store, jobs, faces })
+    service = new Service({ dataDir: options.dataDir, host: options.host, pool, store, jobs, faces, shared })
     return service
   }
 
@@ -92,12 +104,13 @@ export class Service {
   /** Jobs as an in-process client follows them (awaitJob in shared/jobs.ts): the CLI, the tests. */
   readonly jobFeed: JobFeed = {
     get: (jobId) => this.call('jobs.get', { jobId }),
-    subscribe: (listener) => this.subscribe((event) => listener(event.job))
+    subscribe: (listener) => this.subscribe((event) => event.type === 'job' && listener(event.job))
   }
 
   async close(): Promise<void> {
     this.context.jobs.cancelAll()
     await this.context.pool.close()
+    await this.context.store.close()
   }
 
   private emit(event: AppEvent): void {

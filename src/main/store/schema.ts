@@ -92,6 +92,12 @@ const embeddingRecord = z.object({
   head: z.object({ file: z.string() }).optional()
 })
 
+/** The shared gallery this desk uses: a connection string without password, the password sealed by the OS keychain (base64). */
+const sharedConnectionRecord = z.object({
+  url: z.string(),
+  sealedPassword: z.string().optional()
+})
+
 export const dbSchema = z.object({
   schemaVersion: z.number().int(),
   // A data folder from before the language setting follows the system's.
@@ -109,7 +115,8 @@ export const dbSchema = z.object({
   styleResults: z.array(styleResultRecord),
   exploreScans: z.array(exploreScanRecord).default([]),
   trainedModels: z.array(trainedModelRecord).default([]),
-  embedding: embeddingRecord.default({ id: stockEncoder })
+  embedding: embeddingRecord.default({ id: stockEncoder }),
+  sharedGallery: sharedConnectionRecord.nullable().default(null)
 })
 
 export type DbData = z.infer<typeof dbSchema>
@@ -121,6 +128,7 @@ export type StyleResultRecord = z.infer<typeof styleResultRecord>
 export type ExploreScanRecord = z.infer<typeof exploreScanRecord>
 export type TrainedModelRecord = z.infer<typeof trainedModelRecord>
 export type EmbeddingRecord = z.infer<typeof embeddingRecord>
+export type SharedConnectionRecord = z.infer<typeof sharedConnectionRecord>
 
 export function emptyDb(): DbData {
   return {
@@ -134,6 +142,7 @@ export function emptyDb(): DbData {
     styleResults: [],
     exploreScans: [],
     trainedModels: [],
-    embedding: { id: stockEncoder }
+    embedding: { id: stockEncoder },
+    sharedGallery: null
   }
 }

@@ -36,8 +36,9 @@ describe('the web bridge', () => {
     socket = new WebSocket(`ws://127.0.0.1:${bridge.port}${bridgeSocketPath}?${bridgeTokenParam}=${bridge.token}`)
     socket.on('message', (data: Buffer) => {
       const message = decodeWire(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) as BridgeMessage
-      if (message.type === 'event') events.push(message.event)
-      else results.get(message.id)?.(message)
+      if (message.type === 'event') {
+        if (message.event.type === 'job') events.push(message.event)
+      } else results.get(message.id)?.(message)
     })
     await new Promise((resolve) => socket.once('open', resolve))
   })

@@ -42,7 +42,7 @@ describe('Service', () => {
     expect(final.state).toBe('done')
     if (!result) throw new Error('warm-up ended without a result')
     expect(result.seconds).toHaveLength(result.workers)
-    expect(events.filter((e) => e.job.id === job.id && e.job.progress).length).toBeGreaterThanOrEqual(1)
+    expect(events.filter((e) => e.type === 'job' && e.job.id === job.id && e.job.progress).length).toBeGreaterThanOrEqual(1)
   })
 
   it("tells the window the language LIKENESS_LANG sets, or none; Settings keeps the user's choice", async () => {

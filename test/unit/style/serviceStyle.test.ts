@@ -81,8 +81,8 @@ describe('style studio through the Service', () => {
 
   it('cancels a run, keeps its picture so far, and resumes from it for more iterations', async () => {
     const job = await service.call('style.start', { content: photo, styles: [{ image: painting, weight: 1 }], network: 'mobilenet', options: { ...quick, iterations: 500 } })
-    const cancelOnce = service.subscribe(({ job: info }) => {
-      if (info.id === job.id && (info.progress?.done ?? 0) >= 3) {
+    const cancelOnce = service.subscribe((event) => {
+      if (event.type === 'job' && event.job.id === job.id && (event.job.progress?.done ?? 0) >= 3) {
         cancelOnce()
         void service.call('jobs.cancel', { jobId: job.id })
       }

@@ -37,6 +37,7 @@ const headlines: Record<ErrorKind, () => string> = {
   Busy: m.error_busy,
   StoreCorrupt: m.error_store_corrupt,
   Unsupported: m.error_unsupported,
+  Offline: m.error_offline,
   Internal: m.error_internal
 }
 
