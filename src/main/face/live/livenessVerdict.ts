@@ -1,3 +1,4 @@
+import type { LivenessMode, LivenessVerdict } from '../../../shared/api/checkin'
 import type { PassiveSummary } from './passiveEvidence'
 
 export interface LivenessEvidence {
@@ -8,10 +9,6 @@ export interface LivenessEvidence {
   passive: PassiveSummary
 }
 
-/** What a check-in needs besides a name: nothing, the passive networks' say-so, or that and a blink. */
-export type LivenessMode = 'off' | 'passive' | 'blink'
-
-export type LivenessVerdict = 'pending' | 'live' | 'spoof'
 
 export interface LivenessRule {
   /** In blink mode a track that has not blinked after this long (ms) is judged a spoof; it may still blink later. */
