@@ -5,6 +5,7 @@ import { layersCommand, topPatchesCommand } from './explore'
 import { stylizeCommand } from './style'
 import { calibrateCommand, trainCommand } from './train'
 import { shareCommand, sharedCommand, unshareCommand } from './shared'
+import { watchCommand } from './watch'
 
 export const commands: Record<string, CliCommand> = {
   info: infoCommand,
@@ -15,6 +16,7 @@ export const commands: Record<string, CliCommand> = {
   forget: forgetCommand,
   eval: evalCommand,
   checkins: checkinsCommand,
+  watch: watchCommand,
   'gallery-export': galleryExportCommand,
   'gallery-import': galleryImportCommand,
   shared: sharedCommand,

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { LikenessError } from '../../shared/errors'
 import type { RgbImage } from './decode'
+import { y4mFrames } from './y4m'
 
 /** One decoded video frame and when it was shown, in ms from the start of the video. */
 export interface VideoFrame {
@@ -104,4 +105,15 @@ export async function* videoFrames(file: string, options: FrameOptions): AsyncGe
   }
   const code = await exited
   if (code !== 0 && code !== null) throw new LikenessError('Unsupported', `ffmpeg could not decode ${file}.`, { code, stderr: stderr.slice(-400) })
+}
+
+/** The front desk's camera size: what a watched video is scaled and letterboxed to. */
+const deskFrame = { width: 640, height: 480 }
+
+/**
+ * A video file's frames for the front desk: `.y4m` read natively at its own size, anything else
+ * decoded by ffmpeg (Unsupported when it is not installed) at 640×480.
+ */
+export function deskVideoFrames(file: string): AsyncGenerator<VideoFrame> {
+  return file.toLowerCase().endsWith('.y4m') ? y4mFrames(file) : videoFrames(file, deskFrame)
 }
