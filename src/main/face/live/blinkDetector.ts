@@ -3,7 +3,10 @@ export interface BlinkRule {
   closedRatio: number
   /** Both eyes back over this fraction: open again. */
   openRatio: number
-  /** From the last open frame to the first reopened one: a blink lasts this long at most (ms)… */
+  /**
+   * The eyes are seen shut for this long at most (ms, first to last closed frame), and neither the
+   * open frame before nor the one after is farther than this from them…
+   */
   maxMs: number
   /** …and at least this long. */
   minMs: number
@@ -32,11 +35,17 @@ export interface Blink {
  * A blink is both eyes closing and opening again within [minMs, maxMs]; one eye alone (a wink)
  * or eyes shut for longer is not. Each eye is measured against its own open level, the 80th
  * percentile of its openness over the last baselineMs of open frames.
+ *
+ * The limit applies to what was seen shut, and to each gap around it, not to open-to-open: at the
+ * few frames a second a loaded machine gives the check-in view (3 fps: 333 ms apart) a blink is
+ * caught in one frame, and open-to-open is then two gaps, 667 ms, however short the blink was.
+ * Eyes shut for a second or more still show as shut over more than maxMs, or not at all.
  */
 export class BlinkDetector {
   private history: { at: number; left: number; right: number }[] = []
   private lastOpenAt: number | null = null
   private closedSince: number | null = null
+  private lastClosedAt: number | null = null
 
   constructor(private readonly rule: BlinkRule = defaultBlink) {}
 
@@ -51,17 +60,23 @@ export class BlinkDetector {
     if (this.closedSince === null) {
       if (Math.max(...ratios) < this.rule.closedRatio && this.lastOpenAt !== null) {
         this.closedSince = at
+        this.lastClosedAt = at
         return null
       }
       this.remember(left, right, at)
       return null
     }
-    if (Math.min(...ratios) <= this.rule.openRatio) return null
+    if (Math.min(...ratios) <= this.rule.openRatio) {
+      this.lastClosedAt = at
+      return null
+    }
     const from = this.lastOpenAt!
+    const [closedAt, reclosedAt] = [this.closedSince, this.lastClosedAt!]
     this.closedSince = null
     this.remember(left, right, at)
-    const duration = at - from
-    return duration >= this.rule.minMs && duration <= this.rule.maxMs ? { from, to: at } : null
+    const { minMs, maxMs } = this.rule
+    const shortEnough = reclosedAt - closedAt <= maxMs && closedAt - from <= maxMs && at - reclosedAt <= maxMs
+    return at - from >= minMs && shortEnough ? { from, to: at } : null
   }
 
   private remember(left: number, right: number, at: number): void {

@@ -56,6 +56,14 @@ describe.skipIf(unavailable !== null)('blinks in real video', () => {
     expect(found[0]).toBeGreaterThan(1600)
   })
 
+  it('finds the blink of d0 at 3 frames a second when one frame falls in it, and none when none does', async () => {
+    const series = await openness(models, 'd0', 3.2)
+    // every 8th frame of 25 fps: frame 65 (shut) is one of them in the first phase, none of 65–67 in the second
+    const every8th = (phase: number) => series.filter((_, i) => i % 8 === phase)
+    expect(blinks(every8th(65 % 8))).toHaveLength(1)
+    expect(blinks(every8th(4))).toEqual([])
+  })
+
   it('finds none while the eyes stay open (d19, 8 s of a steady gaze)', async () => {
     expect(blinks(await openness(models, 'd19', 8.4))).toEqual([])
   })
