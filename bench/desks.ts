@@ -16,6 +16,7 @@ import path from 'node:path'
 import pg from 'pg'
 import sharp from 'sharp'
 import { Store } from '../src/main/store'
+import { keysOf } from '../test/support/keys'
 import { descriptorDimension } from '../src/shared/api/face'
 import { startTestServer } from '../test/support/postgres'
 
@@ -68,7 +69,8 @@ try {
   const url = await server.database('bench')
   const desks: Store[] = []
   for (let i = 0; i < deskCount; i++) {
-    const store = await Store.open(await folder())
+    const dir = await folder()
+    const store = await Store.open(dir, keysOf(dir))
     await store.use(await store.openShared(url, { requireServer: true }))
     desks.push(store)
   }
@@ -122,7 +124,8 @@ try {
   print({ what: 'mirror lag after an enroll', desks: deskCount - 1, samples: lags.length, expected: enrollTimes.length * (deskCount - 1), ...quantiles(lags) })
 
   // Reference: the embedded store, one desk at the same frame rate (lowdb rewrites and fsyncs its file on each write).
-  const local = await Store.open(await folder())
+  const localDir = await folder()
+  const local = await Store.open(localDir, keysOf(localDir))
   const localPeople = await local.gallery.addTemplateBatches(Array.from({ length: present }, (_, i) => ({ target: { name: `Person ${i}` }, templates: [template()] })))
   const localTimes: number[] = []
   const localCounts = await frameLoop(local, localPeople, performance.now() + Math.min(seconds, 10) * 1000, localTimes)
@@ -132,7 +135,7 @@ try {
 
   // A desk starting from its saved mirror and cursor, against one starting from scratch (the other desks closed, three rounds each).
   const returning = await folder()
-  const first = await Store.open(returning)
+  const first = await Store.open(returning, keysOf(returning))
   await first.use(await first.openShared(url, { requireServer: true }))
   await first.close()
   await desks[0]!.gallery.addTemplateBatches([{ target: { name: 'One more' }, templates: [template()] }])
@@ -150,7 +153,7 @@ try {
   const starts: Record<'scratch' | 'cursor', number[]> = { scratch: [], cursor: [] }
   for (let round = 0; round < 3; round++) {
     for (const [from, dataDir] of [['scratch', await folder()], ['cursor', returning]] as const) {
-      const store = await Store.open(dataDir)
+      const store = await Store.open(dataDir, keysOf(dataDir))
       const started = performance.now()
       const desk = await store.openShared(url, { requireServer: true })
       starts[from].push(performance.now() - started)

@@ -11,10 +11,12 @@ import sharp from 'sharp'
 import { startWebBridge } from '../src/main/bridge/webBridge'
 import { Service } from '../src/main/service'
 import { cameraFrame, cropFace, demoPhoto, holdStill } from '../test/support/faceCrops'
+import { keysOf } from '../test/support/keys'
 
 const names = ['Ada Lovelace', '李娜', 'Alan Turing', '王芳', 'Grace Hopper', '张伟', 'Edsger Dijkstra', '刘洋', 'Barbara Liskov', '陈静', 'Donald Knuth', '赵敏']
 
-const service = await Service.open({ dataDir: await mkdtemp(path.join(os.tmpdir(), 'likeness-shots-')), workerScript: path.resolve('out/main/worker.js'), host: 'browser', backend: 'wasm' })
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'likeness-shots-'))
+const service = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript: path.resolve('out/main/worker.js'), host: 'browser', backend: 'wasm' })
 await service.call('settings.update', { liveness: 'off' })
 const bridge = await startWebBridge({ service, rendererDir: path.resolve('out/renderer') })
 try {

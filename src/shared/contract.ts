@@ -9,6 +9,7 @@ import { checkinMethods } from './api/checkin'
 import { exploreMethods } from './api/explore'
 import { styleMethods } from './api/style'
 import { trainMethods } from './api/train'
+import { privacyMethods } from './api/privacy'
 import { sharedMethods, type SharedStatusEvent } from './api/shared'
 
 /** Every call the renderer (or the CLI, or the web bridge) can make of the main process. */
@@ -20,7 +21,8 @@ export const methods = {
   ...exploreMethods,
   ...styleMethods,
   ...trainMethods,
-  ...sharedMethods
+  ...sharedMethods,
+  ...privacyMethods
 }
 
 export type Methods = typeof methods

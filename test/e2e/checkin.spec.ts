@@ -139,6 +139,7 @@ test('front desk: enroll from the camera, check in, verify, export, refuse a bad
 
     await page.goto(appUrl('gallery'))
     await expect(page.getByTestId('person')).toHaveCount(1)
+    await page.getByTestId('gallery-passphrase').fill('front desk passphrase')
     const exported = page.waitForEvent('download')
     await page.getByTestId('gallery-export').click()
     const file = await readFile((await (await exported).path())!)

@@ -11,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { Store } from '../../src/main/store'
+import { keysOf } from './keys'
 
 interface Order {
   dataDir: string
@@ -27,7 +28,7 @@ interface Order {
 
 const order = JSON.parse(process.argv[2]!) as Order
 const say = (event: Record<string, unknown>): void => void process.stdout.write(JSON.stringify(event) + '\n')
-const store = await Store.open(order.dataDir)
+const store = await Store.open(order.dataDir, keysOf(order.dataDir))
 const desk = await store.openShared(order.url, { requireServer: order.mode === 'join' })
 await store.use(desk)
 

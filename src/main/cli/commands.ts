@@ -4,6 +4,7 @@ import { checkinsCommand, enrollCommand, evalCommand, forgetCommand, galleryExpo
 import { layersCommand, topPatchesCommand } from './explore'
 import { stylizeCommand } from './style'
 import { calibrateCommand, trainCommand } from './train'
+import { auditCommand, personExportCommand, personOpenCommand } from './privacy'
 import { shareCommand, sharedCommand, unshareCommand } from './shared'
 import { watchCommand } from './watch'
 
@@ -14,6 +15,9 @@ export const commands: Record<string, CliCommand> = {
   identify: identifyCommand,
   people: peopleCommand,
   forget: forgetCommand,
+  'person-export': personExportCommand,
+  'person-open': personOpenCommand,
+  audit: auditCommand,
   eval: evalCommand,
   checkins: checkinsCommand,
   watch: watchCommand,

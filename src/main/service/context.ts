@@ -4,6 +4,8 @@ import type { Jobs } from './jobs'
 import type { SystemInfo } from '../../shared/api/system'
 import type { Faces } from './faces'
 import type { SharedGalleryControl } from './sharedGallery'
+import type { AdminGate } from './adminGate'
+import type { CheckInRetention } from './retention'
 
 /** What every use case may reach: the engine, the store and the job books — never Electron. */
 export interface ServiceContext {
@@ -14,4 +16,6 @@ export interface ServiceContext {
   jobs: Jobs
   faces: Faces
   shared: SharedGalleryControl
+  admin: AdminGate
+  retention: CheckInRetention
 }

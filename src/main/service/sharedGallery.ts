@@ -10,7 +10,7 @@ import { describeServer, offline } from '../store/shared/server'
 import { stockEncoder } from '../store/schema'
 import type { GalleryStore } from '../store/galleryStore'
 import type { StoredCheckIn } from '../store/checkInStore'
-import type { SecretKeeper } from './secretKeeper'
+import type { OsKeychain } from '../store/crypto/keyProviders'
 import { mergeGallery } from './galleryMerge'
 
 /** The connection string without its password, and the password. */
@@ -38,7 +38,7 @@ export class SharedGalleryControl {
 
   private constructor(
     private readonly store: Store,
-    private readonly secrets: SecretKeeper | undefined,
+    private readonly secrets: OsKeychain | undefined,
     private source: SharedGalleryStatus['source'],
     private readonly announce: (status: SharedGalleryStatus) => void
   ) {
@@ -46,7 +46,7 @@ export class SharedGalleryControl {
   }
 
   /** Opens the shared gallery the environment or the settings name; a desk that cannot reach it starts from its mirror. */
-  static async open(store: Store, options: { environmentUrl?: string; secrets?: SecretKeeper; announce: (status: SharedGalleryStatus) => void }): Promise<SharedGalleryControl> {
+  static async open(store: Store, options: { environmentUrl?: string; secrets?: OsKeychain; announce: (status: SharedGalleryStatus) => void }): Promise<SharedGalleryControl> {
     const saved = store.sharedConnection.get()
     let source: SharedGalleryStatus['source'] = null
     let connection: string | undefined
@@ -55,7 +55,7 @@ export class SharedGalleryControl {
       connection = options.environmentUrl
     } else if (saved) {
       source = 'settings'
-      connection = withPassword(saved.url, unsealed(saved.sealedPassword, options.secrets, store.notices))
+      connection = withPassword(saved.url, await unsealed(saved.sealedPassword, options.secrets, store.notices))
     }
     if (connection) {
       try {
@@ -91,7 +91,7 @@ export class SharedGalleryControl {
       const next = await this.store.openShared(withPassword(bare, secret), { requireServer: true })
       try {
         if (move) await this.moveIn(next, report)
-        await this.store.sharedConnection.set({ url: bare, sealedPassword: secret === undefined ? undefined : Buffer.from(this.secrets!.seal(secret)).toString('base64') })
+        await this.store.sharedConnection.set({ url: bare, sealedPassword: secret === undefined ? undefined : Buffer.from(await this.secrets!.encryptString(secret)).toString('base64') })
       } catch (error) {
         await next.close()
         throw error
@@ -156,14 +156,14 @@ async function copyGallery(from: GalleryStore, checkIns: Promise<StoredCheckIn[]
   await receive((await checkIns).map((c) => ({ ...c, personId: personIds.get(c.personId) ?? c.personId })))
 }
 
-function unsealed(sealed: string | undefined, secrets: SecretKeeper | undefined, notices: StoreNotice[]): string | undefined {
+async function unsealed(sealed: string | undefined, secrets: OsKeychain | undefined, notices: StoreNotice[]): Promise<string | undefined> {
   if (sealed === undefined) return undefined
   if (!secrets) {
     notices.push({ kind: 'shared-gallery', message: 'The shared gallery’s password is sealed by the desktop app’s keychain, which is not available here; set PGPASSWORD or LIKENESS_DATABASE_URL.' })
     return undefined
   }
   try {
-    return secrets.unseal(new Uint8Array(Buffer.from(sealed, 'base64')))
+    return await secrets.decryptString(new Uint8Array(Buffer.from(sealed, 'base64')))
   } catch (error) {
     notices.push({ kind: 'shared-gallery', message: `The shared gallery’s password could not be unsealed: ${(error as Error).message}` })
     return undefined

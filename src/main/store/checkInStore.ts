@@ -36,6 +36,10 @@ export interface CheckInStore {
   /** Check-ins in [from, to), newest first. */
   inSpan(from: number, to: number): Promise<CheckIn[]>
   thumbnail(checkInId: string): Promise<Uint8Array>
+  /** The check-ins of one person, oldest first: what an access request shows them. */
+  ofPerson(personId: string): Promise<CheckIn[]>
+  /** Deletes the check-ins before `cutoff` (ms since the epoch) and their pictures; returns how many went. */
+  removeBefore(cutoff: number): Promise<number>
 }
 
 /** Whether check-ins at `a` and `b` are closer than the rule allows (either order: a desk that was offline sends late). */

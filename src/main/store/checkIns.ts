@@ -55,6 +55,26 @@ export class LocalCheckInLog implements CheckInStore, GalleryDependent {
     return logged && toCheckIn(logged)
   }
 
+  /** Deletes the check-ins before `cutoff` (ms since the epoch) and their pictures; returns how many went. */
+  async removeBefore(cutoff: number): Promise<number> {
+    if (!this.db.data.checkIns.some((c) => c.at < cutoff)) return 0
+    const doomed = await this.db.update((draft) => {
+      const gone = draft.checkIns.filter((c) => c.at < cutoff)
+      draft.checkIns = draft.checkIns.filter((c) => c.at >= cutoff)
+      return gone
+    })
+    await this.files.remove(doomed.flatMap((c) => (c.thumbnail ? [c.thumbnail] : [])))
+    return doomed.length
+  }
+
+  /** The check-ins of one person, oldest first: what an access request shows them. */
+  async ofPerson(personId: string): Promise<CheckIn[]> {
+    return this.db.data.checkIns
+      .filter((c) => c.personId === personId)
+      .sort((a, b) => a.at - b.at)
+      .map(toCheckIn)
+  }
+
   async thumbnail(checkInId: string): Promise<Uint8Array> {
     const record = this.db.data.checkIns.find((c) => c.id === checkInId)
     if (!record?.thumbnail) throw new LikenessError('NotFound', 'That check-in has no picture.', { checkInId })

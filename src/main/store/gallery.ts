@@ -70,10 +70,10 @@ export class LocalGallery implements GalleryStore {
    * matrix file was damaged: the records without rows are dropped and reported.
    */
   async load(notices: StoreNotice[]): Promise<TemplateRows> {
-    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension)
+    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension, this.files.key)
     const records = this.db.data.templates
     if (matrix.rows > records.length) {
-      await writeTemplateMatrix(this.matrixFile, descriptorDimension, matrix.values.slice(0, records.length * descriptorDimension))
+      await writeTemplateMatrix(this.matrixFile, descriptorDimension, matrix.values.slice(0, records.length * descriptorDimension), this.files.key)
     } else if (matrix.rows < records.length) {
       const lost = records.length - matrix.rows
       await this.db.update((draft) => {
@@ -142,7 +142,7 @@ export class LocalGallery implements GalleryStore {
           written.push(thumbnailFile(p.photoIds[i]!))
         }
       }
-      const rowsAfter = await appendTemplateRows(matrixFile, descriptorDimension, descriptors)
+      const rowsAfter = await appendTemplateRows(matrixFile, descriptorDimension, descriptors, this.files.key)
       if (rowsAfter !== rowsBefore + all.length) throw new LikenessError('StoreCorrupt', 'The template file and the records disagree.')
       const now = Date.now()
       await this.db.update((draft) => {
@@ -170,11 +170,12 @@ export class LocalGallery implements GalleryStore {
     return planned.map((p) => p.person)
   }
 
-  async everything(): Promise<StoredPerson[]> {
-    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension)
+  /** Every person (or the one of `personId`) with each template's descriptor, photo and thumbnail: what a gallery export holds. */
+  async everything(personId?: string): Promise<StoredPerson[]> {
+    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension, this.files.key)
     const rowOf = new Map(this.db.data.templates.map((t, i) => [t.id, i]))
     const result: StoredPerson[] = []
-    for (const person of this.db.data.people) {
+    for (const person of this.db.data.people.filter((p) => personId === undefined || p.id === personId)) {
       const templates: StoredTemplate[] = []
       for (const t of this.db.data.templates.filter((t) => t.personId === person.id && t.photoId !== null)) {
         const row = rowOf.get(t.id)!
@@ -289,7 +290,7 @@ export class LocalGallery implements GalleryStore {
     kept.forEach((id, i) => values.set(descriptors.get(id)!, i * descriptorDimension))
     const previous = { matrix: this.db.data.templateFile, embedding: this.db.data.embedding }
     const nextFile = `templates-${Date.now()}-${randomUUID().slice(0, 8)}.lktm`
-    await writeTemplateMatrix(this.files.resolve(nextFile), descriptorDimension, values)
+    await writeTemplateMatrix(this.files.resolve(nextFile), descriptorDimension, values, this.files.key)
     let switched: boolean
     try {
       switched = await this.db.update((draft) => {
@@ -333,13 +334,13 @@ export class LocalGallery implements GalleryStore {
     alsoChange: (draft: DbData) => string[]
   ): Promise<{ removed: number; files: string[] }> {
     const records = this.db.data.templates
-    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension)
+    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension, this.files.key)
     const keep = records.map((t, i) => (doomed(t) ? -1 : i)).filter((i) => i >= 0)
     const values = new Float32Array(keep.length * descriptorDimension)
     keep.forEach((row, i) => values.set(matrix.values.subarray(row * descriptorDimension, (row + 1) * descriptorDimension), i * descriptorDimension))
     const previousFile = this.db.data.templateFile
     const nextFile = `templates-${Date.now()}-${randomUUID().slice(0, 8)}.lktm`
-    await writeTemplateMatrix(this.files.resolve(nextFile), descriptorDimension, values)
+    await writeTemplateMatrix(this.files.resolve(nextFile), descriptorDimension, values, this.files.key)
     let files: string[]
     try {
       files = await this.db.update((draft) => {
@@ -358,7 +359,7 @@ export class LocalGallery implements GalleryStore {
   }
 
   private async cutMatrixTo(rows: number): Promise<void> {
-    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension)
-    if (matrix.rows > rows) await writeTemplateMatrix(this.matrixFile, descriptorDimension, matrix.values.slice(0, rows * descriptorDimension))
+    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension, this.files.key)
+    if (matrix.rows > rows) await writeTemplateMatrix(this.matrixFile, descriptorDimension, matrix.values.slice(0, rows * descriptorDimension), this.files.key)
   }
 }

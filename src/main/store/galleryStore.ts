@@ -68,8 +68,8 @@ export interface GalleryStore {
 
   /** Several people's templates in one step: a failure anywhere leaves the store as it was. Returns each batch's person. */
   addTemplateBatches(batches: readonly { target: TemplateTarget; templates: readonly NewTemplate[] }[]): Promise<PersonRecord[]>
-  /** Every person with each template's descriptor, photo and thumbnail: what a gallery export holds. */
-  everything(): Promise<StoredPerson[]>
+  /** Every person (or the one of `personId`) with each template's descriptor, photo and thumbnail: what a gallery export holds. */
+  everything(personId?: string): Promise<StoredPerson[]>
   rename(personId: string, name: string): Promise<PersonRecord>
   /** Erases a person, their photos and templates; returns how many templates went. */
   forget(personId: string): Promise<number>

@@ -1,12 +1,19 @@
+import { mkdir } from 'node:fs/promises'
 import type { StoreNotice } from '../../shared/api/system'
+import { AdminPinStore } from './adminPin'
+import { AuditLog } from './auditLog'
 import type { GalleryDependent } from './cascade'
 import type { CheckInStore } from './checkInStore'
 import { LocalCheckInLog } from './checkIns'
+import type { DataKey } from './crypto/dataKey'
+import type { KeyProvider } from './crypto/keyring'
 import { Database } from './db'
 import { ExploreScanStore } from './exploreScans'
 import { StoreFiles } from './files'
 import { LocalGallery } from './gallery'
 import { ChangeFeed, type GalleryChange, type GalleryStore } from './galleryStore'
+import { Residue } from './residue'
+import { openSealedFolder } from './sealedFolder'
 import { LocalSettings, type SettingsStore } from './settings'
 import { SharedConnectionStore } from './sharedConnection'
 import { SharedDesk } from './shared/desk'
@@ -35,6 +42,11 @@ export class Store {
   private constructor(
     readonly dataDir: string,
     readonly notices: StoreNotice[],
+    /** What every biometric byte at rest is sealed under. */
+    readonly dataKey: DataKey,
+    readonly residue: Residue,
+    readonly audit: AuditLog,
+    readonly adminPin: AdminPinStore,
     readonly local: LocalTables,
     readonly scans: ExploreScanStore,
     readonly trainedModels: TrainedModelStore,
@@ -46,15 +58,39 @@ export class Store {
     this.unfollow = local.gallery.follow((change) => this.galleryChanges.emit(change))
   }
 
-  static async open(dataDir: string): Promise<Store> {
+  /** Opens the folder with the first of `keys` that unlocks it; a wrong key or passphrase is WrongKey and changes nothing. */
+  static async open(dataDir: string, keys: readonly KeyProvider[]): Promise<Store> {
+    await mkdir(dataDir, { recursive: true })
+    const notices: StoreNotice[] = []
+    const dataKey = await openSealedFolder(dataDir, keys, notices)
     const db = await Database.open(dataDir)
-    const files = new StoreFiles(dataDir)
+    notices.push(...db.notices)
+    const residue = new Residue(dataDir)
+    // Nothing of this process writes yet: what a crash left behind can go. Not the template files
+    // after db.json was found damaged: the one it named is all that is left of the templates.
+    await residue.removeStaleTemporaryFiles()
+    if (!db.notices.some((n) => n.kind === 'recovered-corrupt-file')) await residue.removeOrphanTemplateFiles(db.data.templateFile)
+    const files = new StoreFiles(dataDir, dataKey)
     const checkIns = new LocalCheckInLog(db, files)
     const scans = new ExploreScanStore(db, files)
     // The tables whose rows point into the gallery follow its changes in the same write.
     const gallery = new LocalGallery(db, files, [checkIns, scans])
     const local = { settings: new LocalSettings(db), gallery, checkIns }
-    return new Store(dataDir, db.notices, local, scans, new TrainedModelStore(db, files), new StyleHistory(db, files), new SharedConnectionStore(db), db, files)
+    return new Store(
+      dataDir,
+      notices,
+      dataKey,
+      residue,
+      new AuditLog(files),
+      new AdminPinStore(files),
+      local,
+      scans,
+      new TrainedModelStore(db, files),
+      new StyleHistory(db, files),
+      new SharedConnectionStore(db),
+      db,
+      files
+    )
   }
 
   get gallery(): GalleryStore {
@@ -84,6 +120,7 @@ export class Store {
     return SharedDesk.open({
       connection,
       folder: this.files.resolve('shared'),
+      dataKey: this.dataKey,
       localGallery: this.local.gallery,
       localSettings: this.local.settings,
       cascade: (departed) => this.cascade(departed, [this.scans]),

@@ -111,13 +111,8 @@ const sharedConnectionRecord = z.object({
 
 export const dbSchema = z.object({
   schemaVersion: z.number().int(),
-  // A data folder from before the language setting follows the system's.
-  // A data folder from before the language and liveness settings gets their defaults.
-  settings: settingsSchema.extend({
-    language: settingsSchema.shape.language.default(defaultSettings.language),
-    liveness: settingsSchema.shape.liveness.default(defaultSettings.liveness),
-    passiveThresholds: settingsSchema.shape.passiveThresholds.default(defaultSettings.passiveThresholds)
-  }),
+  // Settings added later take their defaults in a file written before them.
+  settings: z.preprocess((stored) => (typeof stored === 'object' && stored !== null ? { ...defaultSettings, ...stored } : stored), settingsSchema),
   people: z.array(personRecord),
   photos: z.array(photoRecord),
   /** Row i of the template matrix file belongs to templates[i]. */

@@ -3,6 +3,7 @@ import { job, method } from '../method'
 import type { ShotProblem } from './face'
 import type { Box } from '../geometry'
 import type { ErrorKind } from '../errors'
+import { passphrase } from './privacy'
 
 /** The largest camera frame the front desk takes: 1280×720 (the view sends 640×480). */
 const maxFramePixels = 1280 * 720
@@ -103,7 +104,7 @@ export interface GalleryImportResult {
 }
 
 /** Why a gallery file was refused; the error's `detail.problem`. */
-export type GalleryFileProblem = 'not-a-gallery-file' | 'truncated' | 'checksum' | 'newer-schema' | 'malformed' | 'other-encoder'
+export type GalleryFileProblem = 'not-a-gallery-file' | 'truncated' | 'checksum' | 'newer-schema' | 'malformed' | 'other-encoder' | 'needs-passphrase' | 'wrong-passphrase'
 
 export const checkinMethods = {
   /**
@@ -122,11 +123,12 @@ export const checkinMethods = {
   'checkin.csv': method<string>()(span),
   /** The face thumbnail kept with a check-in, as JPEG. */
   'checkin.thumbnail': method<Uint8Array>()(z.object({ checkInId: z.string().min(1).max(100) }).strict()),
-  /** The whole gallery (people, templates, photos) as one checksummed file. */
-  'gallery.export': method<Uint8Array>()(z.object({}).strict()),
+  /** The whole gallery (people, templates, photos) as one file, encrypted with a passphrase the user types. */
+  'gallery.export': method<Uint8Array>()(z.object({ passphrase }).strict()),
   /**
    * Merges a gallery file by name: a job, since every photo is checked against the enrollment rule
-   * again. A corrupt file or one from a newer Likeness is refused at once and changes nothing.
+   * again. A wrong passphrase (WrongKey), a corrupt file or one from a newer Likeness is refused at
+   * once and changes nothing. A file from before exports were encrypted needs no passphrase.
    */
-  'gallery.import': job<GalleryImportResult>()(z.object({ file: galleryBytes }).strict())
+  'gallery.import': job<GalleryImportResult>()(z.object({ file: galleryBytes, passphrase: passphrase.optional() }).strict())
 }

@@ -18,11 +18,21 @@ export const settingsSchema = z
      */
     passiveThresholds: z.object({ antispoof: z.number().min(0).max(1), liveness: z.number().min(0).max(1) }).strict(),
     /** The window's language: 'system' follows the OS; `LIKENESS_LANG` overrides both (see system.language). */
-    language: z.enum(languageChoices)
+    language: z.enum(languageChoices),
+    /** Check-ins and their pictures older than this many days are deleted, at start and once a day. */
+    checkInRetentionDays: z.number().int().min(1).max(3650),
+    /** A front-desk machine: Enroll, Gallery, Training lab and Settings ask for the admin PIN. */
+    kioskMode: z.boolean()
   })
   .strict()
 
 export type Settings = z.infer<typeof settingsSchema>
+
+/**
+ * 30 days of attendance: enough for a month's payroll or visitor questions, short enough that the
+ * pictures of a face at the door do not pile up (GDPR Art. 5(1)(e): kept no longer than needed).
+ */
+const defaultRetentionDays = 30
 
 export const defaultSettings: Settings = {
   tau: defaultTau,
@@ -31,7 +41,9 @@ export const defaultSettings: Settings = {
   cameraId: null,
   liveness: 'blink',
   passiveThresholds: { antispoof: 0.5, liveness: 0.5 },
-  language: 'system'
+  language: 'system',
+  checkInRetentionDays: defaultRetentionDays,
+  kioskMode: false
 }
 
 export const settingsMethods = {

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { Service } from '../../../src/main/service'
 import { dbFileName } from '../../../src/main/store/db'
 import { cameraFrame, cropFace, demoPhoto, holdStill, type CameraFrame } from '../../support/faceCrops'
+import { keysOf } from '../../support/keys'
 
 // Real models on real faces through the real service: stills held up to the live front desk, the
 // vote, the liveness setting and the interval.
@@ -19,7 +20,7 @@ describe('check-in from camera frames', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'likeness-checkin-'))
-    service = await Service.open({ dataDir, workerScript, host: 'cli', backend: 'wasm' })
+    service = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm' })
     const group = await demoPhoto(1)
     const boxes = (await service.call('face.detect', { image: group })).faces.map((f) => f.box)
     const adaCrop = await cropFace(group, boxes[0]!)

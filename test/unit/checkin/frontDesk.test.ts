@@ -7,6 +7,7 @@ import { Service } from '../../../src/main/service'
 import type { FrameResult } from '../../../src/shared/api/checkin'
 import type { RgbImage } from '../../../src/main/image/decode'
 import { emptyDoorway } from '../../support/datasets'
+import { keysOf } from '../../support/keys'
 import { printAttack } from '../../support/spoofs'
 import { videoClip, videoTestsUnavailable } from '../../support/videoClips'
 
@@ -26,7 +27,8 @@ describe.skipIf(unavailable !== null)('the front desk on real video', () => {
     service.call('checkin.frame', { session, at, frame: { width: image.width, height: image.height, rgb: image.data } })
 
   beforeAll(async () => {
-    service = await Service.open({ dataDir: await mkdtemp(path.join(os.tmpdir(), 'likeness-desk-')), workerScript, host: 'cli', backend: 'wasm' })
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'likeness-desk-'))
+    service = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm' })
     doorway = await emptyDoorway()
     // Each person enrolled from a frame late in their own video; the desk sees the start of it.
     for (const [name, second] of [['d9', 18], ['d0', 2.9]] as const) {

@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { Service } from '../../../src/main/service'
 import { dbFileName } from '../../../src/main/store/db'
 import type { SharedGalleryStatus } from '../../../src/shared/api/shared'
+import { imageSignatures, looksRandom } from '../../support/bytes'
 import { cameraFrame, cropFace, demoPhoto, holdStill } from '../../support/faceCrops'
 import { followJob } from '../../support/jobs'
+import { keysOf } from '../../support/keys'
 import { postgresMissing, skipWithoutPostgres, startTestServer, type TestServer } from '../../support/postgres'
 
 // Three services, each a desk with its own data folder and engine, on one real PostgreSQL server
@@ -41,7 +43,7 @@ describe.skipIf(postgresMissing)('several desks on one shared gallery, on real f
 
   // Stills at the camera: the desks check in without asking for a blink (the front desk's own tests hold liveness).
   const open = async (dataDir: string, databaseUrl?: string) => {
-    const desk = await Service.open({ dataDir, workerScript, host: 'cli', backend: 'wasm', databaseUrl })
+    const desk = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm', databaseUrl })
     await desk.call('settings.update', { liveness: 'off' })
     return desk
   }
@@ -130,6 +132,14 @@ describe.skipIf(postgresMissing)('several desks on one shared gallery, on real f
     expect(await frames(a, ada, 3, 'offline')).toHaveLength(1)
     expect(await a.call('shared.status', {})).toMatchObject({ mode: 'shared', online: false, queued: 1 })
     expect(statusAtA.at(-1)).toMatchObject({ online: false, queued: 1 })
+    // What the desk keeps of the shared gallery on its disk, its mirror and the queued check-in with its picture, is sealed.
+    const kept = await readdir(path.join(aFolder, 'shared'))
+    expect(kept).toEqual(expect.arrayContaining(['mirror.lkmr', 'checkin-queue.jsonl']))
+    for (const name of kept) {
+      const bytes = new Uint8Array(await readFile(path.join(aFolder, 'shared', name)))
+      expect(imageSignatures(bytes), name).toEqual([])
+      if (name === 'mirror.lkmr') expect(looksRandom(bytes)).toBe(true)
+    }
 
     await server.start()
     await until(() => a.call('shared.status', {}), (status) => status.online && status.queued === 0, 10_000)

@@ -7,6 +7,7 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import pg from 'pg'
 import { Store } from '../../../src/main/store'
+import { keysOf } from '../../support/keys'
 import { descriptorDimension } from '../../../src/shared/api/face'
 import { demoPhoto } from '../../support/faceCrops'
 import { opensslMissing, postgresMissing, skipWithoutPostgres, startTestServer, type TestServer } from '../../support/postgres'
@@ -83,7 +84,8 @@ describe.skipIf(postgresMissing)('a shared gallery on a real PostgreSQL server',
 
   const folder = (): Promise<string> => mkdtemp(path.join(os.tmpdir(), 'likeness-desk-'))
   async function desk(url: string, dataDir?: string): Promise<Store> {
-    const store = await Store.open(dataDir ?? (await folder()))
+    const dir = dataDir ?? (await folder())
+    const store = await Store.open(dir, keysOf(dir))
     await store.use(await store.openShared(url))
     opened.push(store)
     return store
@@ -133,7 +135,8 @@ describe.skipIf(postgresMissing)('a shared gallery on a real PostgreSQL server',
     await admin.end()
     expect(rows.length).toBeGreaterThan(0)
     expect(rows.every((r) => r.ssl)).toBe(true)
-    const store = await Store.open(await folder())
+    const dir = await folder()
+    const store = await Store.open(dir, keysOf(dir))
     await expect(store.openShared(`${url}?sslmode=verify-full&sslrootcert=${encodeURIComponent(otherCa)}`, { requireServer: true })).rejects.toMatchObject({
       kind: 'Offline',
       message: expect.stringMatching(/certificate/)

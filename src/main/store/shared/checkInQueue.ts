@@ -1,6 +1,7 @@
 import { open, readFile, truncate, type FileHandle } from 'node:fs/promises'
 import { z } from 'zod'
 import { writeFileAtomic } from '../atomicWrite'
+import { isSealed, type DataKey } from '../crypto/dataKey'
 import type { CheckInRule, NewCheckIn } from '../checkInStore'
 import { livenessEvidenceSchema } from '../schema'
 
@@ -22,6 +23,8 @@ const line = z.union([
   z.object({ sent: z.string() })
 ])
 
+const pictureContext = (checkInId: string): string => `shared/checkin-queue:${checkInId}`
+
 const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
 
 /**
@@ -30,7 +33,8 @@ const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.by
  * fsynced before the call returns. A desk killed at any moment loses nothing it reported as
  * queued: a line cut short by the kill is dropped on the next start (it was never reported), and a
  * check-in sent but not yet marked is sent again and recognised by its id. Once everything is
- * sent the journal starts afresh.
+ * sent the journal starts afresh. A check-in's face picture is sealed under the data key; the
+ * rest (ids, a name, a time, a distance) is no biometric.
  */
 export class CheckInQueue {
   private handle: FileHandle | null = null
@@ -38,10 +42,11 @@ export class CheckInQueue {
 
   private constructor(
     private readonly file: string,
-    private readonly waiting: Map<string, QueuedCheckIn>
+    private readonly waiting: Map<string, QueuedCheckIn>,
+    private readonly key: DataKey
   ) {}
 
-  static async open(file: string): Promise<CheckInQueue> {
+  static async open(file: string, key: DataKey): Promise<CheckInQueue> {
     let text = ''
     try {
       text = await readFile(file, 'utf8')
@@ -58,7 +63,10 @@ export class CheckInQueue {
       if (parsed.success) {
         if ('add' in parsed.data) {
           const { checkIn, ...rest } = parsed.data.add
-          waiting.set(checkIn.id, { ...rest, checkIn: { ...checkIn, thumbnail: checkIn.thumbnail === undefined ? undefined : new Uint8Array(Buffer.from(checkIn.thumbnail, 'base64')) } })
+          const picture = checkIn.thumbnail === undefined ? undefined : new Uint8Array(Buffer.from(checkIn.thumbnail, 'base64'))
+          // A journal written before pictures were sealed holds the JPEG itself.
+          const thumbnail = picture && isSealed(picture) ? key.open(picture, pictureContext(checkIn.id)) : picture
+          waiting.set(checkIn.id, { ...rest, checkIn: { ...checkIn, thumbnail } })
         } else {
           waiting.delete(parsed.data.sent)
         }
@@ -66,7 +74,7 @@ export class CheckInQueue {
       kept = end
     }
     if (kept < Buffer.byteLength(text)) await truncate(file, kept)
-    return new CheckInQueue(file, waiting)
+    return new CheckInQueue(file, waiting, key)
   }
 
   get size(): number {
@@ -83,7 +91,7 @@ export class CheckInQueue {
     const { thumbnail, ...checkIn } = entry.checkIn
     this.waiting.set(checkIn.id, entry)
     try {
-      await this.append({ add: { ...entry, checkIn: { ...checkIn, thumbnail: thumbnail && base64(thumbnail), liveness: checkIn.liveness ?? null } } })
+      await this.append({ add: { ...entry, checkIn: { ...checkIn, thumbnail: thumbnail && base64(this.key.seal(thumbnail, pictureContext(checkIn.id))), liveness: checkIn.liveness ?? null } } })
     } catch (error) {
       this.waiting.delete(checkIn.id)
       throw error

@@ -81,10 +81,23 @@ export class SharedCheckIns implements CheckInStore {
   }
 
   async inSpan(from: number, to: number): Promise<CheckIn[]> {
+    return this.select('WHERE at >= to_timestamp($1::float8 / 1000) AND at < to_timestamp($2::float8 / 1000) ORDER BY at DESC, id', [from, Math.min(to, 8.64e15)])
+  }
+
+  async ofPerson(personId: string): Promise<CheckIn[]> {
+    return this.select('WHERE person_id = $1 ORDER BY at, id', [personId])
+  }
+
+  /** Retention on the server: whichever desk runs it first deletes for all (a check-in's picture is in its row). */
+  async removeBefore(cutoff: number): Promise<number> {
+    const rows = await this.server.query<{ id: string }>('DELETE FROM likeness.check_ins WHERE at < to_timestamp($1::float8 / 1000) RETURNING id', [cutoff])
+    return rows.length
+  }
+
+  private async select(where: string, values: unknown[]): Promise<CheckIn[]> {
     const rows = await this.server.query<CheckInRow & { has_thumbnail: boolean }>(
-      `SELECT id, person_id, person_name, ${epochMs('at')} AS at, distance, liveness, thumbnail IS NOT NULL AS has_thumbnail
-       FROM likeness.check_ins WHERE at >= to_timestamp($1::float8 / 1000) AND at < to_timestamp($2::float8 / 1000) ORDER BY at DESC, id`,
-      [from, Math.min(to, 8.64e15)]
+      `SELECT id, person_id, person_name, ${epochMs('at')} AS at, distance, liveness, thumbnail IS NOT NULL AS has_thumbnail FROM likeness.check_ins ${where}`,
+      values
     )
     return rows.map((r) => ({ ...fromRow(r), hasThumbnail: r.has_thumbnail }))
   }

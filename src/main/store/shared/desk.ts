@@ -1,3 +1,4 @@
+import type { DataKey } from '../crypto/dataKey'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { LikenessError } from '../../../shared/errors'
@@ -26,6 +27,8 @@ export interface DeskOptions {
   localSettings: SettingsStore
   /** The desk's own tables that point into the gallery drop what left it (another desk may have forgotten someone). */
   cascade(departed: Departed): Promise<void>
+  /** What the mirror and the queued check-ins' pictures are sealed under on the desk's disk. */
+  dataKey: DataKey
   /** Fail at once when the server cannot be reached (connecting for the first time) instead of starting from the mirror. */
   requireServer?: boolean
 }
@@ -85,8 +88,8 @@ export class SharedDesk {
 
   static async open(options: DeskOptions): Promise<SharedDesk> {
     await mkdir(options.folder, { recursive: true })
-    const mirror = await Mirror.load(path.join(options.folder, 'mirror.lkmr'))
-    const queue = await CheckInQueue.open(path.join(options.folder, 'checkin-queue.jsonl'))
+    const mirror = await Mirror.load(path.join(options.folder, 'mirror.lkmr'), options.dataKey)
+    const queue = await CheckInQueue.open(path.join(options.folder, 'checkin-queue.jsonl'), options.dataKey)
     const desk = new SharedDesk(options, new SharedServer(options.connection), mirror, queue)
     try {
       if (await desk.server.connect()) await desk.caughtUp()
@@ -173,7 +176,7 @@ export class SharedDesk {
 
   private save(): Promise<void> {
     this.lastSave = performance.now()
-    this.saving = this.saving.then(() => this.mirror.save(path.join(this.options.folder, 'mirror.lkmr'))).catch((error: unknown) => this.noteProblem(error))
+    this.saving = this.saving.then(() => this.mirror.save(path.join(this.options.folder, 'mirror.lkmr'), this.options.dataKey)).catch((error: unknown) => this.noteProblem(error))
     return this.saving
   }
 

@@ -136,13 +136,21 @@ export class SharedGallery implements GalleryStore {
     return (await personRow(client, 'name', target.name.trim()))!
   }
 
-  async everything(): Promise<StoredPerson[]> {
+  async everything(personId?: string): Promise<StoredPerson[]> {
+    // $1 null: everyone.
+    const only = [personId ?? null]
     return this.server.transaction(async (client) => {
-      const people = (await client.query<{ id: string; name: string; created_at: number }>(`SELECT id, name, ${epochMs('created_at')} AS created_at FROM likeness.people ORDER BY created_at, id`)).rows
+      const people = (
+        await client.query<{ id: string; name: string; created_at: number }>(
+          `SELECT id, name, ${epochMs('created_at')} AS created_at FROM likeness.people WHERE $1::text IS NULL OR id = $1 ORDER BY created_at, id`,
+          only
+        )
+      ).rows
       const templates = (
         await client.query<{ id: string; person_id: string; photo_id: string; encoder: string; descriptor: Buffer; photo: Buffer; thumbnail: Buffer }>(
           `SELECT t.id, t.person_id, t.photo_id, t.encoder, t.descriptor, p.photo, p.thumbnail
-           FROM likeness.templates t JOIN likeness.photos p ON p.id = t.photo_id ORDER BY p.created_at, t.id`
+           FROM likeness.templates t JOIN likeness.photos p ON p.id = t.photo_id WHERE $1::text IS NULL OR t.person_id = $1 ORDER BY p.created_at, t.id`,
+          only
         )
       ).rows
       return people.map((person) => ({

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { descriptorDimension } from '../../../shared/api/face'
 import type { TemplateRows } from '../../face/gallery'
 import { writeFileAtomic } from '../atomicWrite'
+import type { DataKey } from '../crypto/dataKey'
 import { ChangeFeed, type GalleryChange } from '../galleryStore'
 import { stockEncoder, type PersonRecord, type PhotoRecord, type TemplateRecord } from '../schema'
 import { defaultSettings } from '../../../shared/api/settings'
@@ -194,9 +195,9 @@ export class Mirror {
   /**
    * One file: "LKMR", u32 version, u32 header bytes, the header as JSON (records column by column),
    * then the descriptors as float32 in template order, little-endian as every platform Electron
-   * ships on (as the template matrix).
+   * ships on (as the template matrix). Sealed whole under the data key: it holds templates.
    */
-  async save(file: string): Promise<void> {
+  async save(file: string, key: DataKey): Promise<void> {
     if (!this.header) return
     const people = this.personList()
     const photos = this.photoList()
@@ -221,14 +222,15 @@ export class Mirror {
     view.setUint32(4, cacheVersion, true)
     view.setUint32(8, json.byteLength, true)
     const descriptors = rowsOf(templates).descriptors
-    await writeFileAtomic(file, [prefix, json, new Uint8Array(descriptors.buffer, descriptors.byteOffset, descriptors.byteLength)])
+    const plain = Buffer.concat([prefix, json, new Uint8Array(descriptors.buffer, descriptors.byteOffset, descriptors.byteLength)])
+    await writeFileAtomic(file, key.seal(plain, mirrorContext))
   }
 
   /** The saved copy, or an empty mirror when there is none or it is damaged: a cache is rebuilt from the server, never trusted blindly. */
-  static async load(file: string): Promise<Mirror> {
+  static async load(file: string, key: DataKey): Promise<Mirror> {
     let bytes: Uint8Array
     try {
-      bytes = new Uint8Array(await readFile(file))
+      bytes = key.open(new Uint8Array(await readFile(file)), mirrorContext)
     } catch {
       return Mirror.empty()
     }
@@ -258,6 +260,9 @@ export class Mirror {
     }
   }
 }
+
+/** The name the mirror is sealed with: a copy moved elsewhere does not open as something else. */
+const mirrorContext = 'shared/mirror.lkmr'
 
 function rowsOf(templates: readonly { record: TemplateRecord; descriptor: Float32Array }[]): TemplateRows {
   const descriptors = new Float32Array(templates.length * descriptorDimension)

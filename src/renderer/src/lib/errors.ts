@@ -38,6 +38,8 @@ const headlines: Record<ErrorKind, () => string> = {
   StoreCorrupt: m.error_store_corrupt,
   Unsupported: m.error_unsupported,
   Offline: m.error_offline,
+  WrongKey: m.error_wrong_key,
+  Locked: m.error_locked,
   Internal: m.error_internal
 }
 
@@ -47,7 +49,9 @@ const galleryFileProblems: Record<GalleryFileProblem, () => string> = {
   checksum: m.gallery_file_checksum,
   'newer-schema': m.gallery_file_newer_schema,
   malformed: m.gallery_file_malformed,
-  'other-encoder': m.gallery_file_other_encoder
+  'other-encoder': m.gallery_file_other_encoder,
+  'needs-passphrase': m.gallery_file_needs_passphrase,
+  'wrong-passphrase': m.gallery_file_wrong_passphrase
 }
 
 /** Where the bridge client lost or never reached the main process (its own errors carry this detail). */
