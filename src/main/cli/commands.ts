@@ -6,6 +6,7 @@ import { stylizeCommand } from './style'
 import { calibrateCommand, trainCommand } from './train'
 import { auditCommand, personExportCommand, personOpenCommand } from './privacy'
 import { shareCommand, sharedCommand, unshareCommand } from './shared'
+import { watchCommand } from './watch'
 
 export const commands: Record<string, CliCommand> = {
   info: infoCommand,
@@ -19,6 +20,7 @@ export const commands: Record<string, CliCommand> = {
   audit: auditCommand,
   eval: evalCommand,
   checkins: checkinsCommand,
+  watch: watchCommand,
   'gallery-export': galleryExportCommand,
   'gallery-import': galleryImportCommand,
   shared: sharedCommand,

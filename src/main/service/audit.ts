@@ -21,7 +21,10 @@ const recorders: { [M in MethodName]?: Recorder<M> } = {
   'gallery.export': (_, file) => ({ action: 'export-gallery', detail: { bytes: file.byteLength } }),
   'gallery.import': (_, job) => ({ action: 'import-gallery', detail: { jobId: job.id } }),
   'privacy.exportPerson': ({ personId }, file) => ({ action: 'export-person', personId, detail: { bytes: file.byteLength } }),
-  'settings.update': (change) => ({ action: 'settings', detail: Object.fromEntries(Object.entries(change).map(([key, value]) => [key, value ?? 'none'])) }),
+  'settings.update': (change) => ({
+    action: 'settings',
+    detail: Object.fromEntries(Object.entries(change).map(([key, value]) => [key, typeof value === 'object' && value !== null ? JSON.stringify(value) : (value ?? 'none')]))
+  }),
   'train.keep': ({ modelId }) => ({ action: 'train-keep', detail: { modelId } }),
   'train.revert': ({ modelId }) => ({ action: 'train-revert', detail: { modelId } }),
   'train.reencode': (_, job) => ({ action: 'reencode', detail: { jobId: job.id } }),

@@ -3,6 +3,10 @@ import { descriptorDimension, type Candidate, type Detection, type Detector, typ
 import type { GalleryImportResult } from '../../shared/api/checkin'
 import { Gallery } from '../face/gallery'
 import type { EmbeddingVersion } from '../face/types'
+import type { IdentityAnswer } from '../face/live/identityVote'
+import { identifyIn } from '../face/live/livePipeline'
+import type { FrameObservation, FramePlan } from '../face/live/observeFrame'
+import type { RgbImage } from '../image/decode'
 import type { AnalyzedFace, AnalyzedImage } from '../worker/ops'
 import type { EnginePool, Lane } from '../worker/pool'
 import type { GalleryChange, NewTemplate, StoredPerson, StoredTemplate } from '../store/galleryStore'
@@ -66,6 +70,25 @@ export class Faces {
       },
       { lane: lane ?? 'interactive', signal }
     )
+  }
+
+  /** One live frame's neural work on the interactive worker, in the gallery's embedding, as a live session planned it. */
+  observeFrame(frame: RgbImage, plan: FramePlan): Promise<FrameObservation> {
+    return this.pool.run('face.live', { frame, plan, embedding: this.store.gallery.embedding() }, { lane: 'interactive' })
+  }
+
+  /** The nearest person within τ of each descriptor, or null: what a live session's vote counts. */
+  identifyDescriptors(descriptors: Float32Array[]): IdentityAnswer[] {
+    return identifyIn(this.gallery, this.store.settings.get().tau)(descriptors)
+  }
+
+  /** A person's name; null once they are forgotten (a live track may outlast them by a frame). */
+  personName(personId: string): string | null {
+    try {
+      return this.store.gallery.person(personId).name
+    } catch {
+      return null
+    }
   }
 
   async detect(image: Uint8Array, detector?: Detector): Promise<Detection> {

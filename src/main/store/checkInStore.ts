@@ -1,4 +1,4 @@
-import type { CheckIn } from '../../shared/api/checkin'
+import type { CheckIn, CheckInLiveness } from '../../shared/api/checkin'
 
 /** A check-in the service decided on; `id` is its idempotency key: the same id twice logs it once. */
 export interface NewCheckIn {
@@ -10,6 +10,8 @@ export interface NewCheckIn {
   distance: number
   /** The face as JPEG, kept with the check-in until the person is forgotten. */
   thumbnail?: Uint8Array
+  /** The liveness evidence it was let in on; none when the caller had none to give (a gallery file, a test). */
+  liveness?: CheckInLiveness | null
 }
 
 /** The interval rule as the store holds it: no two check-ins of one person less than `interval` ms apart. */

@@ -9,7 +9,14 @@ import { tooClose, type CheckInRule, type CheckInStore, type NewCheckIn, type St
 const thumbnailFile = (checkInId: string): string => `checkins/${checkInId}.jpg`
 
 function toCheckIn(record: CheckInRecord): CheckIn {
-  return { id: record.id, personId: record.personId, personName: record.personName, at: record.at, distance: record.distance, hasThumbnail: record.thumbnail !== null }
+  const { id, personId, personName, at, distance, liveness } = record
+  return { id, personId, personName, at, distance, hasThumbnail: record.thumbnail !== null, liveness }
+}
+
+/** Schema 1 → 2: the log keeps the liveness evidence of each check-in; older ones have none. */
+export function checkInsWithLiveness(data: Record<string, unknown>): Record<string, unknown> {
+  const checkIns = Array.isArray(data.checkIns) ? (data.checkIns as Record<string, unknown>[]) : []
+  return { ...data, schemaVersion: 2, checkIns: checkIns.map((c) => ({ liveness: null, ...c })) }
 }
 
 /** The embedded attendance log: the one writer of db.checkIns and of the pictures kept with them. */
@@ -36,7 +43,7 @@ export class LocalCheckInLog implements CheckInStore, GalleryDependent {
         const same = draft.checkIns.find((c) => c.id === checkIn.id)
         if (same) return same
         if (draft.checkIns.some((c) => c.personId === checkIn.personId && tooClose(c.at, checkIn.at, rule))) return null
-        const record: CheckInRecord = { ...checkIn, thumbnail: file }
+        const record: CheckInRecord = { ...checkIn, thumbnail: file, liveness: checkIn.liveness ?? null }
         draft.checkIns.push(record)
         return record
       })

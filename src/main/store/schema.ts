@@ -1,12 +1,13 @@
 import { z } from 'zod'
 import { defaultSettings, settingsSchema } from '../../shared/api/settings'
+import { livenessModes } from '../../shared/api/checkin'
 import { fineTuneStages, pairFeatures, trainModes, trainedModelStatuses } from '../../shared/api/train'
 
 /**
  * The shape of db.json, checked on every read: a file on disk is untrusted input too.
  * Bump `currentSchemaVersion` and add a migration in db.ts whenever this changes.
  */
-export const currentSchemaVersion = 1
+export const currentSchemaVersion = 2
 
 const personRecord = z.object({
   id: z.string(),
@@ -33,6 +34,14 @@ const templateRecord = z.object({
   encoder: z.string()
 })
 
+/** CheckInLiveness, as the log keeps it (the shared server's queue too). */
+export const livenessEvidenceSchema = z.object({
+  mode: z.enum(livenessModes),
+  blinkSeenAt: z.number().nullable(),
+  antispoof: z.number().nullable(),
+  liveness: z.number().nullable()
+})
+
 const checkInRecord = z.object({
   id: z.string(),
   personId: z.string(),
@@ -40,7 +49,9 @@ const checkInRecord = z.object({
   at: z.number(),
   distance: z.number(),
   /** Relative to the data folder. */
-  thumbnail: z.string().nullable()
+  thumbnail: z.string().nullable(),
+  /** The liveness evidence the check-in was let in on; null before schema 2 kept it. */
+  liveness: livenessEvidenceSchema.nullable()
 })
 
 const styleResultRecord = z.object({

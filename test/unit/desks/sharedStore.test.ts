@@ -183,7 +183,7 @@ describe.skipIf(postgresMissing)('a shared gallery on a real PostgreSQL server',
     // Within the interval at one desk: that desk knows.
     expect(await a.checkIns.add({ id: randomUUID(), personId: ada!.id, personName: 'Ada', at: t + 1000, distance: 0.2 }, rule)).toBeNull()
     // Bob's check-in waits at A, which is closed before the server is back.
-    const bobs = { id: randomUUID(), personId: bob!.id, personName: 'Bob', at: t, distance: 0.25 }
+    const bobs = { id: randomUUID(), personId: bob!.id, personName: 'Bob', at: t, distance: 0.25, liveness: { mode: 'blink' as const, blinkSeenAt: t - 400, antispoof: 0.71, liveness: 0.98 } }
     expect(await a.checkIns.add(bobs, rule)).not.toBeNull()
     expect(a.shared!.currentStatus()).toMatchObject({ online: false, queued: 2 })
     await close(a)
@@ -193,7 +193,7 @@ describe.skipIf(postgresMissing)('a shared gallery on a real PostgreSQL server',
     // As if A had sent Bob's check-in and been killed before marking it sent.
     const client = new pg.Client(url)
     await client.connect()
-    await client.query('SELECT likeness.check_in($1, $2, $3, $4, $5, $6, $7, $8)', [bobs.id, bobs.personId, bobs.personName, bobs.at, bobs.distance, 'test', null, rule.interval])
+    await client.query('SELECT likeness.check_in($1, $2, $3, $4, $5, $6, $7, $8, $9)', [bobs.id, bobs.personId, bobs.personName, bobs.at, bobs.distance, 'test', null, rule.interval, JSON.stringify(bobs.liveness)])
     await client.end()
     a = await desk(url, aFolder)
     await until(() => a.shared!.currentStatus().queued === 0, 10_000, 'A flushes its queue')
@@ -201,6 +201,9 @@ describe.skipIf(postgresMissing)('a shared gallery on a real PostgreSQL server',
     expect(log.filter((c) => c.personId === ada!.id)).toHaveLength(1)
     expect(log.filter((c) => c.id === bobs.id)).toHaveLength(1)
     expect(log).toHaveLength(2)
+    // the evidence a check-in was let in on is kept with it, through the queue and the server
+    expect(log.find((c) => c.id === bobs.id)!.liveness).toEqual(bobs.liveness)
+    expect(log.find((c) => c.personId === ada!.id)!.liveness).toBeNull()
   })
 
   it('server stopped 30 s while two desks make 200 check-ins, one desk killed −9 in the middle of its flush: every check-in is logged exactly once', async () => {

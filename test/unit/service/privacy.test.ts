@@ -11,7 +11,7 @@ import { dbFileName } from '../../../src/main/store/db'
 import { encodePng } from '../../../src/main/image/encode'
 import type { ErasureReceipt } from '../../../src/shared/api/privacy'
 import { containsAnyWindow, imageSignatures, looksRandom } from '../../support/bytes'
-import { cropFace, demoPhoto } from '../../support/faceCrops'
+import { cameraFrame, cropFace, demoPhoto, holdStill } from '../../support/faceCrops'
 import { folderSnapshot } from '../../support/folder'
 import { followJob } from '../../support/jobs'
 import { keysOf } from '../../support/keys'
@@ -46,7 +46,9 @@ describe('biometric privacy through the service', () => {
     const boxes = (await service.call('face.detect', { image: group })).faces.map((f) => f.box)
     ada = await cropFace(group, boxes[0]!)
     adaId = (await service.call('face.enroll', { name: 'Ada', images: [ada] })).person.id
-    for (let i = 0; i < 4; i++) await service.call('checkin.frame', { image: ada, session: 'desk' })
+    // a still at the camera: checked in with liveness off
+    await service.call('settings.update', { liveness: 'off' })
+    await holdStill(service, await cameraFrame(ada), 4, 'desk')
     const style = await service.call('style.start', {
       content: ada,
       styles: [{ image: await encodePng(testPainting(64, 64)), weight: 1 }],
@@ -117,7 +119,7 @@ describe('biometric privacy through the service', () => {
 
     const audit = await service.call('privacy.audit', {})
     expect(audit.intact).toBe(true)
-    expect(audit.entries.map((e) => e.action)).toEqual(['enroll', 'export-person', 'export-person', 'forget'])
+    expect(audit.entries.map((e) => e.action)).toEqual(['enroll', 'settings', 'export-person', 'export-person', 'forget'])
     expect(audit.entries.at(-1)).toMatchObject({ personId: adaId, detail: { receipt: receipt.id, digest } })
     const text = await readFile(path.join(dataDir, 'audit', 'audit.jsonl'), 'utf8')
     expect(text).not.toContain('Ada')

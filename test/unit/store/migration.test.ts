@@ -54,7 +54,7 @@ async function writePlaintextFolder(dir: string): Promise<Legacy> {
     db.people.push({ id: personId, name: `Person ${i}`, createdAt: i })
     db.photos.push({ id: photoId, personId, file: `photos/${photoId}.jpg`, createdAt: i })
     db.templates.push({ id: randomUUID(), personId, photoId, encoder: db.embedding.id })
-    db.checkIns.push({ id: checkInId, personId, personName: `Person ${i}`, at: 1_700_000_000_000 + i, distance: 0.2, thumbnail: `checkins/${checkInId}.jpg` })
+    db.checkIns.push({ id: checkInId, personId, personName: `Person ${i}`, at: 1_700_000_000_000 + i, distance: 0.2, thumbnail: `checkins/${checkInId}.jpg`, liveness: null })
     files.set(`photos/${photoId}.jpg`, photos[i % 6]!)
     files.set(`thumbnails/${photoId}.jpg`, photos[(i + 1) % 6]!)
     files.set(`checkins/${checkInId}.jpg`, photos[(i + 2) % 6]!)

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { writeFileAtomic } from '../atomicWrite'
 import { isSealed, type DataKey } from '../crypto/dataKey'
 import type { CheckInRule, NewCheckIn } from '../checkInStore'
+import { livenessEvidenceSchema } from '../schema'
 
 /** A check-in waiting for the server, with the rule it was decided under and the gallery it belongs to. */
 export interface QueuedCheckIn {
@@ -15,7 +16,7 @@ const line = z.union([
   z.object({
     add: z.object({
       galleryId: z.string(),
-      checkIn: z.object({ id: z.string(), personId: z.string(), personName: z.string(), at: z.number(), distance: z.number(), thumbnail: z.string().optional() }),
+      checkIn: z.object({ id: z.string(), personId: z.string(), personName: z.string(), at: z.number(), distance: z.number(), thumbnail: z.string().optional(), liveness: livenessEvidenceSchema.nullable().default(null) }),
       rule: z.object({ interval: z.number() })
     })
   }),
@@ -90,7 +91,7 @@ export class CheckInQueue {
     const { thumbnail, ...checkIn } = entry.checkIn
     this.waiting.set(checkIn.id, entry)
     try {
-      await this.append({ add: { ...entry, checkIn: { ...checkIn, thumbnail: thumbnail && base64(this.key.seal(thumbnail, pictureContext(checkIn.id))) } } })
+      await this.append({ add: { ...entry, checkIn: { ...checkIn, thumbnail: thumbnail && base64(this.key.seal(thumbnail, pictureContext(checkIn.id))), liveness: checkIn.liveness ?? null } } })
     } catch (error) {
       this.waiting.delete(checkIn.id)
       throw error

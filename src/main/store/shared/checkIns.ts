@@ -2,7 +2,7 @@ import { appendFile } from 'node:fs/promises'
 import path from 'node:path'
 import os from 'node:os'
 import { LikenessError } from '../../../shared/errors'
-import type { CheckIn } from '../../../shared/api/checkin'
+import type { CheckIn, CheckInLiveness } from '../../../shared/api/checkin'
 import { tooClose, type CheckInRule, type CheckInStore, type NewCheckIn, type StoredCheckIn } from '../checkInStore'
 import type { CheckInQueue, QueuedCheckIn } from './checkInQueue'
 import { epochMs } from './changeLog'
@@ -13,8 +13,22 @@ const longestInterval = 24 * 60 * 60_000
 
 type Outcome = 'added' | 'already' | 'refused'
 
-function toCheckIn({ thumbnail, ...checkIn }: NewCheckIn): CheckIn {
-  return { ...checkIn, hasThumbnail: thumbnail !== undefined }
+function toCheckIn({ thumbnail, liveness, ...checkIn }: NewCheckIn): CheckIn {
+  return { ...checkIn, hasThumbnail: thumbnail !== undefined, liveness: liveness ?? null }
+}
+
+interface CheckInRow {
+  id: string
+  person_id: string
+  person_name: string
+  at: number
+  distance: number
+  /** jsonb: pg hands it over parsed. */
+  liveness: CheckInLiveness | null
+}
+
+function fromRow(r: CheckInRow): Omit<CheckIn, 'hasThumbnail'> {
+  return { id: r.id, personId: r.person_id, personName: r.person_name, at: r.at, distance: r.distance, liveness: r.liveness }
 }
 
 /**
@@ -81,11 +95,11 @@ export class SharedCheckIns implements CheckInStore {
   }
 
   private async select(where: string, values: unknown[]): Promise<CheckIn[]> {
-    const rows = await this.server.query<{ id: string; person_id: string; person_name: string; at: number; distance: number; has_thumbnail: boolean }>(
-      `SELECT id, person_id, person_name, ${epochMs('at')} AS at, distance, thumbnail IS NOT NULL AS has_thumbnail FROM likeness.check_ins ${where}`,
+    const rows = await this.server.query<CheckInRow & { has_thumbnail: boolean }>(
+      `SELECT id, person_id, person_name, ${epochMs('at')} AS at, distance, liveness, thumbnail IS NOT NULL AS has_thumbnail FROM likeness.check_ins ${where}`,
       values
     )
-    return rows.map((r) => ({ id: r.id, personId: r.person_id, personName: r.person_name, at: r.at, distance: r.distance, hasThumbnail: r.has_thumbnail }))
+    return rows.map((r) => ({ ...fromRow(r), hasThumbnail: r.has_thumbnail }))
   }
 
   async thumbnail(checkInId: string): Promise<Uint8Array> {
@@ -138,8 +152,8 @@ export class SharedCheckIns implements CheckInStore {
     await appendFile(path.join(this.folder, `unsent-${entry.galleryId}.jsonl`), JSON.stringify({ ...entry, checkIn }) + '\n')
   }
 
-  private async send({ id, personId, personName, at, distance, thumbnail }: NewCheckIn, rule: CheckInRule): Promise<Outcome> {
-    const [row] = await this.server.query<{ outcome: Outcome }>('SELECT likeness.check_in($1, $2, $3, $4, $5, $6, $7, $8) AS outcome', [
+  private async send({ id, personId, personName, at, distance, thumbnail, liveness }: NewCheckIn, rule: CheckInRule): Promise<Outcome> {
+    const [row] = await this.server.query<{ outcome: Outcome }>('SELECT likeness.check_in($1, $2, $3, $4, $5, $6, $7, $8, $9) AS outcome', [
       id,
       personId,
       personName,
@@ -147,7 +161,8 @@ export class SharedCheckIns implements CheckInStore {
       distance,
       this.desk,
       thumbnail ? Buffer.from(thumbnail.buffer, thumbnail.byteOffset, thumbnail.byteLength) : null,
-      rule.interval
+      rule.interval,
+      liveness ? JSON.stringify(liveness) : null
     ])
     return row!.outcome
   }
@@ -159,15 +174,11 @@ export class SharedCheckIns implements CheckInStore {
 
   /** The whole log with its pictures: what moving the shared gallery to a desk carries. */
   async everything(): Promise<StoredCheckIn[]> {
-    const rows = await this.server.query<{ id: string; person_id: string; person_name: string; at: number; distance: number; thumbnail: Buffer | null }>(
-      `SELECT id, person_id, person_name, ${epochMs('at')} AS at, distance, thumbnail FROM likeness.check_ins ORDER BY at, id`
+    const rows = await this.server.query<CheckInRow & { thumbnail: Buffer | null }>(
+      `SELECT id, person_id, person_name, ${epochMs('at')} AS at, distance, liveness, thumbnail FROM likeness.check_ins ORDER BY at, id`
     )
     return rows.map((r) => ({
-      id: r.id,
-      personId: r.person_id,
-      personName: r.person_name,
-      at: r.at,
-      distance: r.distance,
+      ...fromRow(r),
       hasThumbnail: r.thumbnail !== null,
       thumbnail: r.thumbnail ? new Uint8Array(r.thumbnail) : undefined
     }))
@@ -179,9 +190,9 @@ export class SharedCheckIns implements CheckInStore {
       let added = 0
       for (const c of checkIns) {
         const result = await client.query(
-          `INSERT INTO likeness.check_ins (id, person_id, person_name, at, distance, desk, thumbnail)
-           VALUES ($1, $2, $3, to_timestamp($4::float8 / 1000), $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-          [c.id, c.personId, c.personName, c.at, c.distance, this.desk, c.thumbnail ? Buffer.from(c.thumbnail) : null]
+          `INSERT INTO likeness.check_ins (id, person_id, person_name, at, distance, desk, thumbnail, liveness)
+           VALUES ($1, $2, $3, to_timestamp($4::float8 / 1000), $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+          [c.id, c.personId, c.personName, c.at, c.distance, this.desk, c.thumbnail ? Buffer.from(c.thumbnail) : null, c.liveness ? JSON.stringify(c.liveness) : null]
         )
         added += result.rowCount ?? 0
       }

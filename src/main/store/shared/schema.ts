@@ -106,6 +106,34 @@ const migrations: readonly string[] = [
     VALUES (p_id, p_person, coalesce(v_name, p_name), v_at, p_distance, p_desk, CASE WHEN v_name IS NOT NULL THEN p_thumbnail END);
     RETURN 'added';
   END $$;
+  `,
+  // 1 → 2: the log keeps the liveness evidence each check-in was let in on (null before).
+  `
+  ALTER TABLE likeness.check_ins ADD COLUMN liveness jsonb;
+
+  DROP FUNCTION likeness.check_in(text, text, text, double precision, real, text, bytea, double precision);
+  CREATE FUNCTION likeness.check_in(p_id text, p_person text, p_name text, p_at_ms double precision, p_distance real, p_desk text, p_thumbnail bytea, p_interval_ms double precision, p_liveness jsonb)
+  RETURNS text LANGUAGE plpgsql AS $$
+  DECLARE
+    v_at timestamptz := to_timestamp(p_at_ms / 1000);
+    v_interval interval := make_interval(secs => p_interval_ms / 1000);
+    v_name text;
+  BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended(p_person, 0));
+    IF EXISTS (SELECT 1 FROM likeness.check_ins WHERE id = p_id) THEN
+      RETURN 'already';
+    END IF;
+    IF EXISTS (SELECT 1 FROM likeness.gallery WHERE wiped_at IS NOT NULL AND v_at <= wiped_at) THEN
+      RETURN 'refused';
+    END IF;
+    IF EXISTS (SELECT 1 FROM likeness.check_ins WHERE person_id = p_person AND at > v_at - v_interval AND at < v_at + v_interval) THEN
+      RETURN 'refused';
+    END IF;
+    SELECT name INTO v_name FROM likeness.people WHERE id = p_person;
+    INSERT INTO likeness.check_ins (id, person_id, person_name, at, distance, desk, thumbnail, liveness)
+    VALUES (p_id, p_person, coalesce(v_name, p_name), v_at, p_distance, p_desk, CASE WHEN v_name IS NOT NULL THEN p_thumbnail END, p_liveness);
+    RETURN 'added';
+  END $$;
   `
 ]
 
