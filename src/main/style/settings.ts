@@ -12,6 +12,8 @@ export interface StyleParams extends StyleOptions {
   styles: StyleSource[]
   /** Resuming: G starts from this earlier result (resized to the first scale) instead of `init`. */
   start?: RgbImage
+  /** Experiment: match the palette again at each new scale. */
+  paletteEveryScale?: boolean
 }
 
 const equal = (names: string[]): WeightedLayer[] => names.map((name) => ({ name, weight: 1 / names.length }))
@@ -33,6 +35,8 @@ const common = {
   maxShift: 2,
   shiftEvery: 1,
   colour: 'style',
+  paletteMatch: 'none',
+  parameterisation: 'pixels',
   styleScale: 1,
   previewEvery: 10,
   seed: 1

@@ -60,10 +60,19 @@ export function styleTargets(
   }
 }
 
+/** a[l](C) at each shift G will be seen at, computed on first use and kept for the region. */
+export interface ContentTargets {
+  /** a[l](C) with C framed at shifts[index]. */
+  at(index: number): tf.Tensor4D
+  /** Activation shapes of every tap at this framing (the style normalisers depend on n_H, n_W, n_C). */
+  shapes: Record<string, number[]>
+  dispose(): void
+}
+
 /**
- * a[l](C) for every shift the generated image will be seen at, computed once per scale so that
- * every iteration's content term compares like with like. Also returns the activation shapes of
- * all taps at that framing (the style normalisers depend on n_H, n_W, n_C).
+ * Content targets per shift, so that every iteration's content term compares like with like. Only
+ * the shifts a region is actually seen at are computed: a tile painted for a few iterations draws
+ * a few of the nine, and each costs a forward pass.
  */
 export function contentTargets(
   network: FeatureNetwork,
@@ -73,15 +82,29 @@ export function contentTargets(
   padding: number,
   shifts: readonly Shift[],
   maxShift: number
-): { targets: tf.Tensor4D[]; shapes: Record<string, number[]> } {
+): ContentTargets {
   const shapes: Record<string, number[]> = {}
-  const targets = shifts.map((shift, i) =>
+  const targets = new Map<number, tf.Tensor4D>()
+  const compute = (index: number, taps: readonly string[]): tf.Tensor4D =>
     tf.tidy(() => {
-      const taps = i === 0 ? [contentLayer, ...styleLayers] : [contentLayer]
-      const activations = network.forward(frame(content, padding, shift, maxShift), taps)
+      const activations = network.forward(frame(content, padding, shifts[index], maxShift), taps)
       for (const name of taps) shapes[name] ??= activations[name].shape
       return activations[contentLayer]
     })
-  )
-  return { targets, shapes }
+  targets.set(0, compute(0, [...new Set([contentLayer, ...styleLayers])]))
+  return {
+    at(index) {
+      let target = targets.get(index)
+      if (!target) {
+        target = compute(index, [contentLayer])
+        targets.set(index, target)
+      }
+      return target
+    },
+    shapes,
+    dispose() {
+      tf.dispose([...targets.values()])
+      targets.clear()
+    }
+  }
 }

@@ -37,6 +37,20 @@ export type InitMode = (typeof initModes)[number]
 export const colourModes = ['style', 'transfer', 'luminance'] as const
 export type ColourMode = (typeof colourModes)[number]
 
+/**
+ * What the optimiser moves (Mordvintsev et al., Distill 2018): G's pixels; pixels in a decorrelated
+ * colour space; that, in a cosine (Fourier) basis scaled by 1/frequency; or in a Laplacian pyramid.
+ */
+export const parameterisations = ['pixels', 'decorrelated', 'fourier', 'pyramid'] as const
+export type Parameterisation = (typeof parameterisations)[number]
+/**
+ * How the painting's palette is brought when colour is 'style': the photo's colours matched to the
+ * painting's in CIELAB before optimising, and the result's after: by mean and covariance
+ * ('moments') or by the whole distribution ('histogram'); 'none' leaves it to the style loss.
+ */
+export const paletteMatches = ['none', 'moments', 'histogram'] as const
+export type PaletteMatch = (typeof paletteMatches)[number]
+
 const weightedLayer = z.object({ name: layerName, /** λ_l */ weight }).strict()
 export type WeightedLayer = z.infer<typeof weightedLayer>
 /** α (content), β (style), γ (total variation). */
@@ -80,6 +94,8 @@ export const styleOptionsSchema = z
      */
     shiftEvery: z.number().int().min(1).max(1000),
     colour: z.enum(colourModes),
+    paletteMatch: z.enum(paletteMatches),
+    parameterisation: z.enum(parameterisations),
     /** Size of the painting relative to the result: 2 makes its strokes half as large in the result. */
     styleScale: z.number().positive().max(4),
     /** A preview (and a point of the loss chart's detail) every this many iterations. */

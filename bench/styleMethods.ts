@@ -1,0 +1,39 @@
+// The methods bench/style-quality.ts compares: each a name, what it is, and the options it sets over
+// the network's studio defaults (src/main/style/settings.ts).
+import type { StyleNetwork } from '../src/shared/api/style'
+import type { StyleParams } from '../src/main/style/settings'
+
+type Overrides = Partial<Omit<StyleParams, 'content' | 'styles' | 'start'>>
+
+export interface StyleMethod {
+  description: string
+  options(network: Exclude<StyleNetwork, 'vgg19'>): Overrides
+}
+
+/** The studio's defaults before issue 12: SWAG, β 3, γ 1, pixels, no palette step. */
+const before: Overrides = {
+  statistics: 'swag',
+  weights: { content: 1, style: 3, tv: 1 },
+  parameterisation: 'pixels',
+  paletteMatch: 'none',
+  iterations: 100,
+  init: 'mix'
+}
+
+export const styleMethods: Record<string, StyleMethod> = {
+  studio: { description: "the studio's defaults", options: () => ({}) },
+  before: { description: 'the defaults before issue 12 (SWAG, β 3, pixels)', options: () => before },
+  decorrelated: { description: 'before, in decorrelated colour', options: () => ({ ...before, parameterisation: 'decorrelated' }) },
+  fourier: { description: 'before, decorrelated colour and 1/f cosine basis', options: () => ({ ...before, parameterisation: 'fourier' }) },
+  pyramid: { description: 'before, decorrelated colour and Laplacian pyramid', options: () => ({ ...before, parameterisation: 'pyramid' }) },
+  moments: { description: 'before, palette by mean and covariance', options: () => ({ ...before, paletteMatch: 'moments' }) },
+  histogram: { description: 'before, palette by sliced histogram matching', options: () => ({ ...before, paletteMatch: 'histogram' }) },
+  fourierHistogram: { description: 'fourier + histogram', options: () => ({ ...before, parameterisation: 'fourier', paletteMatch: 'histogram' }) },
+  fourierHistogramGram: {
+    description: 'fourier + histogram, Gram β 30',
+    options: () => ({ ...before, parameterisation: 'fourier', paletteMatch: 'histogram', statistics: 'gram', weights: { content: 1, style: 30, tv: 1 } })
+  },
+  fourierHistogramLr: { description: 'fourier + histogram, lr 0.05', options: () => ({ ...before, parameterisation: 'fourier', paletteMatch: 'histogram', learningRate: 0.05 }) },
+  decorrelatedHistogram: { description: 'decorrelated + histogram', options: () => ({ ...before, parameterisation: 'decorrelated', paletteMatch: 'histogram' }) },
+  pyramidHistogram: { description: 'pyramid + histogram', options: () => ({ ...before, parameterisation: 'pyramid', paletteMatch: 'histogram' }) }
+}
