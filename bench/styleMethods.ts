@@ -35,5 +35,18 @@ export const styleMethods: Record<string, StyleMethod> = {
   },
   fourierHistogramLr: { description: 'fourier + histogram, lr 0.05', options: () => ({ ...before, parameterisation: 'fourier', paletteMatch: 'histogram', learningRate: 0.05 }) },
   decorrelatedHistogram: { description: 'decorrelated + histogram', options: () => ({ ...before, parameterisation: 'decorrelated', paletteMatch: 'histogram' }) },
+  fourierMoments: { description: 'fourier + moments', options: () => ({ ...before, parameterisation: 'fourier', paletteMatch: 'moments' }) },
+  fourierHistogramContent3: {
+    description: 'fourier + histogram, α 3',
+    options: () => ({ ...before, parameterisation: 'fourier', paletteMatch: 'histogram', weights: { content: 3, style: 3, tv: 1 } })
+  },
+  fourierHistogramMixed2: {
+    description: 'fourier + histogram, content at mixed2',
+    options: () => ({ ...before, parameterisation: 'fourier', paletteMatch: 'histogram', contentLayer: 'mixed2' })
+  },
+  fourierHistogramTv03: {
+    description: 'fourier + histogram, γ 0.3',
+    options: () => ({ ...before, parameterisation: 'fourier', paletteMatch: 'histogram', weights: { content: 1, style: 3, tv: 0.3 } })
+  },
   pyramidHistogram: { description: 'pyramid + histogram', options: () => ({ ...before, parameterisation: 'pyramid', paletteMatch: 'histogram' }) }
 }

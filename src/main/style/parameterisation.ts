@@ -49,13 +49,14 @@ export function imageParameters(kind: Parameterisation, height: number, width: n
 
 /**
  * p ← the parameters of clip(decode(p)) to [0, 1]: the part of the picture outside the range is
- * encoded and taken away, so a parameterised G stays a picture as clipped pixels do.
+ * encoded and taken away, so a parameterised G stays a picture as clipped pixels do. Returns the
+ * new parameters and the picture they decode to.
  */
-export function projectToPicture(parameters: ImageParameters, params: tf.Tensor): tf.Tensor {
+export function projectToPicture(parameters: ImageParameters, params: tf.Tensor): { params: tf.Tensor; image: tf.Tensor4D } {
   return tf.tidy(() => {
-    const image = parameters.decode(params)
-    const excess = image.sub(image.clipByValue(0, 1)) as tf.Tensor4D
-    return params.sub(parameters.encode(excess))
+    const decoded = parameters.decode(params)
+    const image = decoded.clipByValue(0, 1) as tf.Tensor4D
+    return { params: params.sub(parameters.encode(decoded.sub(image) as tf.Tensor4D)), image }
   })
 }
 

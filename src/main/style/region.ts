@@ -65,30 +65,29 @@ export async function paintRegion(work: RegionWork, settings: RegionSettings, ne
   const clipsItself = settings.parameterisation === 'pixels'
   const bounds = clipsItself ? ([0, 1] as const) : undefined
   const optimizer = createOptimizer(settings.optimizer === 'adam' ? { kind: 'adam', learningRate: settings.learningRate, bounds } : { kind: 'lbfgs', bounds })
+  // p and the picture it decodes to travel together: decoding costs two matrix products per
+  // channel in the cosine basis, and the picture is needed by the next step and the caller.
   let p = parameters.encode(work.start)
+  let image = work.start.clone()
   let shift = shifts[0]
+  const decode = (q: tf.Tensor): tf.Tensor4D => (q === p ? image.clone() : parameters.decode(q))
   try {
     for (let k = 0; k < work.iterations; k++) {
       // Let a cancel message (worker event) land before deciding to go on.
       await nextTurn()
       if (hooks.isCancelled?.()) throw new LikenessError('Cancelled', 'Stylizing was cancelled.')
       if (k % settings.shiftEvery === 0) shift = shifts[Math.floor(random() * shifts.length)]
-      const { x, at } = optimizer.step(p, throughParameters(parameters, objective.at(shift)))
-      p.dispose()
-      p = clipsItself ? x : projectToPicture(parameters, x)
+      const { x, at } = optimizer.step(p, throughParameters(decode, parameters, objective.at(shift)))
+      const projected = clipsItself ? { params: x, image: x.clone() as tf.Tensor4D } : projectToPicture(parameters, x)
       if (!clipsItself) x.dispose()
-      if (hooks.onStep) {
-        const image = parameters.decode(p)
-        try {
-          await hooks.onStep(at.info, image)
-        } finally {
-          image.dispose()
-        }
-      }
+      tf.dispose([p, image])
+      p = projected.params
+      image = projected.image
+      await hooks.onStep?.(at.info, image)
     }
-    return parameters.decode(p)
+    return image.clone()
   } finally {
-    p.dispose()
+    tf.dispose([p, image])
     optimizer.dispose()
     parameters.dispose()
     objective.dispose()
@@ -97,9 +96,9 @@ export async function paintRegion(work: RegionWork, settings: RegionSettings, ne
 }
 
 /** J and ∂J/∂p for parameters p of G: the objective at G = decode(p), its gradient pulled back. */
-function throughParameters<Info>(parameters: ImageParameters, objective: ValueAndGradient<Info>): ValueAndGradient<Info> {
+function throughParameters<Info>(decode: (p: tf.Tensor) => tf.Tensor4D, parameters: ImageParameters, objective: ValueAndGradient<Info>): ValueAndGradient<Info> {
   return (p) => {
-    const image = parameters.decode(p)
+    const image = decode(p)
     const evaluation = objective(image)
     image.dispose()
     const gradient = parameters.pullBack(evaluation.gradient as tf.Tensor4D)
