@@ -20,6 +20,8 @@ const before: Overrides = {
   init: 'mix'
 }
 
+const fhg: Overrides = { ...before, parameterisation: 'fourier', paletteMatch: 'histogram', statistics: 'gram', weights: { content: 1, style: 30, tv: 1 } }
+
 export const styleMethods: Record<string, StyleMethod> = {
   studio: { description: "the studio's defaults", options: () => ({}) },
   before: { description: 'the defaults before issue 12 (SWAG, β 3, pixels)', options: () => before },
@@ -48,5 +50,11 @@ export const styleMethods: Record<string, StyleMethod> = {
     description: 'fourier + histogram, γ 0.3',
     options: () => ({ ...before, parameterisation: 'fourier', paletteMatch: 'histogram', weights: { content: 1, style: 3, tv: 0.3 } })
   },
+  fhg: { description: 'fourier + histogram + Gram β 30', options: () => ({ ...fhg }) },
+  fhgMoments: { description: 'fhg with moments', options: () => ({ ...fhg, paletteMatch: 'moments' }) },
+  fhgContent3: { description: 'fhg, α 3', options: () => ({ ...fhg, weights: { content: 3, style: 30, tv: 1 } }) },
+  fhgMixed2: { description: 'fhg, content at mixed2', options: () => ({ ...fhg, contentLayer: 'mixed2' }) },
+  fhgTv03: { description: 'fhg, γ 0.3', options: () => ({ ...fhg, weights: { content: 1, style: 30, tv: 0.3 } }) },
+  dhg: { description: 'decorrelated + histogram + Gram β 30', options: () => ({ ...fhg, parameterisation: 'decorrelated' }) },
   pyramidHistogram: { description: 'pyramid + histogram', options: () => ({ ...before, parameterisation: 'pyramid', paletteMatch: 'histogram' }) }
 }

@@ -4,7 +4,7 @@ import type { DetectorKind, Face } from '../face/types'
 import type { FaceQuality } from '../face/quality'
 import type { ExploreOps } from '../explore/engineOps'
 import type { EmbeddingVersion, TrainOps } from '../train/engineOps'
-import type { LossPoint, StyleNetwork, StyleOptions } from '../../shared/api/style'
+import type { LossPoint, StyleNetwork, StyleOptions, StyleQuality } from '../../shared/api/style'
 
 export interface AnalyzedFace extends Face {
   quality: FaceQuality
@@ -56,6 +56,7 @@ export interface EngineOps extends ExploreOps, TrainOps {
       /** The inputs as the run used them (PNG, scaled to what the settings need): kept for resuming. */
       content: Uint8Array
       styles: Uint8Array[]
+      quality: StyleQuality
     }
   }
 }

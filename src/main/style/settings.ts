@@ -31,6 +31,7 @@ const common = {
   noiseRatio: 0.1,
   multiScale: true,
   minSide: 128,
+  fineShare: 0.5,
   padding: 16,
   maxShift: 2,
   shiftEvery: 1,

@@ -53,7 +53,8 @@ export async function stylize(params: StyleParams, network: FeatureNetwork, hook
   const stages = scaleStages(params.content, params.size, params.iterations, {
     multiScale: params.multiScale,
     minSide: params.minSide,
-    minShortSide: minResultShortSide
+    minShortSide: minResultShortSide,
+    fineShare: params.fineShare
   })
   const palette = params.colour === 'style' && params.paletteMatch !== 'none' ? paletteOf(params.styles) : undefined
   const run: Run = {

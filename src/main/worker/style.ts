@@ -10,6 +10,7 @@ import type { FrozenNetwork } from '../style/networks/frozenNetwork'
 import { loadInception } from '../style/networks/inception'
 import { loadMobileNet } from '../style/networks/mobilenet'
 import { loadVgg19 } from '../style/networks/vgg19'
+import { qualityFigures } from '../style/quality'
 import { stylize } from '../style/stylize'
 
 // Networks load once per worker, on first use, and stay; a failed load (VGG19 absent) is not remembered.
@@ -78,7 +79,8 @@ export const styleOps: Pick<OpHandlers, 'style.stylize'> = {
         history,
         complete,
         content: await encodePng(content),
-        styles: await Promise.all(styles.map((s) => encodePng(s.image)))
+        styles: await Promise.all(styles.map((s) => encodePng(s.image))),
+        quality: qualityFigures(image, content, styles.reduce((a, b) => (b.weight > a.weight ? b : a)).image)
       }
     }
     try {

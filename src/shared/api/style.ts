@@ -84,6 +84,8 @@ export const styleOptionsSchema = z
     /** Coarse-to-fine scales from `minSide` up to `size`, or one scale at `size`. */
     multiScale: z.boolean(),
     minSide: z.number().int().min(32).max(2048),
+    /** Iterations at each scale as a share of the next coarser scale's: 1 gives every scale as many. */
+    fineShare: z.number().min(0.05).max(1),
     /** Reflect padding around the image before the network, px. */
     padding: z.number().int().min(0).max(31),
     /** Random shift of the image, 0…maxShift px each way. */
@@ -169,11 +171,23 @@ export interface StyleResultDetail {
   history: LossPoint[]
 }
 
+/**
+ * How good a picture is (issue 12; src/main/style/quality.ts): palette (1 = the photo's colours,
+ * 0 = the painting's), chroma speckle (1 = as busy in colour as the painting), structure (1 = the
+ * photo's edges exactly). Measured against the painting with the largest weight.
+ */
+export interface StyleQuality {
+  palette: number
+  chromaSpeckle: number
+  structure: number
+}
+
 /** What a stylize job ends with (a cancelled run is saved too, and found by its job id). */
 export interface StyleRunResult {
   result: StyleResultSummary
   lossStart: number
   lossEnd: number
+  quality: StyleQuality
 }
 
 export interface ModelInstallResult {
