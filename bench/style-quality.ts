@@ -5,18 +5,17 @@
 // itself scored as if they were results.
 //
 // All 56 pairs at the first size; at larger sizes a fixed subset, the first N pairs of the
-// diagonal order (photo k mod 7, painting k mod 8), which with N = 8 holds every photo and every
-// painting once (the 8th pair repeats the first photo).
+// diagonal order (bench/styleData.ts: photo k mod 7, painting k mod 8), which with N = 8 holds
+// every photo and every painting (the 8th pair repeats the first photo).
 //
 //   [LIKENESS_DATASETS=…] npm run bench:style-quality -- [--methods studio,before,…] [--sizes 512,1024,2048] [--pairs 56]
 //                                  [--large-pairs 8] [--network inception] [--save dir] [--skip-done log.jsonl]
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import type { StyleNetwork } from '../src/shared/api/style'
 import { initBackend } from '../src/main/engine/backend'
 import { fitWithin } from '../src/main/image/crop'
-import { decodeImage, type RgbImage } from '../src/main/image/decode'
 import { encodePng } from '../src/main/image/encode'
 import type { FrozenNetwork } from '../src/main/style/networks/frozenNetwork'
 import { loadInception } from '../src/main/style/networks/inception'
@@ -24,6 +23,7 @@ import { loadMobileNet } from '../src/main/style/networks/mobilenet'
 import { qualityFigures, type QualityFigures } from '../src/main/style/quality'
 import { defaultStyleSettings, type StyleParams } from '../src/main/style/settings'
 import { stylize } from '../src/main/style/stylize'
+import { datasetImage, datasetsPath, datasetsPresent, diagonalPairs, fittedImage, stem } from './styleData'
 import { styleMethods } from './styleMethods'
 
 const { values: flags } = parseArgs({
@@ -39,59 +39,10 @@ const { values: flags } = parseArgs({
 })
 
 // ../shared/datasets beside the checkout; LIKENESS_DATASETS points elsewhere (a worktree).
-const datasets = process.env.LIKENESS_DATASETS ?? path.resolve(import.meta.dirname, '..', '..', 'shared', 'datasets')
 const goals = { palette: 0.4, chromaSpeckle: 1.5, structure: 0.6 }
 
 function emit(line: Record<string, unknown>): void {
   console.log(JSON.stringify({ bench: 'style-quality', ...line }))
-}
-
-function listImages(folder: string): string[] {
-  return readdirSync(folder)
-    .filter((name) => /\.(jpe?g|png)$/i.test(name))
-    .sort()
-}
-
-/** Pairs in diagonal order: the k-th is photo k mod P with painting k mod S, every pair once (P, S coprime). */
-function diagonalPairs(photos: string[], paintings: string[]): [string, string][] {
-  const all = photos.length * paintings.length
-  const pairs: [string, string][] = []
-  const seen = new Set<string>()
-  for (let k = 0; pairs.length < all; k++) {
-    const pair: [string, string] = [photos[k % photos.length], paintings[(k + Math.floor(k / lcm(photos.length, paintings.length))) % paintings.length]]
-    if (!seen.has(pair.join())) {
-      seen.add(pair.join())
-      pairs.push(pair)
-    }
-  }
-  return pairs
-}
-
-function lcm(a: number, b: number): number {
-  const gcd = (x: number, y: number): number => (y === 0 ? x : gcd(y, x % y))
-  return (a * b) / gcd(a, b)
-}
-
-const decoded = new Map<string, Promise<RgbImage>>()
-function image(file: string): Promise<RgbImage> {
-  let found = decoded.get(file)
-  if (!found) {
-    found = decodeImage(readFileSync(file)).then((d) => d.image)
-    decoded.set(file, found)
-  }
-  return found
-}
-
-/** As the engine worker does: the photo no larger than the result, a painting no larger than its style scale. */
-const fitted = new Map<string, Promise<RgbImage>>()
-function fittedImage(file: string, longest: number): Promise<RgbImage> {
-  const key = `${file}@${longest}`
-  let found = fitted.get(key)
-  if (!found) {
-    found = image(file).then((i) => fitWithin(i, longest))
-    fitted.set(key, found)
-  }
-  return found
 }
 
 function doneKeys(): Set<string> {
@@ -135,10 +86,8 @@ function summary(scores: Scored[]): Record<string, unknown> {
 }
 
 async function main(): Promise<void> {
-  const contentDir = path.join(datasets, 'content')
-  const styleDir = path.join(datasets, 'style')
-  if (!existsSync(contentDir) || !existsSync(styleDir)) {
-    emit({ kind: 'skipped', reason: `no datasets at ${datasets}` })
+  if (!datasetsPresent()) {
+    emit({ kind: 'skipped', reason: `no datasets at ${datasetsPath()}` })
     return
   }
   const backend = await initBackend('wasm')
@@ -148,7 +97,7 @@ async function main(): Promise<void> {
   const methodNames = flags.methods ? flags.methods.split(',') : Object.keys(styleMethods)
   for (const name of methodNames) if (!styleMethods[name]) throw new Error(`unknown method ${name}; known: ${Object.keys(styleMethods).join(', ')}`)
   const sizes = flags.sizes ? flags.sizes.split(',').map(Number) : [defaults.size]
-  const pairs = diagonalPairs(listImages(contentDir), listImages(styleDir))
+  const pairs = diagonalPairs()
   const firstSizePairs = pairs.slice(0, Number(flags.pairs))
   const largePairs = pairs.slice(0, Math.min(Number(flags['large-pairs']), firstSizePairs.length))
   const done = doneKeys()
@@ -158,8 +107,8 @@ async function main(): Promise<void> {
   // The photo and the painting themselves, scored as results at the first size.
   const references: Record<string, Scored[]> = { photo: [], painting: [] }
   for (const [photoName, paintingName] of firstSizePairs) {
-    const photo = await fittedImage(path.join(contentDir, photoName), sizes[0])
-    const painting = await image(path.join(styleDir, paintingName))
+    const photo = await fittedImage('content', photoName, sizes[0])
+    const painting = await datasetImage('style', paintingName)
     const paintingAtSize = await fitWithin(painting, sizes[0])
     references.photo.push({ ...qualityFigures(photo, photo, painting), seconds: 0 })
     references.painting.push({ ...qualityFigures(paintingAtSize, photo, painting), seconds: 0 })
@@ -175,13 +124,13 @@ async function main(): Promise<void> {
         if (done.has(key)) continue
         const method = styleMethods[name]
         const options = { ...defaults, ...method.options(networkId), size }
-        const photo = await fittedImage(path.join(contentDir, photoName), size)
-        const painting = await fittedImage(path.join(styleDir, paintingName), Math.ceil(size * options.styleScale))
+        const photo = await fittedImage('content', photoName, size)
+        const painting = await fittedImage('style', paintingName, Math.ceil(size * options.styleScale))
         const params: StyleParams = { ...options, content: photo, styles: [{ image: painting, weight: 1 }], previewEvery: options.iterations + 1 }
         const started = performance.now()
         const result = await stylize(params, network)
         const seconds = (performance.now() - started) / 1000
-        const figures = qualityFigures(result.image, photo, await image(path.join(styleDir, paintingName)))
+        const figures = qualityFigures(result.image, photo, await datasetImage('style', paintingName))
         scores.push({ ...figures, seconds })
         emit({ kind: 'run', method: name, network: networkId, size, content: photoName, style: paintingName, width: result.image.width, height: result.image.height, iterations: options.iterations, seconds: round(seconds, 1), palette: round(figures.palette), chromaSpeckle: round(figures.chromaSpeckle), structure: round(figures.structure) })
         if (flags.save) writeFileSync(path.join(flags.save, `${name}_${size}_${stem(photoName)}_${stem(paintingName)}.png`), await encodePng(result.image))
@@ -190,10 +139,6 @@ async function main(): Promise<void> {
     }
   }
   network.dispose()
-}
-
-function stem(file: string): string {
-  return path.basename(file, path.extname(file))
 }
 
 function round(x: number, digits = 3): number {
