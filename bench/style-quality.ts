@@ -15,7 +15,10 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import type { StyleNetwork } from '../src/shared/api/style'
 import { initBackend } from '../src/main/engine/backend'
+import * as tf from '@tensorflow/tfjs'
 import { fitWithin } from '../src/main/image/crop'
+import { imageToTensor, tensorToImage } from '../src/main/image/tensor'
+import { matchPalette, paletteOf } from '../src/main/style/palette'
 import { encodePng } from '../src/main/image/encode'
 import type { FrozenNetwork } from '../src/main/style/networks/frozenNetwork'
 import { loadInception } from '../src/main/style/networks/inception'
@@ -104,14 +107,19 @@ async function main(): Promise<void> {
   if (flags.save) mkdirSync(flags.save, { recursive: true })
   emit({ kind: 'setup', backend: backend.name, simd: backend.simd, network: networkId, methods: methodNames, sizes, pairs: firstSizePairs.length, largePairs: largePairs.length, goals })
 
-  // The photo and the painting themselves, scored as results at the first size.
-  const references: Record<string, Scored[]> = { photo: [], painting: [] }
+  // The photo and the painting themselves, scored as results at the first size, and the photo
+  // recoloured by the palette step alone (what the structure figure can reach with that palette).
+  const references: Record<string, Scored[]> = { photo: [], painting: [], recolouredPhoto: [] }
   for (const [photoName, paintingName] of firstSizePairs) {
     const photo = await fittedImage('content', photoName, sizes[0])
     const painting = await datasetImage('style', paintingName)
     const paintingAtSize = await fitWithin(painting, sizes[0])
     references.photo.push({ ...qualityFigures(photo, photo, painting), seconds: 0 })
     references.painting.push({ ...qualityFigures(paintingAtSize, photo, painting), seconds: 0 })
+    const recoloured = tf.tidy(() => matchPalette(imageToTensor(photo).expandDims(0) as tf.Tensor4D, paletteOf([{ image: painting, weight: 1 }]), 'histogram'))
+    const recolouredImage = await tensorToImage(tf.tidy(() => recoloured.squeeze([0]) as tf.Tensor3D))
+    recoloured.dispose()
+    references.recolouredPhoto.push({ ...qualityFigures(recolouredImage, photo, painting), seconds: 0 })
   }
   for (const [what, scores] of Object.entries(references)) emit({ kind: 'reference', what, size: sizes[0], ...summary(scores) })
 
@@ -123,8 +131,9 @@ async function main(): Promise<void> {
         const key = runKey(name, size, photoName, paintingName)
         if (done.has(key)) continue
         const method = styleMethods[name]
-        const options = { ...defaults, ...method.options(networkId), size }
         const photo = await fittedImage('content', photoName, size)
+        const original = await datasetImage('style', paintingName)
+        const options = { ...defaults, ...method.options(networkId, { photo, painting: original }), size }
         const painting = await fittedImage('style', paintingName, Math.ceil(size * options.styleScale))
         const params: StyleParams = { ...options, content: photo, styles: [{ image: painting, weight: 1 }], previewEvery: options.iterations + 1 }
         const started = performance.now()

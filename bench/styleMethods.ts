@@ -7,7 +7,20 @@ type Overrides = Partial<Omit<StyleParams, 'content' | 'styles' | 'start'>>
 
 export interface StyleMethod {
   description: string
-  options(network: Exclude<StyleNetwork, 'vgg19'>): Overrides
+  /** The options over the network's defaults; some depend on the pair's shapes. */
+  options(network: Exclude<StyleNetwork, 'vgg19'>, pair?: { photo: Size; painting: Size }): Overrides
+}
+
+interface Size {
+  width: number
+  height: number
+}
+
+/** The style scale at which the painting covers as many pixels as the photo (the studio scales its longest side). */
+function equalArea(pair?: { photo: Size; painting: Size }): number {
+  if (!pair) return 1
+  const aspect = (s: Size): number => Math.min(s.width, s.height) / Math.max(s.width, s.height)
+  return Math.min(4, Math.sqrt(aspect(pair.photo) / aspect(pair.painting)))
 }
 
 /** The studio's defaults before issue 12: SWAG, β 3, γ 1, pixels, no palette step. */
@@ -55,6 +68,7 @@ export const styleMethods: Record<string, StyleMethod> = {
   fhgContent3: { description: 'fhg, α 3', options: () => ({ ...fhg, weights: { content: 3, style: 30, tv: 1 } }) },
   fhgMixed2: { description: 'fhg, content at mixed2', options: () => ({ ...fhg, contentLayer: 'mixed2' }) },
   fhgTv03: { description: 'fhg, γ 0.3', options: () => ({ ...fhg, weights: { content: 1, style: 30, tv: 0.3 } }) },
+  fhgArea: { description: 'fhg, the painting at the photo\'s area', options: (_, pair) => ({ ...fhg, styleScale: equalArea(pair) }) },
   dhg: { description: 'decorrelated + histogram + Gram β 30', options: () => ({ ...fhg, parameterisation: 'decorrelated' }) },
   pyramidHistogram: { description: 'pyramid + histogram', options: () => ({ ...before, parameterisation: 'pyramid', paletteMatch: 'histogram' }) }
 }
