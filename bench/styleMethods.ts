@@ -23,8 +23,12 @@ function equalArea(pair?: { photo: Size; painting: Size }): number {
   return Math.min(4, Math.sqrt(aspect(pair.photo) / aspect(pair.painting)))
 }
 
-/** The studio's defaults before issue 12: SWAG, β 3, γ 1, pixels, no palette step. */
+/**
+ * The studio's defaults before issue 12: SWAG, β 3, γ 1, pixels, no palette step, and at 256 px its
+ * schedule (75 iterations at 128 px, 25 at 256: a fine share of 1/3).
+ */
 const before: Overrides = {
+  fineShare: 1 / 3,
   statistics: 'swag',
   weights: { content: 1, style: 3, tv: 1 },
   parameterisation: 'pixels',
