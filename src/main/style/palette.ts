@@ -24,8 +24,10 @@ export type Palette = Float32Array
 
 /** Colours are matched on at most this many pixels per picture (the map then applies to all). */
 const samplesPerPalette = 1 << 16
-const slicedRounds = 12
+const slicedRounds = 8
 const quantiles = 256
+/** The sliced maps are fitted on this many pixels of each side: plenty for 256 quantiles. */
+const fittingSamples = 1 << 14
 
 /** The paintings' colours pooled, each painting's share of samples in proportion to its weight. */
 export function paletteOf(paintings: readonly { image: RgbImage; weight: number }[]): Palette {
@@ -65,24 +67,67 @@ export function matchMoments(source: Float32Array, target: Float32Array): Float3
   return out
 }
 
-/** Moments first, then `slicedRounds` rounds of 1-D histogram matching along random rotations. */
+/**
+ * Moments first, then `slicedRounds` rounds of 1-D histogram matching along random rotations. The
+ * maps are fitted on at most `samplesPerPalette` of the pixels and then applied to all of them, each
+ * a lookup table over its direction: a 2048 px picture takes a second or two, not half a minute.
+ */
 export function matchHistograms(source: Float32Array, target: Float32Array, rounds = slicedRounds): Float32Array {
   const out = matchMoments(source, target)
+  const sample = Float32Array.from(subsample(out, fittingSamples))
+  const targetSample = subsample(target, fittingSamples)
   const random = seededRandom(7)
   for (let round = 0; round < rounds; round++) {
     for (const theta of randomRotation(random)) {
-      const projected = project(out, theta)
-      const from = quantileTable(subsample1(projected, samplesPerPalette))
-      const to = quantileTable(project(target, theta))
-      for (let i = 0; i < projected.length; i++) {
-        const shift = transport(projected[i], from, to) - projected[i]
-        out[3 * i] += shift * theta[0]
-        out[3 * i + 1] += shift * theta[1]
-        out[3 * i + 2] += shift * theta[2]
-      }
+      const map = transportTable(quantileTable(project(sample, theta)), quantileTable(project(targetSample, theta)))
+      moveAlong(sample, theta, map)
+      moveAlong(out, theta, map)
     }
   }
   return out
+}
+
+/** v ↦ v + shift(θᵀv)·θ for every point, shift read from the table. */
+function moveAlong(points: Float32Array, theta: readonly number[], { low, step, shifts }: TransportTable): void {
+  const last = shifts.length - 1
+  for (let i = 0; i < points.length; i += 3) {
+    const position = (points[i] * theta[0] + points[i + 1] * theta[1] + points[i + 2] * theta[2] - low) / step
+    const b = Math.min(last - 1, Math.max(0, Math.floor(position)))
+    const t = Math.min(1, Math.max(0, position - b))
+    const shift = shifts[b] + (shifts[b + 1] - shifts[b]) * t
+    points[i] += shift * theta[0]
+    points[i + 1] += shift * theta[1]
+    points[i + 2] += shift * theta[2]
+  }
+}
+
+/** F_to⁻¹(F_from(v)) − v at v = low + b·step, b = 0 … tableBins − 1. */
+interface TransportTable {
+  low: number
+  step: number
+  shifts: Float32Array
+}
+
+const tableBins = 4096
+
+/**
+ * The 1-D transport v ↦ F_to⁻¹(F_from(v)) (both quantile tables piecewise linear), tabulated on a
+ * uniform grid over the source's range so each lookup is one index; beyond the range the end
+ * shifts carry on.
+ */
+function transportTable(from: Float32Array, to: Float32Array): TransportTable {
+  const low = from[0]
+  const high = from[from.length - 1]
+  const step = (high - low) / (tableBins - 1) || 1
+  const shifts = new Float32Array(tableBins)
+  for (let b = 0, k = 0; b < tableBins; b++) {
+    const v = low + b * step
+    while (k < from.length - 2 && from[k + 1] <= v) k++
+    const span = from[k + 1] - from[k]
+    const u = span > 0 ? Math.min(1, Math.max(0, (v - from[k]) / span)) : 0
+    shifts[b] = to[k] + (to[k + 1] - to[k]) * u - v
+  }
+  return { low, step, shifts }
 }
 
 function moments(points: Float32Array): { mean: number[]; covariance: Matrix3 } {
@@ -132,23 +177,6 @@ function quantileTable(values: Float32Array): Float32Array {
   return table
 }
 
-/** v ↦ F_to⁻¹(F_from(v)), both tables piecewise linear; beyond the ends, shifted with the end. */
-function transport(v: number, from: Float32Array, to: Float32Array): number {
-  const last = from.length - 1
-  if (v <= from[0]) return to[0] + (v - from[0])
-  if (v >= from[last]) return to[last] + (v - from[last])
-  let low = 0
-  let high = last
-  while (high - low > 1) {
-    const middle = (low + high) >> 1
-    if (from[middle] <= v) low = middle
-    else high = middle
-  }
-  const span = from[high] - from[low]
-  const u = span > 0 ? (v - from[low]) / span : 0
-  return to[low] + (to[high] - to[low]) * u
-}
-
 /** Exactly `count` pixels spread evenly over the picture (repeating pixels of a small one). */
 function resample(points: Float32Array, count: number): Float32Array {
   const n = points.length / 3
@@ -168,10 +196,4 @@ function subsample(points: Float32Array, count: number): Float32Array {
   const kept = new Float32Array(Math.floor(n / stride) * 3)
   for (let i = 0, j = 0; j < kept.length; i += 3 * stride, j += 3) kept.set(points.subarray(i, i + 3), j)
   return kept
-}
-
-function subsample1(values: Float32Array, count: number): Float32Array {
-  const stride = Math.ceil(values.length / count)
-  if (stride <= 1) return values
-  return values.filter((_, i) => i % stride === 0)
 }
