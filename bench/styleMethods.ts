@@ -73,6 +73,11 @@ export const styleMethods: Record<string, StyleMethod> = {
   fhgMixed2: { description: 'fhg, content at mixed2', options: () => ({ ...fhg, contentLayer: 'mixed2' }) },
   fhgTv03: { description: 'fhg, γ 0.3', options: () => ({ ...fhg, weights: { content: 1, style: 30, tv: 0.3 } }) },
   fhgArea: { description: 'fhg, the painting at the photo\'s area', options: (_, pair) => ({ ...fhg, styleScale: equalArea(pair) }) },
+  fhgC3: { description: 'fourier + histogram + Gram β 30, α 3', options: () => ({ ...fhg, weights: { content: 3, style: 30, tv: 1 } }) },
+  fmgC3: { description: 'fourier + moments + Gram β 30, α 3', options: () => ({ ...fhg, paletteMatch: 'moments', weights: { content: 3, style: 30, tv: 1 } }) },
+  fhgC3Shift: { description: 'fhgC3 with shifted activations (−1) in the Gram', options: () => ({ ...fhg, weights: { content: 3, style: 30, tv: 1 }, gramShift: -1 }) },
+  fhgC3EveryScale: { description: 'fhgC3, palette matched again at each scale', options: () => ({ ...fhg, weights: { content: 3, style: 30, tv: 1 }, paletteEveryScale: true }) },
+  fhgC3Area: { description: 'fhgC3, the painting at the photo\'s area', options: (_, pair) => ({ ...fhg, weights: { content: 3, style: 30, tv: 1 }, styleScale: equalArea(pair) }) },
   dhg: { description: 'decorrelated + histogram + Gram β 30', options: () => ({ ...fhg, parameterisation: 'decorrelated' }) },
   pyramidHistogram: { description: 'pyramid + histogram', options: () => ({ ...before, parameterisation: 'pyramid', paletteMatch: 'histogram' }) }
 }

@@ -48,7 +48,7 @@ export function createStyleObjective(setup: ObjectiveSetup): StyleObjective {
     const shape = setup.contentTargets.shapes[target.layer]
     const [, h, w] = shape
     const gram = tf.tidy(() => target.gramPerPosition.mul(h * w)) as tf.Tensor2D
-    const normaliser = styleNormaliser(setup.normaliser, gram, shape, target.temperature !== undefined)
+    const normaliser = styleNormaliser(setup.normaliser, gram, shape, target.temperature !== undefined || target.shift !== 0)
     return { ...target, gram, normaliser }
   })
 
@@ -65,7 +65,7 @@ export function createStyleObjective(setup: ObjectiveSetup): StyleObjective {
       const activations = network.forward(frame(image, padding, shift, maxShift), taps)
       const content = contentCost(contentTarget, activations[contentLayer]).mul(normaliser) as tf.Scalar
       const style = styleCost(
-        styleTerms.map((term) => styleLayerCost(term.gram, gramMatrix(styleActivations(activations[term.layer], term.temperature)), term.normaliser)),
+        styleTerms.map((term) => styleLayerCost(term.gram, gramMatrix(styleActivations(activations[term.layer], term.temperature, term.shift)), term.normaliser)),
         styleTerms.map((term) => term.weight)
       )
       const tv = totalVariation(image)

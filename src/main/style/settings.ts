@@ -14,6 +14,8 @@ export interface StyleParams extends StyleOptions {
   start?: RgbImage
   /** Experiment: match the palette again at each new scale. */
   paletteEveryScale?: boolean
+  /** Experiment: shifted activations in the Gram. */
+  gramShift?: number
 }
 
 const equal = (names: string[]): WeightedLayer[] => names.map((name) => ({ name, weight: 1 / names.length }))

@@ -195,7 +195,7 @@ function scaleStyleTargets(run: Run, stage: Stage, colourContent: tf.Tensor4D): 
       }
       image.dispose()
     })
-    return styleTargets(network, pieces, params.styleLayers, params.statistics, params.swagTemperature)
+    return styleTargets(network, pieces, params.styleLayers, params.statistics, params.swagTemperature, params.gramShift ?? 0)
   } finally {
     tf.dispose(pieces.map((p) => p.image))
   }

@@ -17,11 +17,14 @@ export interface StyleLayerTarget {
   gramPerPosition: tf.Tensor2D
   /** SWAG's softmax temperature at this layer; undefined for plain Gram. */
   temperature?: number
+  /** Added to the statistics before the Gram (Novak & Nikulin 2016's shifted activations); 0 for none. */
+  shift: number
 }
 
 /** Layer statistics the style is made of: the activations themselves or their SWAG softmax. */
-export function styleActivations(activations: tf.Tensor4D, temperature: number | undefined): tf.Tensor4D {
-  return temperature === undefined ? activations : swagActivations(activations, temperature)
+export function styleActivations(activations: tf.Tensor4D, temperature: number | undefined, shift = 0): tf.Tensor4D {
+  const statistics = temperature === undefined ? activations : swagActivations(activations, temperature)
+  return shift === 0 ? statistics : tf.tidy(() => statistics.add(shift))
 }
 
 /**
@@ -33,7 +36,8 @@ export function styleTargets(
   styles: readonly { image: tf.Tensor4D; weight: number }[],
   layers: readonly WeightedLayer[],
   statistics: StyleStatistics,
-  temperatureFactor: number
+  temperatureFactor: number,
+  shift = 0
 ): StyleLayerTarget[] {
   const names = layers.map((l) => l.name)
   const totalWeight = styles.reduce((sum, s) => sum + s.weight, 0)
@@ -47,13 +51,13 @@ export function styleTargets(
       const gramPerPosition = tf.tidy(() =>
         tf.addN(
           styles.map((s, i) => {
-            const features = styleActivations(activations[i][layer.name], temperature)
+            const features = styleActivations(activations[i][layer.name], temperature, shift)
             const [, h, w] = features.shape
             return gramMatrix(features).mul(s.weight / totalWeight / (h * w))
           })
         )
       ) as tf.Tensor2D
-      return { layer: layer.name, weight: layer.weight, gramPerPosition, temperature }
+      return { layer: layer.name, weight: layer.weight, gramPerPosition, temperature, shift }
     })
   } finally {
     for (const a of activations) tf.dispose(Object.values(a))
