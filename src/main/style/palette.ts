@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
 import type { PaletteMatch } from '../../shared/api/style'
-import { seededRandom, type Random } from '../engine/random'
+import { seededRandom } from '../engine/random'
 import type { RgbImage } from '../image/decode'
 import { bytesToLab, labToRgb, rgbToLab } from './cielab'
+import { project, quantileFunction, randomRotation, subsample } from './colourCloud'
 import { invert3, multiply3, symmetricFunction3, type Matrix3 } from './matrix3'
 
 /**
@@ -79,7 +80,7 @@ export function matchHistograms(source: Float32Array, target: Float32Array, roun
   const random = seededRandom(7)
   for (let round = 0; round < rounds; round++) {
     for (const theta of randomRotation(random)) {
-      const map = transportTable(quantileTable(project(sample, theta)), quantileTable(project(targetSample, theta)))
+      const map = transportTable(quantileFunction(project(sample, theta), quantiles), quantileFunction(project(targetSample, theta), quantiles))
       moveAlong(sample, theta, map)
       moveAlong(out, theta, map)
     }
@@ -142,41 +143,6 @@ function moments(points: Float32Array): { mean: number[]; covariance: Matrix3 } 
   return { mean, covariance }
 }
 
-/** Three orthonormal directions: Gram–Schmidt on normal deviates. */
-function randomRotation(random: Random): number[][] {
-  const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
-  const basis: number[][] = []
-  while (basis.length < 3) {
-    let v = [normal(), normal(), normal()]
-    for (const b of basis) {
-      const dot = v[0] * b[0] + v[1] * b[1] + v[2] * b[2]
-      v = v.map((x, i) => x - dot * b[i])
-    }
-    const norm = Math.hypot(...v)
-    if (norm > 1e-6) basis.push(v.map((x) => x / norm))
-  }
-  return basis
-}
-
-function project(points: Float32Array, theta: readonly number[]): Float32Array {
-  const out = new Float32Array(points.length / 3)
-  for (let i = 0; i < out.length; i++) out[i] = points[3 * i] * theta[0] + points[3 * i + 1] * theta[1] + points[3 * i + 2] * theta[2]
-  return out
-}
-
-/** F⁻¹ at u = k/(quantiles − 1), k = 0 … quantiles − 1: the 1-D distribution as a monotone table. */
-function quantileTable(values: Float32Array): Float32Array {
-  const sorted = Float32Array.from(values).sort()
-  const table = new Float32Array(quantiles)
-  for (let k = 0; k < quantiles; k++) {
-    const position = (k / (quantiles - 1)) * (sorted.length - 1)
-    const low = Math.floor(position)
-    const high = Math.min(sorted.length - 1, low + 1)
-    table[k] = sorted[low] + (sorted[high] - sorted[low]) * (position - low)
-  }
-  return table
-}
-
 /** Exactly `count` pixels spread evenly over the picture (repeating pixels of a small one). */
 function resample(points: Float32Array, count: number): Float32Array {
   const n = points.length / 3
@@ -186,14 +152,4 @@ function resample(points: Float32Array, count: number): Float32Array {
     out.set(points.subarray(3 * i, 3 * i + 3), 3 * j)
   }
   return out
-}
-
-/** Every k-th pixel, so that at most `count` remain. */
-function subsample(points: Float32Array, count: number): Float32Array {
-  const n = points.length / 3
-  const stride = Math.ceil(n / count)
-  if (stride <= 1) return points
-  const kept = new Float32Array(Math.floor(n / stride) * 3)
-  for (let i = 0, j = 0; j < kept.length; i += 3 * stride, j += 3) kept.set(points.subarray(i, i + 3), j)
-  return kept
 }

@@ -3,6 +3,7 @@ import { seededRandom } from '../engine/random'
 import type { RgbImage } from '../image/decode'
 import { imageToTensor } from '../image/tensor'
 import { bytesToLab, rgbToLab } from './cielab'
+import { project, quantileFunction, randomRotation, subsample } from './colourCloud'
 import { fitLongestSide, resizeImages } from './resize'
 
 /**
@@ -57,6 +58,7 @@ export function chromaEnergy(image: RgbImage, size?: { width: number; height: nu
   return sum / Math.max(1, (width - 2) * (height - 2))
 }
 
+/** Directions in whole rotations of three: 66. */
 const directions = 64
 const quantiles = 1024
 /** Colour distributions are compared on at most this many pixels per picture, spread evenly. */
@@ -65,29 +67,26 @@ const maxPixels = 1 << 16
 /**
  * SW₂(P, Q) = ( mean_θ W₂²(θᵀP, θᵀQ) )^½ over unit directions θ, with the 1-D distance
  * W₂² = ∫₀¹ (F⁻¹_θᵀP(u) − F⁻¹_θᵀQ(u))² du taken at `quantiles` points. P and Q are point clouds
- * [n, 3] (flat, n·3 values) of any sizes. The directions are fixed, so the figure repeats.
+ * [n, 3] (flat, n·3 values) of any sizes. The directions are fixed (seeded), so the figure repeats.
  */
 export function slicedWasserstein(p: Float32Array, q: Float32Array): number {
   const random = seededRandom(12)
   let sum = 0
-  for (let d = 0; d < directions; d++) {
-    const theta = unitVector(random)
-    const fp = quantileFunction(project(p, theta))
-    const fq = quantileFunction(project(q, theta))
-    for (let i = 0; i < quantiles; i++) sum += (fp[i] - fq[i]) ** 2
+  let count = 0
+  while (count < directions) {
+    for (const theta of randomRotation(random)) {
+      const fp = quantileFunction(project(p, theta), quantiles)
+      const fq = quantileFunction(project(q, theta), quantiles)
+      for (let i = 0; i < quantiles; i++) sum += (fp[i] - fq[i]) ** 2
+      count++
+    }
   }
-  return Math.sqrt(sum / (directions * quantiles))
+  return Math.sqrt(sum / (count * quantiles))
 }
 
 /** CIELAB colours of an image's pixels, [n, 3] flat, subsampled with a fixed stride when large. */
 export function labPixels(image: RgbImage): Float32Array {
-  const { lab } = asLab(image)
-  const n = lab.length / 3
-  const stride = Math.ceil(n / maxPixels)
-  if (stride === 1) return lab
-  const kept = new Float32Array(Math.floor(n / stride) * 3)
-  for (let i = 0, j = 0; j < kept.length; i += stride * 3, j += 3) kept.set(lab.subarray(i, i + 3), j)
-  return kept
+  return subsample(asLab(image).lab, maxPixels)
 }
 
 interface LabPicture {
@@ -134,32 +133,4 @@ function pearson(x: Float32Array, y: Float32Array): number {
     syy += (y[i] - my) ** 2
   }
   return sxy / Math.max(Math.sqrt(sxx * syy), Number.MIN_VALUE)
-}
-
-function unitVector(random: () => number): [number, number, number] {
-  // Normal deviates by Box–Muller, then normalised: uniform on the sphere.
-  const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
-  const v = [normal(), normal(), normal()]
-  const norm = Math.hypot(...v) || 1
-  return [v[0] / norm, v[1] / norm, v[2] / norm]
-}
-
-function project(points: Float32Array, theta: readonly number[]): Float32Array {
-  const out = new Float32Array(points.length / 3)
-  for (let i = 0; i < out.length; i++) out[i] = points[3 * i] * theta[0] + points[3 * i + 1] * theta[1] + points[3 * i + 2] * theta[2]
-  return out
-}
-
-/** F⁻¹ at u = (i + ½)/quantiles, linear between order statistics. */
-function quantileFunction(values: Float32Array): Float32Array {
-  const sorted = values.sort()
-  const n = sorted.length
-  const out = new Float32Array(quantiles)
-  for (let i = 0; i < quantiles; i++) {
-    const position = Math.min(n - 1, Math.max(0, ((i + 0.5) / quantiles) * n - 0.5))
-    const low = Math.floor(position)
-    const high = Math.min(n - 1, low + 1)
-    out[i] = sorted[low] + (sorted[high] - sorted[low]) * (position - low)
-  }
-  return out
 }
