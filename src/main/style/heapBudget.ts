@@ -29,8 +29,8 @@ function heapBytes(network: Sized, size: { width: number; height: number }, padd
 }
 
 /**
- * The heap never shrinks and an earlier, larger scale leaves it fragmented: a region is planned to
- * use at most this share of it. (1.0 let VGG19 abort at 768 px; see heapPerEstimatedByte.)
+ * The heap never shrinks and an earlier scale leaves it fragmented: a region is planned to use at
+ * most this share of it, not all of it. A margin, not a measured limit.
  */
 const plannedShare = 0.6
 

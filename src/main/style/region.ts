@@ -29,6 +29,8 @@ export interface RegionWork {
   iterations: number
   /** Seeds this region's shifts. */
   seed: number
+  /** Cycles per pixel a coarser scale already drew (see imageParameters); absent at the first scale. */
+  coarserFrequency?: number
 }
 
 export interface RegionHooks {
@@ -60,7 +62,7 @@ export async function paintRegion(work: RegionWork, settings: RegionSettings, ne
     padding: settings.padding,
     maxShift: settings.maxShift
   })
-  const parameters = imageParameters(settings.parameterisation, height, width)
+  const parameters = imageParameters(settings.parameterisation, height, width, work.coarserFrequency)
   // Pixels are clipped by the optimiser itself; other parameters are projected after each step.
   const clipsItself = settings.parameterisation === 'pixels'
   const bounds = clipsItself ? ([0, 1] as const) : undefined

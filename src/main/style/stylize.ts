@@ -133,7 +133,15 @@ async function paintScale(run: Run, stage: Stage, stageIndex: number, previous: 
       const content = regions.length === 1 ? networkContent.clone() : cutTile(networkContent, tile)
       try {
         const painted = await paintRegion(
-          { start: current[t], content, styleTargets: targets, iterations: stage.iterations, seed: params.seed + 1009 * stageIndex + t },
+          {
+            start: current[t],
+            content,
+            styleTargets: targets,
+            iterations: stage.iterations,
+            seed: params.seed + 1009 * stageIndex + t,
+            // A coarser scale's Nyquist frequency, ½ cycle per its pixel, in this scale's pixels.
+            coarserFrequency: previous ? (0.5 * Math.max(previous.shape[1], previous.shape[2])) / Math.max(stage.width, stage.height) : undefined
+          },
           params,
           network,
           {
