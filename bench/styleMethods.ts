@@ -37,7 +37,7 @@ const before: Overrides = {
   init: 'mix'
 }
 
-const fhg: Overrides = { ...before, parameterisation: 'fourier', paletteMatch: 'histogram', statistics: 'gram', weights: { content: 1, style: 30, tv: 1 } }
+const fhg: Overrides = { ...before, fineShare: 0.5, parameterisation: 'fourier', paletteMatch: 'histogram', statistics: 'gram', weights: { content: 1, style: 30, tv: 1 } }
 
 export const styleMethods: Record<string, StyleMethod> = {
   studio: { description: "the studio's defaults", options: () => ({}) },
@@ -78,6 +78,7 @@ export const styleMethods: Record<string, StyleMethod> = {
   fhgC3Shift: { description: 'fhgC3 with shifted activations (−1) in the Gram', options: () => ({ ...fhg, weights: { content: 3, style: 30, tv: 1 }, gramShift: -1 }) },
   fhgC3EveryScale: { description: 'fhgC3, palette matched again at each scale', options: () => ({ ...fhg, weights: { content: 3, style: 30, tv: 1 }, paletteEveryScale: true }) },
   fhgC3Area: { description: 'fhgC3, the painting at the photo\'s area', options: (_, pair) => ({ ...fhg, weights: { content: 3, style: 30, tv: 1 }, styleScale: equalArea(pair) }) },
+  fhgC3Min256: { description: 'fhgC3, coarsest scale 256 px', options: () => ({ ...fhg, weights: { content: 3, style: 30, tv: 1 }, minSide: 256 }) },
   dhg: { description: 'decorrelated + histogram + Gram β 30', options: () => ({ ...fhg, parameterisation: 'decorrelated' }) },
   pyramidHistogram: { description: 'pyramid + histogram', options: () => ({ ...before, parameterisation: 'pyramid', paletteMatch: 'histogram' }) }
 }

@@ -66,6 +66,15 @@ describe('palette matching in CIELAB', () => {
     expect(byHistogram).toBeLessThan(0.5 * byMoments)
   })
 
+  it('histogram: keeps the photo\'s order of lightness, whatever the painting\'s', () => {
+    const source = bytesToLab(photo.data)
+    // A painting that is dark where colours are warm: the 3-D transport alone would reorder L*.
+    const inverted = bytesToLab(painting.data.map((v) => 255 - v))
+    const out = matchHistograms(source, inverted)
+    const order = Array.from({ length: source.length / 3 }, (_, i) => i).sort((a, b) => source[3 * a] - source[3 * b])
+    for (let k = 1; k < order.length; k++) expect(out[3 * order[k]]).toBeGreaterThanOrEqual(out[3 * order[k - 1]] - 1e-3)
+  })
+
   it('recolours a picture to a painting: the palette figure drops, the picture stays a picture of the same size', async () => {
     const image = tf.tidy(() => imageToTensor(photo).expandDims(0) as tf.Tensor4D)
     const palette = paletteOf([{ image: painting, weight: 1 }])
