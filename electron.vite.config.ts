@@ -1,6 +1,8 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { paraglideVitePlugin } from '@inlang/paraglide-js'
+import { paraglideOptions } from './scripts/paraglide'
 
 export default defineConfig({
   main: {
@@ -24,6 +26,7 @@ export default defineConfig({
     }
   },
   renderer: {
-    plugins: [svelte()]
+    // The message catalogs compile to typed functions before Svelte sees the components that call them.
+    plugins: [paraglideVitePlugin(paraglideOptions), svelte()]
   }
 })

@@ -6,11 +6,12 @@ import { initBackend } from '../src/main/engine/backend'
 import { decodeImage } from '../src/main/image/decode'
 import { describeFaces, findFaces } from '../src/main/face/analyze'
 import { auc, eer, pairTrials, rank1, tarAtFar, thresholdForBalancedAccuracy } from '../src/main/face/calibrate'
-import { FaceModels } from '../src/main/face/faceModels'
-import type { DetectorKind } from '../src/main/face/types'
+import { ModelCache } from '../src/main/models/cache'
+import type { Detector } from '../src/shared/api/face'
+import os from 'node:os'
 
 const datasetDir = path.resolve(import.meta.dirname, '..', '..', 'shared', 'datasets', 'faces')
-const detector = (process.env.FACE_DETECTOR ?? 'ssd') as DetectorKind
+const detector = (process.env.FACE_DETECTOR ?? 'ssd') as Detector
 const sets = process.env.FACE_SETS?.split(',')
 const variants = [
   { levelEyes: false, mirror: false },
@@ -37,7 +38,8 @@ async function main(): Promise<void> {
     return
   }
   await initBackend('wasm')
-  const models = await FaceModels.load()
+  const cache = new ModelCache({ dataDir: os.tmpdir() })
+  const models = await cache.faceModels()
   for (const set of sets ?? readdirSync(datasetDir).sort()) {
     const images = labelledImages(path.join(datasetDir, set))
     const found: { person: string; image: Awaited<ReturnType<typeof decodeImage>>['image']; landmarks: { x: number; y: number }[] }[] = []
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
       )
     }
   }
-  models.dispose()
+  await cache.dispose()
 }
 
 await main()

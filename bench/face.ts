@@ -17,14 +17,16 @@ import { decodeImage, type RgbImage } from '../src/main/image/decode'
 import { analyzeFaces } from '../src/main/face/analyze'
 import { defaultMinConfidence } from '../src/main/face/detect'
 import { asLibraryTensor, faceapi } from '../src/main/face/faceapi'
-import { FaceModels } from '../src/main/face/faceModels'
-import { faceModelDir } from '../src/main/face/models'
-import type { DetectorKind } from '../src/main/face/types'
+import { ModelCache } from '../src/main/models/cache'
+import { modelFiles } from '../src/main/models/registry'
+import type { Detector } from '../src/shared/api/face'
+import os from 'node:os'
 
-const demoDir = path.join(faceModelDir(), '..', 'demo')
+const faceModelDir = path.dirname(modelFiles('ssd', { dataDir: os.tmpdir() })[0]!)
+const demoDir = path.join(faceModelDir, '..', 'demo')
 const datasetDir = path.resolve(import.meta.dirname, '..', '..', 'shared', 'datasets', 'faces')
 const repeats = Number(process.argv[2] ?? 3)
-const detector = (process.env.FACE_DETECTOR ?? 'ssd') as DetectorKind
+const detector = (process.env.FACE_DETECTOR ?? 'ssd') as Detector
 
 /** face-api's shipped group photos, then every labelled face set when the shared datasets are present. */
 function imageFiles(): string[] {
@@ -54,12 +56,13 @@ async function timed(run: () => Promise<number>): Promise<{ ms: number; faces: n
 
 async function main(): Promise<void> {
   const backend = await initBackend((process.env.LIKENESS_BACKEND as 'wasm' | 'cpu' | undefined) ?? 'wasm')
-  const models = await FaceModels.load()
+  const cache = new ModelCache({ dataDir: os.tmpdir() })
+  const models = await cache.faceModels()
   // the reference pipeline reads its networks from faceapi.nets: the same weight files
-  await faceapi.nets.ssdMobilenetv1.loadFromDisk(faceModelDir())
-  await faceapi.nets.tinyFaceDetector.loadFromDisk(faceModelDir())
-  await faceapi.nets.faceLandmark68Net.loadFromDisk(faceModelDir())
-  await faceapi.nets.faceRecognitionNet.loadFromDisk(faceModelDir())
+  await faceapi.nets.ssdMobilenetv1.loadFromDisk(faceModelDir)
+  await faceapi.nets.tinyFaceDetector.loadFromDisk(faceModelDir)
+  await faceapi.nets.faceLandmark68Net.loadFromDisk(faceModelDir)
+  await faceapi.nets.faceRecognitionNet.loadFromDisk(faceModelDir)
   const libraryOptions =
     detector === 'ssd'
       ? new faceapi.SsdMobilenetv1Options({ minConfidence: defaultMinConfidence })
@@ -147,7 +150,7 @@ async function main(): Promise<void> {
       faceapiFaces: referenceFaces
     })
   )
-  models.dispose()
+  await cache.dispose()
 }
 
 await main()

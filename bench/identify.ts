@@ -8,8 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { initBackend } from '../src/main/engine/backend'
-import { defaultTau, descriptorDimension } from '../src/main/face/distance'
 import { Gallery } from '../src/main/face/gallery'
+import { defaultTau, descriptorDimension } from '../src/shared/api/face'
 
 const D = descriptorDimension
 const maxK = Number(process.argv[2] ?? 1e6)

@@ -11,10 +11,10 @@ import type { FrozenConv } from '../src/main/engine/kernels/frozenConv'
 import { registerWasmGradientKernels } from '../src/main/engine/kernels/wasmGradientKernels'
 import type { FrozenGraph } from '../src/main/style/networks/frozenGraph'
 import { frozenNetwork, type FrozenNetwork } from '../src/main/style/networks/frozenNetwork'
-import { loadInception } from '../src/main/style/networks/inception'
-import { loadMobileNet } from '../src/main/style/networks/mobilenet'
+import { loadModel } from '../src/main/models/registry'
 import { caffePreprocess, vgg19Network, vgg19TapLayers } from '../src/main/style/networks/vgg19'
 import { convFlops } from './styleFlops'
+import os from 'node:os'
 
 const size = Number(process.argv[2] ?? 256)
 const repeats = 2
@@ -84,8 +84,9 @@ function randomVgg19(): FrozenNetwork {
 await initBackend('wasm')
 registerWasmGradientKernels()
 const image = tf.randomUniform([1, size, size, 3]) as tf.Tensor4D
-for (const load of [loadInception, loadMobileNet, randomVgg19]) {
-  const ours = load()
+const shipped = (id: 'inception' | 'mobilenet') => () => loadModel(id, { dataDir: os.tmpdir() })
+for (const load of [shipped('inception'), shipped('mobilenet'), async () => randomVgg19()]) {
+  const ours = await load()
   const stock = stockTwin(ours)
   const taps = studioTaps[ours.id]
   const flops = convFlops(ours.graph, taps, size, size)

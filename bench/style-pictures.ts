@@ -5,12 +5,13 @@
 //   [LIKENESS_DATASETS=…] npx tsx bench/style-pictures.ts [--methods before,studio] [--size 512]
 //                           [--height 240] [--pairs 0,1,2,3,5,6] [--out docs/studio-quality]
 import { mkdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import sharp from 'sharp'
 import { initBackend } from '../src/main/engine/backend'
 import type { RgbImage } from '../src/main/image/decode'
-import { loadInception } from '../src/main/style/networks/inception'
+import { loadModel } from '../src/main/models/registry'
 import { qualityFigures } from '../src/main/style/quality'
 import { defaultStyleSettings } from '../src/main/style/settings'
 import { stylize } from '../src/main/style/stylize'
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     return
   }
   await initBackend('wasm')
-  const network = loadInception()
+  const network = await loadModel('inception', { dataDir: os.tmpdir() })
   const defaults = defaultStyleSettings('inception')
   const size = Number(flags.size ?? defaults.size)
   const height = Number(flags.height)

@@ -13,7 +13,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import type { StyleNetwork } from '../src/shared/api/style'
+import os from 'node:os'
+import type { StyleNetwork } from '../src/shared/networks'
 import { initBackend } from '../src/main/engine/backend'
 import * as tf from '@tensorflow/tfjs'
 import { fitWithin } from '../src/main/image/crop'
@@ -21,8 +22,7 @@ import { imageToTensor, tensorToImage } from '../src/main/image/tensor'
 import { matchPalette, paletteOf } from '../src/main/style/palette'
 import { encodePng } from '../src/main/image/encode'
 import type { FrozenNetwork } from '../src/main/style/networks/frozenNetwork'
-import { loadInception } from '../src/main/style/networks/inception'
-import { loadMobileNet } from '../src/main/style/networks/mobilenet'
+import { loadModel } from '../src/main/models/registry'
 import { qualityFigures, type QualityFigures } from '../src/main/style/quality'
 import { defaultStyleSettings, type StyleParams } from '../src/main/style/settings'
 import { stylize } from '../src/main/style/stylize'
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   }
   const backend = await initBackend('wasm')
   const networkId = flags.network as Exclude<StyleNetwork, 'vgg19'>
-  const network: FrozenNetwork = networkId === 'mobilenet' ? loadMobileNet() : loadInception()
+  const network: FrozenNetwork = await loadModel(networkId, { dataDir: os.tmpdir() })
   const defaults = defaultStyleSettings(networkId)
   const methodNames = flags.methods ? flags.methods.split(',') : Object.keys(styleMethods)
   for (const name of methodNames) if (!styleMethods[name]) throw new Error(`unknown method ${name}; known: ${Object.keys(styleMethods).join(', ')}`)

@@ -27,6 +27,8 @@ import { readNsfwjsBundle } from '../src/main/style/networks/nsfwjsBundle'
 import { defaultStyleSettings, type StyleParams } from '../src/main/style/settings'
 import { stylize } from '../src/main/style/stylize'
 import { convFlops } from './styleFlops'
+import { modelFiles } from '../src/main/models/registry'
+import os from 'node:os'
 
 type BenchNetwork = 'mobilenet' | 'inception'
 
@@ -64,8 +66,8 @@ async function pictures(): Promise<{ content: RgbImage; style: RgbImage; names: 
  * so MobileNetV2's depthwise convs keep ours; InceptionV3 has none and is fully stock.
  */
 function loadNetwork(id: BenchNetwork, gradients: 'ours' | 'stock'): FrozenNetwork {
-  const [bundleName, cut, tapLayers] = id === 'mobilenet' ? (['mobilenet_v2', mobilenetCut, mobilenetTapLayers] as const) : (['inception_v3', inceptionCut, inceptionTapLayers] as const)
-  const bundle = readNsfwjsBundle(bundleName)
+  const [cut, tapLayers] = id === 'mobilenet' ? ([mobilenetCut, mobilenetTapLayers] as const) : ([inceptionCut, inceptionTapLayers] as const)
+  const bundle = readNsfwjsBundle(path.dirname(modelFiles(id, { dataDir: os.tmpdir() })[0]!))
   const graph = foldKerasGraph(ancestorsOf(bundle.layers, cut), bundle.weights)
   if (gradients === 'ours') return frozenNetwork({ id, graph, tapLayers: [...tapLayers] })
   const stock: FrozenGraph = {

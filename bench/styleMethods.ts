@@ -1,6 +1,6 @@
 // The methods bench/style-quality.ts compares: each a name, what it is, and the options it sets over
 // the network's studio defaults (src/main/style/settings.ts).
-import type { StyleNetwork } from '../src/shared/api/style'
+import type { StyleNetwork } from '../src/shared/networks'
 import type { StyleParams } from '../src/main/style/settings'
 
 type Overrides = Partial<Omit<StyleParams, 'content' | 'styles' | 'start'>>

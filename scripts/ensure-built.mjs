@@ -7,6 +7,8 @@ import path from 'node:path'
 function newest(dir) {
   let latest = 0
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    // Compiled message functions and inlang's own state are written by the build itself: their sources are messages/.
+    if (entry.isDirectory() && (entry.name === 'paraglide' || entry.name.startsWith('.'))) continue
     const full = path.join(dir, entry.name)
     latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs)
   }

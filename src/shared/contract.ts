@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { MethodSpec } from './method'
+import type { JobMethodSpec, MethodSpec } from './method'
 import type { Result } from './result'
 import type { JobEvent } from './jobs'
 import { systemMethods } from './api/system'
@@ -25,6 +25,11 @@ export type Methods = typeof methods
 export type MethodName = keyof Methods
 export type RequestOf<M extends MethodName> = z.input<Methods[M]['request']>
 export type ResponseOf<M extends MethodName> = Methods[M] extends MethodSpec<z.ZodType, infer R> ? R : never
+
+/** The methods that start a job; a job's kind is the name of the method that started it. */
+export type JobKind = { [M in MethodName]: Methods[M] extends JobMethodSpec<z.ZodType, unknown> ? M : never }[MethodName]
+/** What a job of this kind ends with. */
+export type JobResultOf<K extends JobKind> = Methods[K] extends JobMethodSpec<z.ZodType, infer R> ? R : never
 
 /** Everything the main process pushes without being asked. */
 export type AppEvent = JobEvent

@@ -2,7 +2,7 @@
  * Errors are values with a kind that the UI turns into a sentence. Everything that crosses the
  * process boundary fails with one of these, never with a bare string thrown from deep inside.
  */
-export const errorKinds = [
+const errorKinds = [
   'BadRequest', // a malformed request: wrong shape, wrong types, unknown method
   'NotAnImage', // bytes that no decoder recognises as an image
   'CorruptImage', // an image whose data is truncated or damaged
@@ -10,6 +10,7 @@ export const errorKinds = [
   'NoFace',
   'ManyFaces',
   'FaceTooSmall',
+  'PoorShot', // a face enrollment refuses: blurred, too dark or bright, too small (detail: the figure, value and limit)
   'UnknownPerson',
   'NotFound', // a stored thing (job, result, model file) that does not exist
   'ModelUnavailable', // an optional network (e.g. VGG19) that is not installed
@@ -49,7 +50,7 @@ export class LikenessError extends Error {
   }
 }
 
-export function isErrorKind(value: unknown): value is ErrorKind {
+function isErrorKind(value: unknown): value is ErrorKind {
   return typeof value === 'string' && (errorKinds as readonly string[]).includes(value)
 }
 

@@ -42,8 +42,8 @@ async function cameraReady(page: Page): Promise<void> {
 /** Lets the check-in loop answer `count` more frames. */
 async function moreFrames(page: Page, count: number): Promise<void> {
   const done = page.getByTestId('frames-done')
-  const start = Number(await done.textContent())
-  await expect.poll(async () => Number(await done.textContent()), { timeout: 120_000 }).toBeGreaterThanOrEqual(start + count)
+  const start = Number(await done.getAttribute('data-count'))
+  await expect.poll(async () => Number(await done.getAttribute('data-count')), { timeout: 120_000 }).toBeGreaterThanOrEqual(start + count)
 }
 
 const logRows = (page: Page) => page.getByTestId('checkin-log').locator('tbody tr:has(img), tbody tr:has(td:nth-child(3))')
@@ -60,8 +60,12 @@ test('front desk: enroll from the camera, check in, verify, export, refuse a bad
 
     await page.goto(appUrl('checkin'))
     await expect(page.getByTestId('face-labels')).toContainText('Ada')
+    // Said, not only drawn: who is in view and the welcome reach a screen reader through live regions.
+    await expect(page.getByTestId('faces-in-view')).toHaveText('In view: Ada')
+    await expect(page.getByTestId('faces-in-view')).toHaveAttribute('aria-live', 'polite')
     await expect(logRows(page)).toHaveCount(1)
     await expect(page.getByTestId('welcome')).toContainText('Ada')
+    await expect(page.getByTestId('welcome')).toHaveAttribute('role', 'status')
     await moreFrames(page, 6)
     await expect(logRows(page)).toHaveCount(1)
     await expect(page.getByTestId('fps')).toContainText('frames per second')
@@ -73,6 +77,24 @@ test('front desk: enroll from the camera, check in, verify, export, refuse a bad
     expect(lines[0]).toBe('time,person,distance')
     expect(lines).toHaveLength(2)
     expect(lines[1]).toContain(',Ada,')
+
+    // Attendance: Ada's first in and last seen today, this week and this month; an arrival in the chart; the CSV.
+    await page.goto(appUrl('attendance'))
+    for (const period of ['day', 'week', 'month']) {
+      await page.getByTestId(`period-${period}`).click()
+      await expect(page.getByTestId('presence')).toHaveCount(1)
+      await expect(page.getByTestId('presence')).toContainText('Ada')
+    }
+    await expect(page.getByTestId('arrivals-chart')).toHaveAttribute('aria-label', /^Arrivals per hour: \d+:00, 1$/)
+    const attendance = page.waitForEvent('download')
+    await page.getByTestId('attendance-csv').click()
+    const bytes = await readFile((await (await attendance).path())!)
+    // UTF-8 with a byte-order mark, which spreadsheets need to read Chinese names as written.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const table = bytes.subarray(3).toString('utf8').trim().split('\r\n')
+    expect(table[0]).toBe('Day,Person,First in,Last seen,Check-ins')
+    expect(table).toHaveLength(2)
+    expect(table[1]).toMatch(/^\d{4}-\d\d-\d\d,Ada,\d{4}-\d\d-\d\dT[\d:]{8}[+-]\d\d:\d\d,[^,]+,1$/)
 
     await page.goto(appUrl('verify'))
     await expect(page.getByTestId('verify-person')).toContainText('Ada')

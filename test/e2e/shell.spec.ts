@@ -11,11 +11,11 @@ test('the page refuses visitors without the token', async ({ request }) => {
 test('the shell navigates between every view', async ({ page }) => {
   await page.goto(appUrl())
   const nav = page.getByRole('navigation', { name: 'Likeness' })
-  for (const label of ['Check-in', 'Enroll', 'Verify', 'Gallery', 'Training lab', 'Style studio', 'Layer explorer', 'Conv lab', 'Settings']) {
+  for (const label of ['Check-in', 'Enroll', 'Verify', 'Gallery', 'Attendance', 'Training lab', 'Style studio', 'Layer explorer', 'Conv lab', 'Settings']) {
     await nav.getByRole('link', { name: label, exact: true }).click()
     await expect(nav.getByRole('link', { name: label, exact: true })).toHaveAttribute('aria-current', 'page')
   }
-  await expect(page.getByText('browser mode')).toBeVisible()
+  await expect(nav.getByText('browser mode')).toBeVisible()
 })
 
 test('settings shows the backend and warms up every engine worker with progress', async ({ page }) => {
@@ -40,19 +40,33 @@ test('a malformed request over the bridge gets a typed error and the service kee
   await expect(page.getByTestId('backend')).toBeVisible()
   const replies = await page.evaluate(async (token) => {
     const ws = new WebSocket(`ws://${location.host}/bridge?token=${token}`)
+    ws.binaryType = 'arraybuffer'
     await new Promise((resolve) => (ws.onopen = resolve))
+    // The wire format by hand (shared/wire.ts): u32 header length, then the JSON header; no binary parts here.
+    const message = (json: string): Uint8Array => {
+      const header = new TextEncoder().encode(json)
+      const bytes = new Uint8Array(4 + header.length)
+      new DataView(bytes.buffer).setUint32(0, header.length, true)
+      bytes.set(header, 4)
+      return bytes
+    }
     const answers: string[] = []
-    ws.onmessage = (m) => answers.push(String(m.data))
-    ws.send('{not json')
-    ws.send(JSON.stringify({ id: 7, method: 'no.such.method', request: {} }))
-    ws.send(JSON.stringify({ id: 8, method: 'settings.update', request: { tau: 'high' } }))
-    ws.send(JSON.stringify({ id: 9, method: 'settings.get', request: {} }))
+    ws.onmessage = (m) => {
+      const bytes = new Uint8Array(m.data as ArrayBuffer)
+      answers.push(new TextDecoder().decode(bytes.subarray(4, 4 + new DataView(bytes.buffer).getUint32(0, true))))
+    }
+    ws.send('{"id": 6, "method": "settings.get", "request": {}}')
+    ws.send(message('{not json'))
+    ws.send(message(JSON.stringify({ id: 7, method: 'no.such.method', request: {} })))
+    ws.send(message(JSON.stringify({ id: 8, method: 'settings.update', request: { tau: 'high' } })))
+    ws.send(message(JSON.stringify({ id: 9, method: 'settings.get', request: {} })))
     await new Promise((resolve) => setTimeout(resolve, 1500))
     ws.close()
     return answers.map((a) => JSON.parse(a) as { id: number; result: { ok: boolean; error?: { kind: string } } })
   }, process.env.LIKENESS_E2E_TOKEN)
   const byId = new Map(replies.map((r) => [r.id, r.result]))
-  expect(byId.get(-1)?.error?.kind).toBe('BadRequest')
+  // A text message and a header that is not JSON: both answered as malformed, without an id.
+  expect(replies.filter((r) => r.id === -1).map((r) => r.result.error?.kind)).toEqual(['BadRequest', 'BadRequest'])
   expect(byId.get(7)?.error?.kind).toBe('BadRequest')
   expect(byId.get(8)?.error?.kind).toBe('BadRequest')
   expect(byId.get(9)?.ok).toBe(true)

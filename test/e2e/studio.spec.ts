@@ -45,8 +45,19 @@ test('the studio paints a photo: live preview, loss chart, history; a long run c
   await page.getByTestId('run').click()
   await expect(page.getByTestId('cancel')).toBeEnabled()
   // Once an iteration is done the stopped run has a picture to keep and resume from.
-  await expect(page.getByRole('main').getByText(/iteration \d+ of 1000/)).toBeVisible({ timeout: 120_000 })
+  await expect(page.getByRole('main').getByText(/iteration \d+ of 1,000/)).toBeVisible({ timeout: 120_000 })
   await page.getByTestId('cancel').click()
   await expect(page.getByTestId('run-state')).toHaveText('Run cancelled.', { timeout: 60_000 })
   await expect(page.getByTestId('resume')).toBeVisible()
+
+  // The history shows small thumbnails, not the results themselves, and lets each one's URL go with its entry.
+  const entries = page.getByTestId('history-entry')
+  const count = await entries.count()
+  const thumbnail = entries.first().locator('img')
+  await expect(thumbnail).toBeVisible()
+  const shown = await thumbnail.evaluate((img: HTMLImageElement) => ({ src: img.src, side: Math.max(img.naturalWidth, img.naturalHeight) }))
+  expect(shown.side).toBeLessThanOrEqual(240)
+  await entries.first().getByRole('button', { name: 'Delete this result' }).click()
+  await expect(entries).toHaveCount(count - 1)
+  expect(await page.evaluate((url) => fetch(url).then(() => 'still held', () => 'freed'), shown.src)).toBe('freed')
 })

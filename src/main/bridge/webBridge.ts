@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { WebSocketServer, type WebSocket } from 'ws'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { bridgeSocketPath, bridgeTokenParam, type BridgeMessage } from '../../shared/bridgeProtocol'
 import { decodeWire, encodeWire } from '../../shared/wire'
 import type { Service } from '../service'
@@ -32,7 +32,7 @@ const contentTypes: Record<string, string> = {
   '.woff2': 'font/woff2'
 }
 
-/** Photos arrive as base64 inside JSON: a 40-megapixel JPEG is ~15 MB, base64 ~20 MB. */
+/** The largest request the contract allows is a 60 MB photo; a message holds it and a little JSON. */
 const maxMessageBytes = 64 * 1024 * 1024
 
 function sameToken(given: string | null, token: string): boolean {
@@ -93,10 +93,11 @@ function attach(ws: WebSocket, service: Service): void {
   }
   const unsubscribe = service.subscribe((event) => send({ type: 'event', event }))
   ws.on('close', unsubscribe)
-  ws.on('message', async (data) => {
+  ws.on('message', async (data, isBinary) => {
     let call: { id?: unknown; method?: unknown; request?: unknown }
     try {
-      call = decodeWire(data.toString()) as typeof call
+      if (!isBinary) throw new SyntaxError('calls are binary messages')
+      call = decodeWire(messageBytes(data)) as typeof call
       if (typeof call !== 'object' || call === null) throw new SyntaxError('not an object')
     } catch (error) {
       send({ type: 'result', id: -1, result: { ok: false, error: { kind: 'BadRequest', message: `Malformed message: ${(error as Error).message}` } } })
@@ -105,6 +106,11 @@ function attach(ws: WebSocket, service: Service): void {
     const id = typeof call.id === 'number' ? call.id : -1
     send({ type: 'result', id, result: await service.handle(call.method, call.request) })
   })
+}
+
+function messageBytes(data: RawData): Uint8Array {
+  const buffer = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? Buffer.from(data) : data
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
 }
 
 async function serveStatic(request: IncomingMessage, response: ServerResponse, root: string, token: string): Promise<void> {

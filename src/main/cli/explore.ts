@@ -1,17 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { LikenessError } from '../../shared/errors'
-import { exploreNetworks, type ExploreNetwork } from '../../shared/api/explore'
+import { networkIds, type NetworkId } from '../../shared/networks'
 import { flag, numberFlag, type ParsedArgs } from './args'
 import type { CliCommand } from './command'
-import { awaitJob } from './jobs'
+import { followJob } from './jobs'
 
-function networkFlag(args: ParsedArgs, usage: string): ExploreNetwork {
+function networkFlag(args: ParsedArgs, usage: string): NetworkId {
   const network = flag(args, 'network')
-  if (!network || !(exploreNetworks as readonly string[]).includes(network)) {
-    throw new LikenessError('BadRequest', `--network must be one of ${exploreNetworks.join(', ')}. usage: npm run cli -- ${usage}`)
+  if (!network || !(networkIds as readonly string[]).includes(network)) {
+    throw new LikenessError('BadRequest', `--network must be one of ${networkIds.join(', ')}. usage: npm run cli -- ${usage}`)
   }
-  return network as ExploreNetwork
+  return network as NetworkId
 }
 
 function required(args: ParsedArgs, name: string, usage: string): string {
@@ -44,7 +44,7 @@ export const topPatchesCommand: CliCommand = {
     const out = path.resolve(required(args, 'out', this.usage))
     const started = performance.now()
     const job = await service.call('explore.scan', { network, layer: flag(args, 'layer'), images: { kind: 'folder', path: images } })
-    const summary = await awaitJob(service, job, 'explore.scan')
+    const summary = await followJob(service, job)
     const wanted = Math.min(summary.units, numberFlag(args, 'units', summary.units))
     await mkdir(out, { recursive: true })
     const pageSize = 32

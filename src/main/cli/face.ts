@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { LikenessError } from '../../shared/errors'
 import type { CliCommand } from './command'
-import { awaitJob } from './jobs'
+import { followJob } from './jobs'
 
 async function readImage(file: string): Promise<Uint8Array> {
   try {
@@ -88,7 +88,7 @@ export const evalCommand: CliCommand = {
     const detector = args.flags.get('detector')?.at(-1)
     if (detector !== undefined && detector !== 'ssd' && detector !== 'tiny') throw new LikenessError('BadRequest', '--detector is ssd or tiny.')
     const job = await service.call('face.evaluate', { folder: path.resolve(args.positional[0]!), detector })
-    const result = await awaitJob(service, job, 'face.evaluate')
+    const result = await followJob(service, job)
     const text = [
       `${result.people} people, ${result.images} images, ${result.facesFound} faces found`,
       `${result.positivePairs} same-person and ${result.negativePairs} different-person pairs`,
@@ -132,10 +132,11 @@ export const galleryImportCommand: CliCommand = {
   summary: 'merge a gallery file by name (a corrupt or newer file changes nothing)',
   async run(service, args) {
     need(args.positional, 1, this.usage)
-    const result = await service.call('gallery.import', { file: await readImage(args.positional[0]!) })
+    const result = await followJob(service, await service.call('gallery.import', { file: await readImage(args.positional[0]!) }))
+    const refused = result.refused.map(({ name, kind }) => `  ${name}: ${kind === 'NoFace' ? 'no face found in the photo' : 'the photo falls short of the enrollment rule'}`)
     return {
       value: result,
-      text: `${result.peopleAdded} new, ${result.peopleMerged} merged by name, ${result.templatesAdded} templates added, ${result.templatesSkipped} already here.`
+      text: [`${result.peopleAdded} new, ${result.peopleMerged} merged by name, ${result.templatesAdded} templates added, ${result.templatesSkipped} already here, ${result.refused.length} refused.`, ...refused].join('\n')
     }
   }
 }

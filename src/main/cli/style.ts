@@ -1,9 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { LikenessError } from '../../shared/errors'
-import { styleNetworks, type StyleNetwork, type StyleOptions } from '../../shared/api/style'
+import type { StyleOptions } from '../../shared/api/style'
+import { styleNetworks, type StyleNetwork } from '../../shared/networks'
 import { flag, type ParsedArgs } from './args'
 import type { CliCommand } from './command'
-import { awaitJob } from './jobs'
+import { followJob } from './jobs'
 
 const usage =
   'stylize --content C --style S [--style S2 --style-weights 0.7,0.3] [--network vgg19|inception|mobilenet] [--size 32…2048] [--iterations N] [--optimizer lbfgs|adam] --out out.png [--json]'
@@ -60,7 +61,7 @@ export const stylizeCommand: CliCommand = {
     const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<StyleOptions>
 
     const job = await service.call('style.start', { content, styles, network, options: defined })
-    const run = await awaitJob(service, job, 'style.run')
+    const run = await followJob(service, job)
     const detail = await service.call('style.result', { resultId: run.result.id })
     await writeFile(out, detail.image)
     const value = {

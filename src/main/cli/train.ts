@@ -3,7 +3,7 @@ import { LikenessError } from '../../shared/errors'
 import { fineTuneStages, miningStrategies, trainModes, trainSettings, type FineTuneStage, type MiningStrategy, type TrainMode } from '../../shared/api/train'
 import { flag, numberFlag } from './args'
 import type { CliCommand } from './command'
-import { awaitJob } from './jobs'
+import { followJob } from './jobs'
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string): T | undefined {
   if (value === undefined) return undefined
@@ -30,7 +30,7 @@ export const trainCommand: CliCommand = {
         learningRate: flag(args, 'learning-rate') === undefined ? undefined : numberFlag(args, 'learning-rate', 0)
       })
     })
-    const result = await awaitJob(service, job, 'train.run')
+    const result = await followJob(service, job)
     const value = {
       before: { auc: result.before.auc, eer: result.before.eer },
       after: { auc: result.after.auc, eer: result.after.eer },
@@ -62,7 +62,7 @@ export const calibrateCommand: CliCommand = {
       far: numberFlag(args, 'far', 1e-3),
       gallerySize: numberFlag(args, 'gallery-size', 100)
     })
-    const result = await awaitJob(service, job, 'train.calibrate')
+    const result = await followJob(service, job)
     const { chosen } = result
     return {
       value: result,

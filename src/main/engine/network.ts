@@ -1,7 +1,5 @@
 import type * as tf from '@tensorflow/tfjs'
-
-/** The networks Likeness can look inside or use as feature extractors. */
-export type NetworkId = 'face' | 'inception' | 'mobilenet' | 'vgg19'
+import type { NetworkId } from '../../shared/networks'
 
 /**
  * One node of a network's graph as far as geometry goes: what a receptive-field calculation
@@ -36,5 +34,4 @@ export interface FeatureNetwork {
    * Differentiable with respect to `images` (the style studio optimises the image).
    */
   forward(images: tf.Tensor4D, taps: readonly string[]): Record<string, tf.Tensor4D>
-  dispose(): void
 }

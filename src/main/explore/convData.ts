@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs'
 import type { RgbImage } from '../image/decode'
 import { imageToTensor } from '../image/tensor'
 import { LikenessError } from '../../shared/errors'
-import { convolve, type ConvPadding } from './convLab'
+import { convolve } from './convLab'
 import type { KernelDisplay, LabKernel } from './convKernels'
 import type { ValueRange } from './featureMaps'
+import type { ConvPadding } from '../../shared/api/explore'
 
 /** A one-channel volume, [depth][height][width] row-major: webcam frames stacked in time, or CT slices. */
 export interface Volume {
@@ -21,7 +22,7 @@ export interface DisplayBytes {
 }
 
 // 'clip': 255·v; 'signed': 128 + 127·v / max|v| (zero is mid-grey); 'stretch': 255·(v − min) / (max − min)
-export function displayBytes(values: Float32Array, display: KernelDisplay): DisplayBytes {
+function displayBytes(values: Float32Array, display: KernelDisplay): DisplayBytes {
   let min = Infinity
   let max = -Infinity
   for (const value of values) {

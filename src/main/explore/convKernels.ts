@@ -15,9 +15,9 @@ export interface LabKernel {
   display: KernelDisplay
 }
 
-export const signalKernelNames = ['edge', 'box', 'gaussian', 'random'] as const
-export const photoKernelNames = ['sobelX', 'sobelY', 'blur', 'sharpen', 'random'] as const
-export const volumeKernelNames = ['temporalDifference', 'smooth'] as const
+const signalKernelNames = ['edge', 'box', 'gaussian', 'random'] as const
+const photoKernelNames = ['sobelX', 'sobelY', 'blur', 'sharpen', 'random'] as const
+const volumeKernelNames = ['temporalDifference', 'smooth'] as const
 export type SignalKernelName = (typeof signalKernelNames)[number]
 export type PhotoKernelName = (typeof photoKernelNames)[number]
 export type VolumeKernelName = (typeof volumeKernelNames)[number]

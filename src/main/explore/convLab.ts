@@ -1,32 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { LikenessError } from '../../shared/errors'
-
-export type ConvDimensions = 1 | 2 | 3
-export type ConvPadding = 'valid' | 'same'
-
-/** One convolution layer: `filters` kernels of side `kernel` along every spatial axis. */
-export interface ConvLayerSpec {
-  filters: number
-  kernel: number
-  stride?: number
-  padding?: ConvPadding
-}
-
-export interface ConvStackSpec {
-  dimensions: ConvDimensions
-  /** Spatial sizes then channels: [14, 3] in 1D, [14, 14, 3] in 2D, [14, 14, 14, 1] in 3D. */
-  input: number[]
-  layers: ConvLayerSpec[]
-}
-
-/** A layer's shapes as the engine produced them, batch axis left out. */
-export interface ConvLayerShape {
-  inputShape: number[]
-  /** Kernel sides, input channels, filters: the layout tf.conv1d / conv2d / conv3d take. */
-  filterShape: number[]
-  outputShape: number[]
-  parameters: { weights: number; biases: number; total: number }
-}
+import type { ConvDimensions, ConvLayerResult, ConvPadding, ConvStackSpec } from '../../shared/api/explore'
 
 /** The seed's examples: two layers each, 16 then 32 filters of side 5, stride 1, no padding. */
 export const seedStacks: Record<'conv1d' | 'conv2d' | 'conv3d', ConvStackSpec> = {
@@ -42,9 +16,9 @@ const maxTensorValues = 1 << 24
  * Runs the stack on the engine, on zeros of the given shapes, and reports what came out: the
  * shapes are tf's own, not n_out = ⌊(n + 2p − k) / s⌋ + 1 worked on paper.
  */
-export function convStackShapes(spec: ConvStackSpec): ConvLayerShape[] {
+export function convStackShapes(spec: ConvStackSpec): ConvLayerResult[] {
   checkStack(spec)
-  const shapes: ConvLayerShape[] = []
+  const shapes: ConvLayerResult[] = []
   let inputShape = spec.input
   for (const [index, layer] of spec.layers.entries()) {
     const channels = inputShape[inputShape.length - 1]

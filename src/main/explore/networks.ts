@@ -1,34 +1,7 @@
-import { existsSync } from 'node:fs'
 import * as tf from '@tensorflow/tfjs'
-import type { FeatureNetwork, NetworkId } from '../engine/network'
+import type { FeatureNetwork } from '../engine/network'
 import type { RgbImage } from '../image/decode'
-import { LikenessError } from '../../shared/errors'
-import { loadEncoderNetwork } from '../face/encoderNetwork'
-import { loadInception } from '../style/networks/inception'
-import { loadMobileNet } from '../style/networks/mobilenet'
-import { loadVgg19 } from '../style/networks/vgg19'
 import { receptiveFields, type ReceptiveField } from './receptiveField'
-
-/** Where to find what is not shipped: VGG19 is an optional download into the data folder. */
-export interface NetworkFiles {
-  vgg19File: string
-}
-
-export async function loadNetwork(id: NetworkId, files: NetworkFiles): Promise<FeatureNetwork> {
-  switch (id) {
-    case 'face':
-      return loadEncoderNetwork()
-    case 'inception':
-      return loadInception()
-    case 'mobilenet':
-      return loadMobileNet()
-    case 'vgg19':
-      if (!existsSync(files.vgg19File)) {
-        throw new LikenessError('ModelUnavailable', 'VGG19 is not installed: its weights file is not in the data folder.', { file: files.vgg19File })
-      }
-      return loadVgg19(files.vgg19File)
-  }
-}
 
 export interface LayerGeometry {
   name: string

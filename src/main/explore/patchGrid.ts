@@ -2,13 +2,14 @@ import * as tf from '@tensorflow/tfjs'
 import type { RgbImage } from '../image/decode'
 import { LikenessError } from '../../shared/errors'
 import { blankImage, gridImage, paste, type GridLayout } from './grid'
-import { patchBox, type PatchBox, type ReceptiveField } from './receptiveField'
+import { patchBox, type ReceptiveField } from './receptiveField'
 import type { TopPatchScan, UnitHit } from './topPatches'
+import type { PatchRect } from '../../shared/api/explore'
 
 export interface UnitPatch {
   hit: UnitHit
   /** Where the patch sits in its source image, for outlining it there. */
-  box: PatchBox
+  box: PatchRect
 }
 
 /** One unit's strongest patches as a picture (3×3 for nine), strongest first, row by row. */
@@ -29,7 +30,7 @@ const background: [number, number, number] = [32, 32, 32]
 const letterbox: [number, number, number] = [96, 96, 96]
 
 /** The pixels of `image` inside `box`. */
-export function cutPatch(image: RgbImage, box: PatchBox): RgbImage {
+export function cutPatch(image: RgbImage, box: PatchRect): RgbImage {
   const data = new Uint8Array(box.width * box.height * 3)
   const rowBytes = box.width * 3
   for (let y = 0; y < box.height; y++) {

@@ -1,4 +1,5 @@
 import type { NetworkNode } from '../engine/network'
+import type { PatchRect } from '../../shared/api/explore'
 import { LikenessError } from '../../shared/errors'
 
 /**
@@ -21,14 +22,6 @@ export interface ReceptiveField {
   global: boolean
 }
 
-/** An input-pixel rectangle, clipped to the image. */
-export interface PatchBox {
-  top: number
-  left: number
-  height: number
-  width: number
-}
-
 const inputField: ReceptiveField = { height: 1, width: 1, stride: 1, top: 0, left: 0, global: false }
 
 /** The kernel's [height, width]. */
@@ -45,7 +38,7 @@ function kernelSides(node: NetworkNode): [number, number] {
  * units (of that layer) too far right; sizes and strides are exact for any n. Fields then do not
  * depend on the image size, which is what a per-layer table and a cached scan need.
  */
-export function padBefore(kernel: number, stride: number, padding: NetworkNode['padding']): number {
+function padBefore(kernel: number, stride: number, padding: NetworkNode['padding']): number {
   if (padding === 'valid') return 0
   if (padding === 'same') return Math.floor(Math.max(kernel - stride, 0) / 2)
   return padding
@@ -120,7 +113,7 @@ export function receptiveFieldOf(nodes: readonly NetworkNode[], layer: string): 
 }
 
 // top = top₀ + y·j, bottom = top + r (exclusive), each clipped to [0, image size]; likewise across
-export function patchBox(field: ReceptiveField, y: number, x: number, imageHeight: number, imageWidth: number): PatchBox {
+export function patchBox(field: ReceptiveField, y: number, x: number, imageHeight: number, imageWidth: number): PatchRect {
   if (field.global) return { top: 0, left: 0, height: imageHeight, width: imageWidth }
   const [top, bottom] = clippedSpan(field.top + y * field.stride, field.height, imageHeight)
   const [left, right] = clippedSpan(field.left + x * field.stride, field.width, imageWidth)

@@ -39,7 +39,7 @@ export interface ScanOptions {
 
 export const patchesPerUnit = 9
 
-export function emptyScan(layer: string, channels: number, perUnit = patchesPerUnit): TopPatchScan {
+function emptyScan(layer: string, channels: number, perUnit = patchesPerUnit): TopPatchScan {
   return { layer, perUnit, units: Array.from({ length: channels }, () => []), images: 0 }
 }
 
@@ -78,7 +78,7 @@ export function mergeScans(a: TopPatchScan, b: TopPatchScan): TopPatchScan {
  * Folds a batch of activations [n, h, w, c] of images firstImageIndex … firstImageIndex + n − 1
  * into the scan. Only each image's per-unit maximum and its position leave the engine.
  */
-export async function foldActivations(scan: TopPatchScan, activations: tf.Tensor4D, firstImageIndex: number): Promise<TopPatchScan> {
+async function foldActivations(scan: TopPatchScan, activations: tf.Tensor4D, firstImageIndex: number): Promise<TopPatchScan> {
   const [n, , width, channels] = activations.shape
   if (channels !== scan.units.length) {
     throw new LikenessError('BadRequest', `The layer has ${channels} units but the scan holds ${scan.units.length}.`)

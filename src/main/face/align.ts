@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RgbImage } from '../image/decode'
 import { LikenessError } from '../../shared/errors'
-import { chipSize } from './encoder'
-import type { Point } from './types'
+import type { Point } from '../../shared/geometry'
+import { chipSize } from '../../shared/api/face'
 
 /**
  * Chip pixel (u, v) → image point: x = a·u − b·v + tx, y = b·u + a·v + ty.
@@ -84,9 +84,11 @@ function sampleChip(image: RgbImage, t: ChipTransform, out: Float32Array, offset
   }
 }
 
+/** The values of one aligned chip: 150 × 150 × RGB. */
+export const chipLength = chipSize * chipSize * 3
+
 /** Aligned 150×150 chips [n, 150, 150, 3] in [0, 1], one per transform, sampled from the full-resolution photo. */
 export function extractChips(image: RgbImage, transforms: readonly ChipTransform[]): tf.Tensor4D {
-  const chipLength = chipSize * chipSize * 3
   const pixels = new Float32Array(transforms.length * chipLength)
   transforms.forEach((t, i) => sampleChip(image, t, pixels, i * chipLength))
   return tf.tensor4d(pixels, [transforms.length, chipSize, chipSize, 3])

@@ -7,10 +7,12 @@ import { encodeFaces } from './encoder'
 import type { FaceModels } from './faceModels'
 import { locateLandmarks } from './landmarks'
 import { shrinkToMaxSide } from './shrink'
-import type { Box, DetectorKind, Face, Point } from './types'
+import type { Face } from './types'
+import type { Box, Point } from '../../shared/geometry'
+import { descriptorDimension, type Detector } from '../../shared/api/face'
 
 export interface AnalyzeOptions {
-  detector: DetectorKind
+  detector: Detector
   /** Faces whose box is narrower or shorter than this many original pixels are refused (FaceTooSmall). */
   minFaceSize?: number
   minConfidence?: number
@@ -22,7 +24,7 @@ export interface AnalyzeOptions {
   detectionMaxSide?: number
 }
 
-export const defaultMinFaceSize = 40
+const defaultMinFaceSize = 40
 const defaultDetectionMaxSide = 1280
 // A photo where the face fills the frame (a passport-style crop) defeats both detectors: they were
 // trained on faces with context. Framing the photo in black gives the context back. Measured with
@@ -87,7 +89,7 @@ export async function describeFaces(
   })
   const values = (await descriptors.data()) as Float32Array
   tf.dispose([chips, descriptors])
-  return landmarks.map((_, i) => values.slice(i * 128, (i + 1) * 128))
+  return landmarks.map((_, i) => values.slice(i * descriptorDimension, (i + 1) * descriptorDimension))
 }
 
 /**

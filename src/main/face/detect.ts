@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs'
 import { asLibraryTensor, faceapi } from './faceapi'
 import type { FaceModels } from './faceModels'
-import type { Box, DetectorKind } from './types'
+import type { Box } from '../../shared/geometry'
+import type { Detector } from '../../shared/api/face'
 
 export interface Detection {
   box: Box
@@ -15,7 +16,7 @@ export const defaultMinConfidence = 0.5
 export async function locateFaces(
   models: FaceModels,
   image: tf.Tensor3D,
-  detector: DetectorKind,
+  detector: Detector,
   minConfidence = defaultMinConfidence
 ): Promise<Detection[]> {
   const input = asLibraryTensor(image)

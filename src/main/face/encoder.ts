@@ -30,7 +30,6 @@ export type EncoderParams = { conv32_down: ConvLayerParams; fc: tf.Variable<tf.R
 export const encoderStages = ['conv32', 'conv64', 'conv128', 'conv256', 'fc'] as const
 export type EncoderStage = (typeof encoderStages)[number]
 
-export const chipSize = 150
 /** dlib's training mean, in 0–255 RGB; chips here are in [0, 1]. */
 const meanRgb = [122.782, 117.001, 104.298]
 

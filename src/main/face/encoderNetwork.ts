@@ -1,10 +1,9 @@
 import type * as tf from '@tensorflow/tfjs'
 import type { FeatureNetwork, NetworkNode } from '../engine/network'
-import { createEncoderParams, disposeEncoderParams, encoderForward, residualBlocks, type EncoderLayer, type EncoderParams } from './encoder'
-import { loadWeightMap } from './models'
+import { encoderForward, residualBlocks, type EncoderLayer, type EncoderParams } from './encoder'
 
 /** The encoder's taps, shallow to deep: its stem, then every residual block's output. */
-export const encoderTapLayers: EncoderLayer[] = ['conv32_down', 'pool', ...residualBlocks]
+const encoderTapLayers: EncoderLayer[] = ['conv32_down', 'pool', ...residualBlocks]
 
 const widths: Record<string, number> = { conv32: 32, conv64: 64, conv128: 128, conv256: 256 }
 const widthOf = (block: string): number => widths[block.replace(/_.*$/, '')]!
@@ -14,7 +13,7 @@ const widthOf = (block: string): number => widths[block.replace(/_.*$/, '')]!
  * conv3×3 → conv3×3 added to its input; a down block strides its first conv (valid) and
  * average-pools its shortcut 2×2, so both branches step at twice the stride.
  */
-export function encoderNodes(): NetworkNode[] {
+function encoderNodes(): NetworkNode[] {
   const nodes: NetworkNode[] = [
     { name: 'input', op: 'input', kernel: 1, stride: 1, padding: 'valid', inputs: [], channels: 3 },
     { name: 'conv32_down', op: 'conv', kernel: 7, stride: 2, padding: 'valid', inputs: ['input'], channels: 32 },
@@ -36,7 +35,7 @@ export function encoderNodes(): NetworkNode[] {
   return nodes
 }
 
-/** The face encoder as a FeatureNetwork (id 'face') around parameters already built; it owns them. */
+/** The face encoder as a FeatureNetwork (id 'face'): a view of parameters that whoever loaded them disposes. */
 export function encoderNetwork(params: EncoderParams): FeatureNetwork {
   return {
     id: 'face',
@@ -47,11 +46,5 @@ export function encoderNetwork(params: EncoderParams): FeatureNetwork {
       descriptors.dispose()
       return activations as Record<string, tf.Tensor4D>
     },
-    dispose: () => disposeEncoderParams(params)
   }
-}
-
-/** Loads face-api's `face_recognition_model` from its npm folder into a FeatureNetwork. */
-export async function loadEncoderNetwork(): Promise<FeatureNetwork> {
-  return encoderNetwork(createEncoderParams(await loadWeightMap('face_recognition_model')))
 }

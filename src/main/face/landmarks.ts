@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { asLibraryTensor } from './faceapi'
 import type { FaceModels } from './faceModels'
-import type { Box, Point } from './types'
+import type { Box, Point } from '../../shared/geometry'
 
 /** The integer crop face-api takes for a box: clipped at the image borders, then floored. */
 function cropOf(box: Box, width: number, height: number): Box {

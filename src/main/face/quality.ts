@@ -1,18 +1,5 @@
 import type { RgbImage } from '../image/decode'
-
-export interface FaceQuality {
-  brightness: number
-  sharpness: number
-}
-
-/**
- * Limits for an enrollment shot; the figures are shown beside each shot so a user can see why.
- * Measured on the 161 faces of the three labelled sets (the largest face of each photo, at the
- * 112-px crop the worker scores): sharpness from 39, medians 148–778 per set (2 of 55 dlib_johns stills under 40,
- * none elsewhere), brightness 58–185. The same crops blurred with σ = 2 px all score under 40,
- * σ = 1 px about a fifth of them.
- */
-export const qualityLimits = { minBrightness: 50, maxBrightness: 230, minSharpness: 40 }
+import type { FaceQuality } from '../../shared/api/face'
 
 /**
  * Brightness is the mean luma (BT.601); sharpness the variance of the 4-neighbour Laplacian of

@@ -1,15 +1,9 @@
 import sharp from 'sharp'
 import type { RgbImage } from './decode'
-
-export interface Rect {
-  x: number
-  y: number
-  width: number
-  height: number
-}
+import type { Box } from '../../shared/geometry'
 
 /** The rectangle grown by `margin` of its size on every side, clipped to the picture. */
-export function expandRect(rect: Rect, margin: number, width: number, height: number): Rect {
+export function expandRect(rect: Box, margin: number, width: number, height: number): Box {
   const x0 = Math.max(0, Math.floor(rect.x - rect.width * margin))
   const y0 = Math.max(0, Math.floor(rect.y - rect.height * margin))
   const x1 = Math.min(width, Math.ceil(rect.x + rect.width * (1 + margin)))
@@ -18,7 +12,7 @@ export function expandRect(rect: Rect, margin: number, width: number, height: nu
 }
 
 /** Cuts `rect` (clipped to the picture) and scales it to fit in size × size. */
-export async function cropResize(image: RgbImage, rect: Rect, size: number): Promise<RgbImage> {
+export async function cropResize(image: RgbImage, rect: Box, size: number): Promise<RgbImage> {
   const r = expandRect(rect, 0, image.width, image.height)
   const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
     .extract({ left: r.x, top: r.y, width: Math.min(r.width, image.width - r.x), height: Math.min(r.height, image.height - r.y) })

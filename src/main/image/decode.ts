@@ -22,7 +22,7 @@ export interface DecodeOptions {
   maxPixels?: number
 }
 
-export const defaultMaxPixels = 4096 * 4096
+const defaultMaxPixels = 4096 * 4096
 /** Refuse outright beyond this (a decompression bomb), as sharp itself does by default. */
 const hardPixelLimit = 268_402_689
 

@@ -11,7 +11,7 @@ export interface DebounceRule {
 }
 
 /** 3 of the last 5 frames: at the 2–5 fps the engine manages on two cores, about a second. */
-export const defaultDebounce: DebounceRule = { required: 3, window: 5, staleMs: 10_000 }
+const defaultDebounce: DebounceRule = { required: 3, window: 5, staleMs: 10_000 }
 
 export class CheckInDebounce {
   /** The people recognised in each of the last `window` frames, oldest first. */

@@ -1,34 +1,30 @@
 import { randomUUID } from 'node:crypto'
-import { LikenessError } from '../../shared/errors'
 import type { CheckIn, FrameResult } from '../../shared/api/checkin'
-import type { Database } from '../store/db'
-import type { StoreFiles } from '../store/files'
+import type { Store } from '../store'
 import type { CheckInRecord } from '../store/schema'
 import type { Faces } from './faces'
 import type { ServiceContext } from './context'
 import type { Handlers } from './handlers'
 import { CheckInDebounce, type DebounceRule } from './checkInDebounce'
+import { csvField } from '../../shared/csv'
 
 /** Sessions kept at once: camera views open in windows; the oldest is dropped beyond this. */
 const maxSessions = 8
 const minute = 60_000
-
-const thumbnailFile = (checkInId: string): string => `checkins/${checkInId}.jpg`
 
 /**
  * The front desk's use case: frames in, check-ins out. Debounce state is per session (a camera
  * view); the interval is per person across sessions, read from the log itself so a restart
  * does not check everyone in again.
  */
-export class CheckIns {
+class CheckIns {
   private readonly sessions = new Map<string, CheckInDebounce>()
   /** Check-ins decided but possibly not yet written: two frames in flight must not both log one. */
   private readonly pending = new Map<string, number>()
 
   constructor(
     private readonly faces: Faces,
-    private readonly db: Database,
-    private readonly files: StoreFiles,
+    private readonly store: Store,
     private readonly rule?: DebounceRule
   ) {}
 
@@ -50,10 +46,7 @@ export class CheckIns {
   }
 
   log(from = 0, to = Number.MAX_SAFE_INTEGER): CheckIn[] {
-    return this.db.data.checkIns
-      .filter((c) => c.at >= from && c.at < to)
-      .sort((a, b) => b.at - a.at)
-      .map(toCheckIn)
+    return this.store.checkIns.inSpan(from, to).map(toCheckIn)
   }
 
   csv(from?: number, to?: number): string {
@@ -62,9 +55,7 @@ export class CheckIns {
   }
 
   thumbnail(checkInId: string): Promise<Uint8Array> {
-    const record = this.db.data.checkIns.find((c) => c.id === checkInId)
-    if (!record?.thumbnail) throw new LikenessError('NotFound', 'That check-in has no picture.', { checkInId })
-    return this.files.read(record.thumbnail)
+    return this.store.checkIns.thumbnail(checkInId)
   }
 
   private debounce(session: string): CheckInDebounce {
@@ -78,26 +69,14 @@ export class CheckIns {
   }
 
   private intervalPassed(personId: string, at: number): boolean {
-    const interval = this.db.data.settings.checkInIntervalMinutes * minute
+    const interval = this.store.settings.get().checkInIntervalMinutes * minute
     const pending = this.pending.get(personId)
     if (pending !== undefined && at - pending < Math.max(interval, 1)) return false
-    return !this.db.data.checkIns.some((c) => c.personId === personId && at - c.at < interval && at >= c.at)
+    return !this.store.checkIns.checkedInWithin(personId, at, interval)
   }
 
   private async record(personId: string, personName: string, distance: number, thumbnail: Uint8Array | undefined, at: number): Promise<CheckIn> {
-    const id = randomUUID()
-    const file = thumbnail ? thumbnailFile(id) : null
-    if (file) await this.files.write(file, thumbnail!)
-    const record: CheckInRecord = { id, personId, personName, at, distance, thumbnail: file }
-    try {
-      await this.db.update((draft) => {
-        draft.checkIns.push(record)
-      })
-    } catch (error) {
-      if (file) await this.files.remove([file])
-      throw error
-    }
-    return toCheckIn(record)
+    return toCheckIn(await this.store.checkIns.add({ id: randomUUID(), personId, personName, at, distance }, thumbnail))
   }
 }
 
@@ -105,16 +84,10 @@ function toCheckIn(record: CheckInRecord): CheckIn {
   return { id: record.id, personId: record.personId, personName: record.personName, at: record.at, distance: record.distance, hasThumbnail: record.thumbnail !== null }
 }
 
-/** RFC 4180: quote a field holding a comma, quote or line break; double the quotes. A leading =, +, - or @ is defused so a spreadsheet does not run it. */
-function csvField(value: string): string {
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe
-}
-
 type CheckInMethods = 'checkin.frame' | 'checkin.log' | 'checkin.csv' | 'checkin.thumbnail'
 
-export function checkinHandlers({ faces, db, files }: ServiceContext): Pick<Handlers, CheckInMethods> {
-  const checkIns = new CheckIns(faces, db, files)
+export function checkinHandlers({ faces, store }: ServiceContext): Pick<Handlers, CheckInMethods> {
+  const checkIns = new CheckIns(faces, store)
   return {
     'checkin.frame': ({ image, session }) => checkIns.frame(image, session),
     'checkin.log': async ({ from, to }) => checkIns.log(from, to),

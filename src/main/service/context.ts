@@ -1,8 +1,7 @@
-import type { EnginePool } from '../engine/pool'
-import type { Database } from '../store/db'
+import type { EnginePool } from '../worker/pool'
+import type { Store } from '../store'
 import type { Jobs } from './jobs'
 import type { SystemInfo } from '../../shared/api/system'
-import type { StoreFiles } from '../store/files'
 import type { Faces } from './faces'
 
 /** What every use case may reach: the engine, the store and the job books — never Electron. */
@@ -10,8 +9,7 @@ export interface ServiceContext {
   dataDir: string
   host: SystemInfo['host']
   pool: EnginePool
-  db: Database
+  store: Store
   jobs: Jobs
-  files: StoreFiles
   faces: Faces
 }

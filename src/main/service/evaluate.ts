@@ -1,14 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { LikenessError, toErrorInfo } from '../../shared/errors'
+import { LikenessError } from '../../shared/errors'
 import type { JobProgress } from '../../shared/jobs'
-import type { EvalResult } from '../../shared/api/face'
+import type { EvalResult, Detector } from '../../shared/api/face'
 import { auc, eer, pairTrials, rank1, tarAtFar, thresholdForBalancedAccuracy } from '../face/calibrate'
-import type { DetectorKind } from '../face/types'
-import type { EnginePool } from '../engine/pool'
+import type { EnginePool } from '../worker/pool'
 import { isImageFile } from '../image/extensions'
-
-
+import { eachOnEngine, missedImages } from './eachOnEngine'
 
 export interface LabelledImage {
   label: string
@@ -33,39 +31,25 @@ export async function listLabelledFolder(folder: string): Promise<LabelledImage[
 }
 
 /** Every image's largest face through the engine, spread over all workers; failures recorded, not thrown. */
-export async function encodeLabelled(
+async function encodeLabelled(
   pool: EnginePool,
   images: readonly LabelledImage[],
-  detector: DetectorKind,
+  detector: Detector,
   report: (progress: JobProgress) => void,
   signal?: AbortSignal
 ): Promise<{ labels: string[]; descriptors: Float32Array[]; missed: EvalResult['missed'] }> {
-  const found: ({ label: string; descriptor: Float32Array } | undefined)[] = new Array(images.length)
-  const missed: EvalResult['missed'] = []
-  let next = 0
-  let done = 0
-  const runner = async (): Promise<void> => {
-    while (next < images.length) {
-      const index = next++
-      const image = images[index]!
-      try {
-        // No live check-in runs beside an evaluation, so it may use the interactive worker too.
-        const analyzed = await pool.run('face.analyze', { image: new Uint8Array(await readFile(image.file)), detector }, { lane: 'interactive', signal })
-        const face = analyzed.faces[0]
-        if (face) found[index] = { label: image.label, descriptor: face.descriptor }
-        else missed.push({ file: image.file, kind: 'NoFace' })
-      } catch (error) {
-        const info = toErrorInfo(error)
-        if (info.kind === 'Cancelled') throw error
-        missed.push({ file: image.file, kind: info.kind })
-      }
-      done++
-      report({ done, total: images.length, message: `${done} of ${images.length} images` })
-    }
-  }
-  await Promise.all(Array.from({ length: pool.size }, runner))
-  const kept = found.filter((f): f is { label: string; descriptor: Float32Array } => f !== undefined)
-  return { labels: kept.map((f) => f.label), descriptors: kept.map((f) => f.descriptor), missed }
+  const { results, failures } = await eachOnEngine(
+    images,
+    pool.size,
+    async (image) => {
+      // No live check-in runs beside an evaluation, so it may use the interactive worker too.
+      const analyzed = await pool.run('face.analyze', { image: new Uint8Array(await readFile(image.file)), detector }, { lane: 'interactive', signal })
+      return analyzed.faces[0]?.descriptor
+    },
+    (done, total) => report({ done, total, message: `${done} of ${total} images` })
+  )
+  const kept = images.flatMap((image, i) => (results[i] ? [{ label: image.label, descriptor: results[i] }] : []))
+  return { labels: kept.map((f) => f.label), descriptors: kept.map((f) => f.descriptor), missed: missedImages(images.map((i) => i.file), results, failures) }
 }
 
 /**
@@ -76,7 +60,7 @@ export async function encodeLabelled(
 export async function evaluateFolder(
   pool: EnginePool,
   folder: string,
-  detector: DetectorKind,
+  detector: Detector,
   report: (progress: JobProgress) => void,
   signal?: AbortSignal
 ): Promise<EvalResult> {

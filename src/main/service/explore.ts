@@ -1,15 +1,12 @@
-import { randomUUID } from 'node:crypto'
-import path from 'node:path'
-import { z } from 'zod'
 import { LikenessError } from '../../shared/errors'
-import { networkInputSides, type ExploreNetwork, type NetworkLayers, type ScanSummary } from '../../shared/api/explore'
+import type { NetworkLayers, ScanSummary } from '../../shared/api/explore'
+import { networkInputSides, type NetworkId } from '../../shared/networks'
 import type { JobProgress } from '../../shared/jobs'
 import { mergeScans, type TopPatchScan } from '../explore/topPatches'
-import type { NetworkFiles } from '../explore/networks'
-import { vgg19ModelInfo } from '../style/networks/vgg19'
 import type { Handlers } from './handlers'
 import type { ServiceContext } from './context'
-import { imageRefSchema, readImage, resolveImageSet, setHash, type ImageRef } from './exploreImages'
+import type { ImageRef, ScanFile } from '../store/exploreScans'
+import { readSetImage, resolveImageSet, setHash } from './exploreImages'
 
 type ExploreMethods =
   | 'explore.layers'
@@ -22,22 +19,6 @@ type ExploreMethods =
   | 'explore.convPhoto'
   | 'explore.convVolume'
   | 'explore.samples'
-
-/** A stored scan as written under the data folder; read back through this schema (a file is untrusted). */
-const scanFileSchema = z.object({
-  network: z.enum(['face', 'inception', 'mobilenet', 'vgg19']),
-  layer: z.string(),
-  field: z.object({ height: z.number(), width: z.number(), stride: z.number(), global: z.boolean() }),
-  images: z.array(imageRefSchema),
-  seconds: z.number(),
-  scan: z.object({
-    layer: z.string(),
-    perUnit: z.number().int(),
-    images: z.number().int(),
-    units: z.array(z.array(z.object({ imageIndex: z.number().int(), y: z.number().int(), x: z.number().int(), value: z.number() })))
-  })
-})
-type ScanFile = z.infer<typeof scanFileSchema>
 
 function summaryOf(scanId: string, file: ScanFile, cached: boolean): ScanSummary {
   return {
@@ -59,39 +40,25 @@ function shares<T>(items: readonly T[], count: number): { first: number; items: 
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => ({ first: i * size, items: items.slice(i * size, (i + 1) * size) }))
 }
 
-export function exploreHandlers({ pool, db, files, jobs, dataDir }: ServiceContext): Pick<Handlers, ExploreMethods> {
-  const networkFiles: NetworkFiles = { vgg19File: path.join(dataDir, 'models', vgg19ModelInfo.fileName) }
+export function exploreHandlers({ pool, store, jobs }: ServiceContext): Pick<Handlers, ExploreMethods> {
   const layerTables = new Map<string, Promise<NetworkLayers>>()
-  const scanFiles = new Map<string, ScanFile>()
 
-  const layers = (network: ExploreNetwork, inputSize = networkInputSides[network]): Promise<NetworkLayers> => {
+  const layers = (network: NetworkId, inputSize = networkInputSides[network]): Promise<NetworkLayers> => {
     const key = `${network}@${inputSize}`
     let table = layerTables.get(key)
     if (!table) {
-      table = pool.run('explore.layers', { network, files: networkFiles, inputSize })
+      table = pool.run('explore.layers', { network, inputSize })
       layerTables.set(key, table)
       table.catch(() => layerTables.delete(key))
     }
     return table
   }
 
-  const loadScan = async (scanId: string): Promise<ScanFile> => {
-    // the record first: the gallery's scans go when its photos do (FaceStore), cached or not
-    const record = db.data.exploreScans.find((candidate) => candidate.id === scanId)
-    if (!record) {
-      scanFiles.delete(scanId)
-      throw new LikenessError('NotFound', 'There is no such scan; run it again.', { scanId })
-    }
-    const known = scanFiles.get(scanId)
-    if (known) return known
-    const parsed = scanFileSchema.safeParse(JSON.parse(new TextDecoder().decode(await files.read(record.file))))
-    if (!parsed.success) throw new LikenessError('StoreCorrupt', 'A stored scan is damaged; run it again.', { scanId })
-    scanFiles.set(scanId, parsed.data)
-    return parsed.data
-  }
+  const loadScan = (scanId: string): Promise<ScanFile> => store.scans.read(scanId)
+  const readImage = (ref: ImageRef): Promise<Uint8Array> => readSetImage(ref, store.gallery)
 
   const scanAcrossWorkers = async (
-    network: ExploreNetwork,
+    network: NetworkId,
     layer: string,
     bytes: Uint8Array[],
     report: (progress: JobProgress) => void,
@@ -102,7 +69,7 @@ export function exploreHandlers({ pool, db, files, jobs, dataDir }: ServiceConte
     const done = parts.map(() => 0)
     const scans = await Promise.all(
       parts.map((part, i) =>
-        pool.run('explore.scan', { network, files: networkFiles, layer, images: part.items, firstImageIndex: part.first }, {
+        pool.run('explore.scan', { network, layer, images: part.items, firstImageIndex: part.first }, {
           lane: 'batch',
           signal,
           onProgress: (progress) => {
@@ -124,31 +91,19 @@ export function exploreHandlers({ pool, db, files, jobs, dataDir }: ServiceConte
       const layer = askedLayer ?? table.defaultLayer
       const info = table.layers.find((candidate) => candidate.name === layer)
       if (!info) throw new LikenessError('NotFound', `The ${network} network has no layer called ${layer}.`, { layer, layers: table.layers.map((l) => l.name) })
-      const resolved = await resolveImageSet(set, db)
+      const resolved = await resolveImageSet(set, store.gallery)
       return jobs.start('explore.scan', `Top patches: ${network} ${layer}`, async ({ report, signal }) => {
         const started = performance.now()
         const bytes: Uint8Array[] = []
-        for (const image of resolved.images) bytes.push(await readImage(image, files))
+        for (const image of resolved.images) bytes.push(await readImage(image))
         const hash = setHash(resolved.images, bytes)
-        const same = (r: { network: string; layer: string; setKey: string }): boolean => r.network === network && r.layer === layer && r.setKey === resolved.key
-        const cached = db.data.exploreScans.find((record) => same(record) && record.setHash === hash)
+        const key = { network, layer, setKey: resolved.key }
+        const cached = store.scans.find(key, hash)
         if (cached) return summaryOf(cached.id, await loadScan(cached.id), true)
 
         const scan = await scanAcrossWorkers(network, layer, bytes, report, signal)
-        const scanId = randomUUID()
         const file: ScanFile = { network, layer, field: info.receptiveField, images: resolved.images, seconds: (performance.now() - started) / 1000, scan }
-        const relative = `explore/${scanId}.json`
-        await files.write(relative, new TextEncoder().encode(JSON.stringify(file)))
-        // The set changed (or was never scanned): the old scan of this (network, layer, set) goes.
-        const stale = db.data.exploreScans.filter(same)
-        await db.update((draft) => {
-          draft.exploreScans = draft.exploreScans.filter((record) => !same(record))
-          draft.exploreScans.push({ id: scanId, network, layer, setKey: resolved.key, setHash: hash, file: relative, createdAt: Date.now() })
-        })
-        await files.remove(stale.map((record) => record.file))
-        for (const record of stale) scanFiles.delete(record.id)
-        scanFiles.set(scanId, file)
-        return summaryOf(scanId, file, false)
+        return summaryOf(await store.scans.save(key, hash, file), file, false)
       })
     },
 
@@ -157,8 +112,8 @@ export function exploreHandlers({ pool, db, files, jobs, dataDir }: ServiceConte
       const units = Array.from({ length: Math.max(0, Math.min(count, file.scan.units.length - first)) }, (_, i) => first + i)
       const indices = [...new Set(units.flatMap((unit) => file.scan.units[unit].map((hit) => hit.imageIndex)))]
       const images: Record<number, Uint8Array> = {}
-      for (const index of indices) images[index] = await readImage(imageAt(file, index), files)
-      const tiles = units.length === 0 ? [] : await pool.run('explore.unitGrids', { network: file.network, files: networkFiles, scan: file.scan, units, images })
+      for (const index of indices) images[index] = await readImage(imageAt(file, index))
+      const tiles = units.length === 0 ? [] : await pool.run('explore.unitGrids', { network: file.network, scan: file.scan, units, images })
       return {
         scanId,
         layer: file.layer,
@@ -170,15 +125,15 @@ export function exploreHandlers({ pool, db, files, jobs, dataDir }: ServiceConte
     'explore.source': async ({ scanId, imageIndex }) => {
       const file = await loadScan(scanId)
       const ref = imageAt(file, imageIndex)
-      const image = await pool.run('explore.scanImage', { network: file.network, image: await readImage(ref, files) })
+      const image = await pool.run('explore.scanImage', { network: file.network, image: await readImage(ref) })
       return { ...image, imageName: ref.name }
     },
 
     'explore.featureMaps': async ({ network, layer, image }) => {
       let bytes: Uint8Array
       if (image.kind === 'bytes') bytes = image.bytes
-      else bytes = await readImage(imageAt(await loadScan(image.scanId), image.imageIndex), files)
-      return pool.run('explore.featureMaps', { network, files: networkFiles, layer, image: bytes })
+      else bytes = await readImage(imageAt(await loadScan(image.scanId), image.imageIndex))
+      return pool.run('explore.featureMaps', { network, layer, image: bytes })
     },
 
     'explore.convShapes': (spec) => pool.run('explore.convShapes', spec),
@@ -187,8 +142,8 @@ export function exploreHandlers({ pool, db, files, jobs, dataDir }: ServiceConte
     'explore.convVolume': (request) => pool.run('explore.convVolume', request),
 
     'explore.samples': async () => {
-      const refs = await resolveImageSet({ kind: 'samples' }, db)
-      return Promise.all(refs.images.map(async (ref) => ({ name: ref.name, bytes: await readImage(ref, files) })))
+      const refs = await resolveImageSet({ kind: 'samples' }, store.gallery)
+      return Promise.all(refs.images.map(async (ref) => ({ name: ref.name, bytes: await readImage(ref) })))
     }
   }
 }

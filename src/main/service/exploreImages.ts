@@ -2,25 +2,15 @@ import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { z } from 'zod'
 import { LikenessError } from '../../shared/errors'
 import type { ImageSet } from '../../shared/api/explore'
-import type { Database } from '../store/db'
-import { galleryScanKey } from '../store/schema'
-import type { StoreFiles } from '../store/files'
+import { galleryScanKey, type ImageRef } from '../store/exploreScans'
+import type { GalleryStore } from '../store/gallery'
 import { isImageFile } from '../image/extensions'
 
 const requireHere = createRequire(import.meta.url)
 /** A scan reads every image into memory before spreading it over the workers. */
 const maxImagesPerScan = 2000
-
-/** Where one image of a set lives: a file the store owns, or a path on disk. */
-export const imageRefSchema = z.object({
-  name: z.string(),
-  store: z.string().optional(),
-  path: z.string().optional()
-})
-export type ImageRef = z.infer<typeof imageRefSchema>
 
 export interface ResolvedSet {
   /** Which set, independent of its content: the cache key beside network and layer. */
@@ -29,7 +19,7 @@ export interface ResolvedSet {
 }
 
 /** face-api's demo photos: the images shipped with the app's npm packages. */
-export function sampleDir(): string {
+function sampleDir(): string {
   return path.join(path.dirname(requireHere.resolve('@vladmandic/face-api/package.json')), 'demo')
 }
 
@@ -47,11 +37,11 @@ async function imagesIn(folder: string, pattern?: RegExp): Promise<ImageRef[]> {
 }
 
 /** The images of a set, in a stable order: the scan's image indices point into this list. */
-export async function resolveImageSet(set: ImageSet, db: Database): Promise<ResolvedSet> {
+export async function resolveImageSet(set: ImageSet, gallery: GalleryStore): Promise<ResolvedSet> {
   let resolved: ResolvedSet
   if (set.kind === 'gallery') {
-    const names = new Map(db.data.people.map((person) => [person.id, person.name]))
-    const photos = [...db.data.photos].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+    const names = new Map(gallery.people().map((person) => [person.id, person.name]))
+    const photos = gallery.photos()
     resolved = { key: galleryScanKey, images: photos.map((photo, i) => ({ name: `${names.get(photo.personId) ?? 'photo'} ${i + 1}`, store: photo.file })) }
   } else if (set.kind === 'samples') {
     resolved = { key: 'samples', images: await imagesIn(sampleDir(), /^sample/) }
@@ -66,8 +56,8 @@ export async function resolveImageSet(set: ImageSet, db: Database): Promise<Reso
   return resolved
 }
 
-export async function readImage(ref: ImageRef, files: StoreFiles): Promise<Uint8Array> {
-  if (ref.store) return files.read(ref.store)
+export async function readSetImage(ref: ImageRef, gallery: GalleryStore): Promise<Uint8Array> {
+  if (ref.store) return gallery.readPhotoFile(ref.store)
   try {
     return new Uint8Array(await readFile(ref.path!))
   } catch {

@@ -10,6 +10,7 @@ type FaceMethods =
   | 'face.verify'
   | 'face.identify'
   | 'face.people'
+  | 'face.roster'
   | 'face.rename'
   | 'face.removePhoto'
   | 'face.forget'
@@ -17,7 +18,7 @@ type FaceMethods =
   | 'face.wipe'
   | 'face.evaluate'
 
-export function faceHandlers({ faces, pool, jobs, db }: ServiceContext): Pick<Handlers, FaceMethods> {
+export function faceHandlers({ faces, pool, jobs, store }: ServiceContext): Pick<Handlers, FaceMethods> {
   return {
     'face.detect': ({ image, detector }) => faces.detect(image, detector),
     'face.enroll': ({ name, images, faceIndex }) => faces.enroll({ name }, images, faceIndex),
@@ -28,6 +29,7 @@ export function faceHandlers({ faces, pool, jobs, db }: ServiceContext): Pick<Ha
       return identification
     },
     'face.people': async () => faces.people(),
+    'face.roster': async () => faces.roster(),
     'face.rename': ({ personId, name }) => faces.rename(personId, name),
     'face.removePhoto': ({ photoId }) => faces.removePhoto(photoId),
     'face.forget': async ({ personId }) => ({ removedTemplates: await faces.forget(personId) }),
@@ -35,7 +37,7 @@ export function faceHandlers({ faces, pool, jobs, db }: ServiceContext): Pick<Ha
     'face.wipe': async () => ({ removedPeople: await faces.wipe() }),
     'face.evaluate': async ({ folder, detector }) =>
       jobs.start('face.evaluate', `Evaluate ${path.basename(folder)}`, ({ report, signal }) =>
-        evaluateFolder(pool, folder, detector ?? db.data.settings.detector, report, signal)
+        evaluateFolder(pool, folder, detector ?? store.settings.get().detector, report, signal)
       )
   }
 }

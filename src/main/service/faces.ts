@@ -1,17 +1,30 @@
 import { LikenessError } from '../../shared/errors'
-import type { Candidate, Detection, EnrollResult, Identification, Person, VerifyResult } from '../../shared/api/face'
+import type { Candidate, Detection, Detector, EnrollResult, Identification, Person, RosterEntry, VerifyResult } from '../../shared/api/face'
 import type { GalleryImportResult } from '../../shared/api/checkin'
-import type { StoreNotice } from '../../shared/api/system'
-import type { JobProgress } from '../../shared/jobs'
 import { Gallery } from '../face/gallery'
-import type { AnalyzedFace, AnalyzedImage } from '../engine/ops'
-import type { EnginePool, Lane } from '../engine/pool'
-import type { Database } from '../store/db'
-import type { FaceStore, NewTemplate, StoredPerson } from '../store/faceStore'
-import type { EmbeddingRecord } from '../store/schema'
-import { descriptorDimension, squaredDistance } from '../face/distance'
+import type { EmbeddingVersion } from '../face/types'
+import type { AnalyzedFace, AnalyzedImage } from '../worker/ops'
+import type { EnginePool, Lane } from '../worker/pool'
+import type { NewTemplate, StoredPerson, StoredTemplate } from '../store/gallery'
+import type { JobProgress } from '../../shared/jobs'
+import { squaredDistance } from '../face/distance'
+import type { Store } from '../store'
+import { requireGoodShot, shotProblems } from './enrollmentRule'
+import { eachOnEngine } from './eachOnEngine'
 
 const defaultCandidates = 5
+
+export interface AnalyzeOptions {
+  /** Keep the photo and face thumbnails (enrolling). */
+  keep?: boolean
+  /** Face thumbnails only (check-in keeps one with each check-in). */
+  thumbnails?: boolean
+  detector?: Detector
+  /** Another embedding than the gallery's (re-encoding into a new one). */
+  embedding?: EmbeddingVersion
+  lane?: Lane
+  signal?: AbortSignal
+}
 
 /**
  * The face use cases: enroll, verify, identify, manage people. Holds the in-memory gallery,
@@ -23,13 +36,12 @@ export class Faces {
 
   private constructor(
     private readonly pool: EnginePool,
-    private readonly db: Database,
-    private readonly store: FaceStore
+    private readonly store: Store
   ) {}
 
-  static async open(pool: EnginePool, db: Database, store: FaceStore, notices: StoreNotice[]): Promise<Faces> {
-    const faces = new Faces(pool, db, store)
-    faces.gallery.add(await store.load(notices))
+  static async open(pool: EnginePool, store: Store): Promise<Faces> {
+    const faces = new Faces(pool, store)
+    faces.gallery.add(await store.gallery.load(store.notices))
     return faces
   }
 
@@ -37,58 +49,66 @@ export class Faces {
     return this.gallery.size
   }
 
-  analyze(image: Uint8Array, options: { keep?: boolean; lane?: Lane } = {}): Promise<AnalyzedImage> {
+  /** Faces in a picture through the engine: the one place an analysis is asked for. */
+  analyze(image: Uint8Array, options: AnalyzeOptions = {}): Promise<AnalyzedImage> {
+    const { keep, thumbnails, detector, embedding, lane, signal } = options
     return this.pool.run(
       'face.analyze',
-      { image, detector: this.db.data.settings.detector, keepPhoto: options.keep, thumbnails: options.keep, embedding: this.store.embedding() },
-      { lane: options.lane ?? 'interactive' }
+      {
+        image,
+        detector: detector ?? this.store.settings.get().detector,
+        keepPhoto: keep,
+        thumbnails: keep || thumbnails,
+        embedding: embedding ?? this.store.gallery.embedding()
+      },
+      { lane: lane ?? 'interactive', signal }
     )
   }
 
-  async detect(image: Uint8Array, detector?: 'ssd' | 'tiny'): Promise<Detection> {
-    const analyzed = await this.pool.run('face.analyze', { image, detector: detector ?? this.db.data.settings.detector, embedding: this.store.embedding() }, { lane: 'interactive' })
+  async detect(image: Uint8Array, detector?: Detector): Promise<Detection> {
+    const analyzed = await this.analyze(image, { detector })
     return {
       width: analyzed.width,
       height: analyzed.height,
-      faces: analyzed.faces.map((f) => ({ box: f.box, score: f.score, quality: f.quality }))
+      faces: analyzed.faces.map((f) => ({ box: f.box, score: f.score, quality: f.quality, problems: shotProblems(f) }))
     }
   }
 
   async enroll(target: { name: string } | { personId: string }, images: readonly Uint8Array[], faceIndex?: number): Promise<EnrollResult> {
-    if ('personId' in target) this.store.person(target.personId)
+    if ('personId' in target) this.store.gallery.person(target.personId)
     // Every image is analysed before anything is written: one bad image stores nothing.
     const templates: NewTemplate[] = []
     for (const [i, image] of images.entries()) {
-      const encoder = this.db.data.embedding.id
+      const encoder = this.store.gallery.embeddingId()
       const analyzed = await this.analyze(image, { keep: true })
       const face = pickEnrollFace(analyzed.faces, faceIndex, i, images.length)
+      requireGoodShot(face, i, images.length)
       templates.push({ descriptor: face.descriptor, photo: analyzed.photo!, thumbnail: face.thumbnail!, encoder })
     }
-    const existing = 'name' in target ? this.store.personByName(target.name) : undefined
-    const { person, rows } = await this.store.addTemplates(existing ? { personId: existing.id } : target, templates)
+    const existing = 'name' in target ? this.store.gallery.personByName(target.name) : undefined
+    const { person, rows } = await this.store.gallery.addTemplates(existing ? { personId: existing.id } : target, templates)
     this.gallery.add(rows)
     return { person: this.toPerson(person.id), templatesAdded: templates.length }
   }
 
   async verify(personId: string, image: Uint8Array): Promise<VerifyResult> {
-    const person = this.store.person(personId)
+    const person = this.store.gallery.person(personId)
     if (!this.gallery.hasPerson(personId)) throw new LikenessError('UnknownPerson', `${person.name} has no templates.`, { personId })
-    const analyzed = await this.analyze(image)
-    const face = largest(analyzed.faces)
-    const tau = this.db.data.settings.tau
+    const face = largest((await this.analyze(image)).faces)
+    const tau = this.store.settings.get().tau
     const verdict = this.gallery.verify(face.descriptor, personId, tau)
     return { match: verdict.match, distance: verdict.distance, threshold: tau, box: face.box, personId, name: person.name }
   }
 
   async identify(image: Uint8Array, k = defaultCandidates, lane: Lane = 'interactive'): Promise<Identification & { analyzed: AnalyzedImage }> {
-    const analyzed = await this.pool.run('face.analyze', { image, detector: this.db.data.settings.detector, thumbnails: true, embedding: this.store.embedding() }, { lane })
-    const tau = this.db.data.settings.tau
+    const analyzed = await this.analyze(image, { thumbnails: true, lane })
+    const tau = this.store.settings.get().tau
     const results = this.gallery.identifyBatch(
       analyzed.faces.map((f) => f.descriptor),
       k,
       tau
     )
-    const names = new Map(this.db.data.people.map((p) => [p.id, p.name]))
+    const names = new Map(this.store.gallery.people().map((p) => [p.id, p.name]))
     return {
       width: analyzed.width,
       height: analyzed.height,
@@ -110,139 +130,147 @@ export class Faces {
   }
 
   people(): Person[] {
-    return this.db.data.people.map((p) => this.toPerson(p.id))
+    return this.store.gallery.people().map((p) => this.toPerson(p.id))
+  }
+
+  /** people() with each one's latest check-in, by one pass over each table: a per-person lookup is quadratic at 10,000 people. */
+  roster(): RosterEntry[] {
+    const templates = new Map<string, number>()
+    for (const t of this.store.gallery.templates()) templates.set(t.personId, (templates.get(t.personId) ?? 0) + 1)
+    const photos = new Map<string, string[]>()
+    for (const p of this.store.gallery.photos()) {
+      const list = photos.get(p.personId)
+      if (list) list.push(p.id)
+      else photos.set(p.personId, [p.id])
+    }
+    const lastCheckIn = new Map<string, number>()
+    for (const c of this.store.checkIns.inSpan(0, Number.MAX_SAFE_INTEGER)) if (!lastCheckIn.has(c.personId)) lastCheckIn.set(c.personId, c.at)
+    return this.store.gallery.people().map((p) => ({
+      id: p.id,
+      name: p.name,
+      createdAt: p.createdAt,
+      templateCount: templates.get(p.id) ?? 0,
+      photoIds: photos.get(p.id) ?? [],
+      lastCheckIn: lastCheckIn.get(p.id) ?? null
+    }))
   }
 
   async rename(personId: string, name: string): Promise<Person> {
-    this.store.person(personId)
-    const clash = this.store.personByName(name)
-    if (clash && clash.id !== personId) throw new LikenessError('BadRequest', `Someone is already called ${clash.name}.`, { personId: clash.id })
-    await this.db.update((draft) => {
-      const person = draft.people.find((p) => p.id === personId)!
-      person.name = name.trim()
-      for (const checkIn of draft.checkIns) if (checkIn.personId === personId) checkIn.personName = person.name
-    })
+    await this.store.gallery.rename(personId, name)
     return this.toPerson(personId)
   }
 
   async forget(personId: string): Promise<number> {
-    const removed = await this.store.forget(personId)
+    const removed = await this.store.gallery.forget(personId)
     this.gallery.remove(personId)
     return removed
   }
 
   async removePhoto(photoId: string): Promise<Person> {
-    const person = await this.store.removePhoto(photoId)
-    await this.reloadGallery()
+    const person = await this.store.gallery.removePhoto(photoId)
+    await this.reload()
     return this.toPerson(person.id)
   }
 
   async wipe(): Promise<number> {
-    const removed = await this.store.wipe()
-    await this.reloadGallery()
+    const removed = await this.store.gallery.wipe()
+    await this.reload()
     return removed
   }
 
   photo(photoId: string, kind: 'thumbnail' | 'full'): Promise<Uint8Array> {
-    return this.store.readPhoto(photoId, kind)
+    return this.store.gallery.readPhoto(photoId, kind)
   }
 
   /** Everyone with their templates, photos and thumbnails: the content of a gallery export. */
   everyone(): Promise<StoredPerson[]> {
-    return this.store.everything()
+    return this.store.gallery.everything()
   }
 
   /**
    * Merges people from a gallery file: a name already here (any case) gets the file's templates,
    * a new name becomes a new person. Templates already here (same id: the file was imported
-   * before) are skipped. One store step for all, so a failure changes nothing.
+   * before) are skipped, and the enrollment rule holds for imports too: each template's face is
+   * found again in its photo and judged like a new shot. One store step for all, so a failure
+   * or a cancel changes nothing.
    */
-  async importPeople(people: readonly StoredPerson[]): Promise<GalleryImportResult> {
-    const known = new Set(this.db.data.templates.map((t) => t.id))
+  async importPeople(people: readonly StoredPerson[], report: (progress: JobProgress) => void, signal: AbortSignal): Promise<GalleryImportResult> {
+    const known = new Set(this.store.gallery.templates().map((t) => t.id))
+    const fresh = people.flatMap((person) => person.templates.filter((t) => !known.has(t.templateId)).map((template) => ({ person, template })))
+    const { results, failures } = await eachOnEngine(
+      fresh,
+      this.pool.size,
+      async ({ template }) => {
+        const face = nearest((await this.analyze(template.photo, { lane: 'batch', signal })).faces, template.descriptor)
+        return face && shotProblems(face)
+      },
+      (done, total) => report({ done, total, message: `checking photos: ${done} of ${total}` })
+    )
+    const why = new Map(failures.map(({ index, kind }) => [index, kind]))
+    const refused: GalleryImportResult['refused'] = []
+    const accepted = new Set<StoredTemplate>()
+    fresh.forEach(({ person, template }, i) => {
+      const problems = results[i]
+      if (problems?.length === 0) accepted.add(template)
+      else refused.push({ name: person.name, kind: problems ? 'PoorShot' : (why.get(i) ?? 'NoFace'), problems: problems ?? [] })
+    })
     let templatesSkipped = 0
     let peopleMerged = 0
+    let peopleAdded = 0
     const batches = people.flatMap((person) => {
-      const templates = person.templates.filter((t) => !known.has(t.templateId))
-      templatesSkipped += person.templates.length - templates.length
-      const existing = this.store.personByName(person.name)
+      const templates = person.templates.filter((t) => accepted.has(t))
+      templatesSkipped += person.templates.filter((t) => known.has(t.templateId)).length
+      const existing = this.store.gallery.personByName(person.name)
       if (existing) peopleMerged++
       if (templates.length === 0) return []
+      if (!existing) peopleAdded++
       return [{ target: existing ? { personId: existing.id } : { name: person.name, createdAt: person.createdAt }, templates }]
     })
-    const added = await this.store.addTemplateBatches(batches)
+    signal.throwIfAborted()
+    const added = await this.store.gallery.addTemplateBatches(batches)
     for (const { rows } of added) this.gallery.add(rows)
     return {
-      peopleAdded: people.length - peopleMerged,
+      peopleAdded,
       peopleMerged,
       templatesAdded: batches.reduce((sum, b) => sum + b.templates.length, 0),
-      templatesSkipped
+      templatesSkipped,
+      refused
     }
-  }
-
-  /**
-   * Re-encodes every template from its stored photo in `target` and switches the gallery to it in
-   * one store step. Enrolls meanwhile are encoded in a further pass; a cancel changes nothing.
-   */
-  async reencode(target: EmbeddingRecord, report: (progress: JobProgress) => void, signal: AbortSignal): Promise<{ templates: number; dropped: number }> {
-    const descriptors = new Map<string, Float32Array>()
-    let dropped = 0
-    for (;;) {
-      const stored = await this.store.load([])
-      const templates = this.db.data.templates
-      const todo = templates.filter((t) => t.photoId !== null && !descriptors.has(t.id))
-      for (const [i, template] of todo.entries()) {
-        const row = stored.templateIds.indexOf(template.id)
-        const descriptor = await this.descriptorIn(target, stored.descriptors.subarray(row * descriptorDimension, (row + 1) * descriptorDimension), template.photoId!, signal)
-        if (descriptor) descriptors.set(template.id, descriptor)
-        report({ done: i + 1, total: todo.length, message: `re-encoding: ${i + 1} of ${todo.length} templates` })
-      }
-      const result = await this.store.switchEmbedding(target, templates.map((t) => t.id), descriptors)
-      if (result.switched) {
-        dropped = result.dropped
-        break
-      }
-    }
-    await this.reloadGallery()
-    return { templates: this.gallery.size, dropped }
-  }
-
-  /**
-   * The template's face in its stored photo, in `target`; `stored` is its descriptor now. With several faces in the photo, the one
-   * whose descriptor in the current embedding is nearest the stored template is the enrolled one
-   * (the detector finds the same faces in the same order whatever the encoder).
-   */
-  private async descriptorIn(target: EmbeddingRecord, stored: Float32Array, photoId: string, signal: AbortSignal): Promise<Float32Array | undefined> {
-    const photo = await this.store.readPhoto(photoId, 'full')
-    const detector = this.db.data.settings.detector
-    const inTarget = await this.pool.run('face.analyze', { image: photo, detector, embedding: this.store.resolveEmbedding(target) }, { lane: 'batch', signal })
-    if (inTarget.faces.length <= 1) return inTarget.faces[0]?.descriptor
-    const now = await this.pool.run('face.analyze', { image: photo, detector, embedding: this.store.embedding() }, { lane: 'batch', signal })
-    const distances = now.faces.map((f) => squaredDistance(f.descriptor, stored))
-    return inTarget.faces[distances.indexOf(Math.min(...distances))]?.descriptor
   }
 
   personIdByName(name: string): string {
-    const person = this.store.personByName(name)
+    const person = this.store.gallery.personByName(name)
     if (!person) throw new LikenessError('UnknownPerson', `Nobody called ${name} is in the gallery.`, { name })
     return person.id
   }
 
-  private async reloadGallery(): Promise<void> {
+  /** Rebuilds the in-memory gallery from the store (after a deletion compacted it, or a re-encode switched it). */
+  async reload(): Promise<void> {
     const gallery = new Gallery()
-    gallery.add(await this.store.load([]))
+    gallery.add(await this.store.gallery.load([]))
     this.gallery = gallery
   }
 
   private toPerson(personId: string): Person {
-    const person = this.store.person(personId)
+    const person = this.store.gallery.person(personId)
     return {
       id: person.id,
       name: person.name,
       createdAt: person.createdAt,
-      templateCount: this.db.data.templates.filter((t) => t.personId === personId).length,
-      photoIds: this.db.data.photos.filter((p) => p.personId === personId).map((p) => p.id)
+      templateCount: this.store.gallery.templateCountOf(personId),
+      photoIds: this.store.gallery.photosOf(personId).map((p) => p.id)
     }
   }
+}
+
+/** The face of a photo that a template was made from: the one whose descriptor is nearest it. */
+function nearest(faces: readonly AnalyzedFace[], descriptor: Float32Array): AnalyzedFace | undefined {
+  let best: { face: AnalyzedFace; distance: number } | undefined
+  for (const face of faces) {
+    const distance = squaredDistance(face.descriptor, descriptor)
+    if (!best || distance < best.distance) best = { face, distance }
+  }
+  return best?.face
 }
 
 function largest(faces: readonly AnalyzedFace[]): AnalyzedFace {

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { LikenessError } from '../../shared/errors'
 import type { GalleryFileProblem } from '../../shared/api/checkin'
-import { descriptorDimension } from '../face/distance'
-import { stockEncoder, type StoredPerson } from '../store/faceStore'
-import { currentSchemaVersion } from '../store/schema'
+import type { StoredPerson } from '../store/gallery'
+import { currentSchemaVersion, stockEncoder } from '../store/schema'
+import { descriptorDimension } from '../../shared/api/face'
 
 /**
  * The gallery as one file, to move it to another machine or keep a backup:

@@ -1,12 +1,11 @@
 import { LikenessError, toErrorInfo } from '../../shared/errors'
 import { isMethodName, methods, type AppEvent, type MethodName, type RequestOf } from '../../shared/contract'
 import type { Result } from '../../shared/result'
+import type { JobFeed } from '../../shared/jobs'
 import type { SystemInfo } from '../../shared/api/system'
-import { EnginePool } from '../engine/pool'
+import { EnginePool } from '../worker/pool'
 import type { BackendChoice } from '../engine/backend'
-import { Database } from '../store/db'
-import { StoreFiles } from '../store/files'
-import { FaceStore } from '../store/faceStore'
+import { Store } from '../store'
 import { Faces } from './faces'
 import { faceHandlers } from './face'
 import { checkinHandlers } from './checkin'
@@ -50,13 +49,12 @@ export class Service {
   }
 
   static async open(options: ServiceOptions): Promise<Service> {
-    const db = await Database.open(options.dataDir)
-    const pool = new EnginePool({ workerScript: options.workerScript, size: options.workers, backend: options.backend })
-    const files = new StoreFiles(options.dataDir)
-    const faces = await Faces.open(pool, db, new FaceStore(db, files), db.notices)
+    const store = await Store.open(options.dataDir)
+    const pool = new EnginePool({ workerScript: options.workerScript, dataDir: options.dataDir, size: options.workers, backend: options.backend })
+    const faces = await Faces.open(pool, store)
     let service: Service | undefined
     const jobs = new Jobs((job) => service?.emit({ type: 'job', job: { ...job } }))
-    service = new Service({ dataDir: options.dataDir, host: options.host, pool, db, jobs, files, faces })
+    service = new Service({ dataDir: options.dataDir, host: options.host, pool, store, jobs, faces })
     return service
   }
 
@@ -89,6 +87,12 @@ export class Service {
   subscribe(listener: (event: AppEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
+  }
+
+  /** Jobs as an in-process client follows them (awaitJob in shared/jobs.ts): the CLI, the tests. */
+  readonly jobFeed: JobFeed = {
+    get: (jobId) => this.call('jobs.get', { jobId }),
+    subscribe: (listener) => this.subscribe((event) => listener(event.job))
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { LikenessError, toErrorInfo } from '../../shared/errors'
-import type { JobInfo, JobKind, JobProgress } from '../../shared/jobs'
-import type { JobResults } from '../../shared/api/jobResults'
+import type { JobInfo, JobProgress } from '../../shared/jobs'
+import type { JobKind, JobResultOf } from '../../shared/contract'
 
 export interface JobContext {
   signal: AbortSignal
@@ -20,9 +20,10 @@ export class Jobs {
 
   constructor(private readonly emit: (job: JobInfo) => void) {}
 
-  start<K extends JobKind>(kind: K, title: string, work: (context: JobContext) => Promise<JobResults[K]>): JobInfo<K> {
+  /** Starts the work of a job-method `kind` (the method's name): what it resolves with is the job's result. */
+  start<K extends JobKind>(kind: K, title: string, work: (context: JobContext) => Promise<JobResultOf<K>>): JobInfo<JobResultOf<K>> {
     const abort = new AbortController()
-    const info: JobInfo<K> = { id: randomUUID(), kind, title, state: 'running', startedAt: Date.now() }
+    const info: JobInfo<JobResultOf<K>> = { id: randomUUID(), kind, title, state: 'running', startedAt: Date.now() }
     this.jobs.set(info.id, { info, abort })
     this.emit(info)
     const context: JobContext = {
@@ -53,6 +54,11 @@ export class Jobs {
     return [...this.jobs.values()].map((job) => ({ ...job.info, result: undefined }))
   }
 
+  isRunning(jobId: string): boolean {
+    const state = this.jobs.get(jobId)?.info.state
+    return state === 'running' || state === 'queued'
+  }
+
   cancel(jobId: string): JobInfo {
     const job = this.jobs.get(jobId)
     if (!job) throw new LikenessError('NotFound', 'There is no such job.', { jobId })
@@ -64,7 +70,7 @@ export class Jobs {
     for (const job of this.jobs.values()) job.abort.abort()
   }
 
-  private finish<K extends JobKind>(info: JobInfo<K>, state: JobInfo['state'], result?: JobResults[K], error?: JobInfo['error']): void {
+  private finish<R>(info: JobInfo<R>, state: JobInfo['state'], result?: R, error?: JobInfo['error']): void {
     info.state = state
     info.finishedAt = Date.now()
     if (state === 'done') info.result = result

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
 import path from 'node:path'
@@ -99,16 +99,20 @@ async function fetchInto(
   }
   let received = resumed ? offset : 0
   options.onProgress?.({ received, total: spec.bytes })
-  response.on('data', (chunk: Buffer) => {
-    received += chunk.length
-    options.onProgress?.({ received, total: spec.bytes })
-  })
+  // Each chunk is written before the next is read: a cut or a cancel keeps every byte that
+  // arrived, and the next attempt resumes after them.
+  const file = await open(partial, resumed ? 'a' : 'w')
   try {
-    await pipeline(response, createWriteStream(partial, { flags: resumed ? 'a' : 'w' }), { signal: options.signal })
+    for await (const chunk of response as AsyncIterable<Buffer>) {
+      await file.write(chunk)
+      received += chunk.length
+      options.onProgress?.({ received, total: spec.bytes })
+    }
   } catch (error) {
-    // The partial file stays: the next attempt resumes from it.
     if (options.signal?.aborted) throw cancelled()
     throw new LikenessError('Internal', `The download was interrupted: ${(error as Error).message}. Try again to resume it.`, { url })
+  } finally {
+    await file.close()
   }
 }
 

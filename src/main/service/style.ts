@@ -1,22 +1,22 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
-import { LikenessError } from '../../shared/errors'
 import type { JobInfo } from '../../shared/jobs'
-import type { LossPoint, StyleNetwork, StyleNetworkInfo, StyleOptions, StyleRunResult } from '../../shared/api/style'
-import { lbfgsShiftEvery } from '../../shared/api/style'
-import type { OpResult } from '../engine/ops'
+import type { LossPoint, ModelInstallResult, StyleNetworkInfo, StyleOptions, StyleRunResult } from '../../shared/api/style'
+import { networkLabels, styleNetworks, type StyleNetwork } from '../../shared/networks'
+import { lbfgsShiftEvery, styleThumbnailSide } from '../../shared/api/style'
+import { fitWithin } from '../image/crop'
+import { decodeImage } from '../image/decode'
+import { encodeJpeg } from '../image/encode'
+import type { OpResult } from '../worker/ops'
 import { inceptionTapLayers } from '../style/networks/inception'
 import { mobilenetTapLayers } from '../style/networks/mobilenet'
-import { vgg19ModelInfo, vgg19TapLayers } from '../style/networks/vgg19'
+import { vgg19TapLayers } from '../style/networks/vgg19'
+import { isInstalled, modelFiles, registry, requireInstalled, vgg19Download } from '../models/registry'
 import { defaultStyleSettings } from '../style/settings'
-import { StyleHistory } from '../store/styleHistory'
 import type { ServiceContext } from './context'
 import type { Handlers } from './handlers'
 import { downloadModelFile, importModelFile } from './modelDownload'
 
-type StyleMethods = 'style.networks' | 'style.start' | 'style.resume' | 'style.history' | 'style.result' | 'style.delete' | 'style.downloadVgg19' | 'style.importVgg19'
+type StyleMethods = 'style.networks' | 'style.start' | 'style.resume' | 'style.history' | 'style.result' | 'style.thumbnail' | 'style.delete' | 'style.downloadVgg19' | 'style.importVgg19'
 
-const labels: Record<StyleNetwork, string> = { inception: 'InceptionV3', mobilenet: 'MobileNetV2', vgg19: 'VGG19' }
 const layers: Record<StyleNetwork, string[]> = { inception: inceptionTapLayers, mobilenet: mobilenetTapLayers, vgg19: vgg19TapLayers }
 
 /** Download progress is worth an event per 1 % or so, not per 64 kB chunk. */
@@ -31,38 +31,30 @@ interface RunInputs {
   previous?: { id: string; image: Uint8Array; history: LossPoint[]; seconds: number }
 }
 
-export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext): Pick<Handlers, StyleMethods> {
-  const history = new StyleHistory(db, files)
-  const vgg19File = path.join(dataDir, 'models', vgg19ModelInfo.fileName)
-  let downloadJobId: string | undefined
+export function styleHandlers({ dataDir, pool, jobs, store }: ServiceContext): Pick<Handlers, StyleMethods> {
+  const history = store.styleHistory
+  const locations = { dataDir }
+  const vgg19 = vgg19Download
+  const [vgg19File] = modelFiles('vgg19', locations)
+  let download: JobInfo<ModelInstallResult> | undefined
 
-  const networkInfo = (id: StyleNetwork): StyleNetworkInfo => ({
-    id,
-    label: labels[id],
-    bundled: id !== 'vgg19',
-    available: id !== 'vgg19' || existsSync(vgg19File),
-    layers: layers[id],
-    defaults: defaultStyleSettings(id),
-    download: id === 'vgg19' ? { url: vgg19ModelInfo.url, fileName: vgg19ModelInfo.fileName, bytes: vgg19ModelInfo.bytes, md5: vgg19ModelInfo.md5 } : undefined
-  })
-
-  const requireAvailable = (id: StyleNetwork): void => {
-    if (!networkInfo(id).available) {
-      throw new LikenessError('ModelUnavailable', 'VGG19 is not installed: download it or import its weights file first.', { network: id })
-    }
+  const networkInfo = (id: StyleNetwork): StyleNetworkInfo => {
+    const { download } = registry[id] as { download?: StyleNetworkInfo['download'] }
+    return { id, label: networkLabels[id], bundled: !download, available: isInstalled(id, locations), layers: layers[id], defaults: defaultStyleSettings(id), download }
   }
+  const requireAvailable = (id: StyleNetwork): void => requireInstalled(id, locations)
 
   /** A stylize job on the batch lane: style runs take minutes and must never hold up live check-in. */
-  const startRun = (inputs: RunInputs): JobInfo => {
+  const startRun = (kind: 'style.start' | 'style.resume', inputs: RunInputs): JobInfo<StyleRunResult> => {
     const { network, options, previous } = inputs
-    const title = `Style: ${labels[network]}, ${options.size} px${previous ? `, ${options.iterations} more iterations` : ''}`
+    const title = `Style: ${networkLabels[network]}, ${options.size} px${previous ? `, ${options.iterations} more iterations` : ''}`
     // The work starts before start() returns; it reads the job's id only after its first await.
     let jobId = ''
-    const job = jobs.start('style.run', title, async ({ report, signal }): Promise<StyleRunResult> => {
+    const job = jobs.start(kind, title, async ({ report, signal }): Promise<StyleRunResult> => {
       const started = performance.now()
       const outcome = await pool.run(
         'style.stylize',
-        { network, vgg19File, content: inputs.content, styles: inputs.styles, settings: options, start: previous?.image },
+        { network, content: inputs.content, styles: inputs.styles, settings: options, start: previous?.image },
         { lane: 'batch', signal, onProgress: report }
       )
       const seconds = (performance.now() - started) / 1000 + (previous?.seconds ?? 0)
@@ -85,12 +77,12 @@ export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext
   }
 
   return {
-    'style.networks': async () => (['inception', 'mobilenet', 'vgg19'] as const).map(networkInfo),
+    'style.networks': async () => styleNetworks.map(networkInfo),
 
     'style.start': async ({ content, styles, network, options }) => {
       requireAvailable(network)
       const shiftEvery = options?.shiftEvery ?? (options?.optimizer === 'lbfgs' ? lbfgsShiftEvery : undefined)
-      return startRun({ network, options: { ...defaultStyleSettings(network), ...options, ...(shiftEvery && { shiftEvery }) }, content, styles })
+      return startRun('style.start', { network, options: { ...defaultStyleSettings(network), ...options, ...(shiftEvery && { shiftEvery }) }, content, styles })
     },
 
     'style.resume': async ({ resultId, iterations }) => {
@@ -98,7 +90,7 @@ export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext
       requireAvailable(earlier.summary.network)
       // Continuing at full size: a coarse scale would blur away what the earlier run drew.
       const options: StyleOptions = { ...earlier.options, iterations, multiScale: false }
-      return startRun({
+      return startRun('style.resume', {
         network: earlier.summary.network,
         options,
         content: earlier.content,
@@ -109,17 +101,17 @@ export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext
 
     'style.history': async () => history.list(),
     'style.result': ({ resultId }) => history.detail(resultId),
+    'style.thumbnail': ({ resultId }) => history.thumbnail(resultId, async (png) => encodeJpeg(await fitWithin((await decodeImage(png)).image, styleThumbnailSide), 80)),
     'style.delete': async ({ resultId }) => ({ removed: await history.remove(resultId) }),
 
     'style.downloadVgg19': async () => {
       // One download at a time: two would write the same partial file.
-      const running = downloadJobId ? jobs.list().find((job) => job.id === downloadJobId && job.state === 'running') : undefined
-      if (running) return running
-      const job = jobs.start('style.download', 'Download VGG19 weights', async ({ report, signal }) => {
+      if (download && jobs.isRunning(download.id)) return download
+      download = jobs.start('style.downloadVgg19', 'Download VGG19 weights', async ({ report, signal }) => {
         let reported = -1
-        const installed = existsSync(vgg19File)
-          ? { bytes: vgg19ModelInfo.bytes, md5: vgg19ModelInfo.md5 }
-          : await downloadModelFile(vgg19ModelInfo, vgg19File, {
+        const installed = isInstalled('vgg19', locations)
+          ? { bytes: vgg19.bytes, md5: vgg19.md5 }
+          : await downloadModelFile(vgg19, vgg19File!, {
               signal,
               onProgress: ({ received, total }) => {
                 if (received < total && received / total - reported < downloadReportStep) return
@@ -129,12 +121,11 @@ export function styleHandlers({ dataDir, pool, jobs, db, files }: ServiceContext
             })
         return { network: networkInfo('vgg19'), ...installed }
       })
-      downloadJobId = job.id
-      return job
+      return download
     },
 
     'style.importVgg19': async ({ path: source }) => {
-      const installed = await importModelFile(source, vgg19File, vgg19ModelInfo)
+      const installed = await importModelFile(source, vgg19File!, vgg19)
       return { network: networkInfo('vgg19'), ...installed }
     }
   }

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import type { SystemInfo } from '../../shared/api/system'
+import { matchLanguage } from '../../shared/languages'
 import packageJson from '../../../package.json'
 import type { Handlers } from './handlers'
 import type { ServiceContext } from './context'
@@ -29,8 +30,8 @@ function packageVersion(name: string): string | undefined {
 
 const reported = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@vladmandic/face-api', 'nsfwjs', 'sharp', 'lowdb']
 
-export function systemHandlers(context: ServiceContext): Pick<Handlers, 'system.info' | 'engine.warmup' | 'jobs.list' | 'jobs.get' | 'jobs.cancel'> {
-  const { pool, jobs, db } = context
+export function systemHandlers(context: ServiceContext): Pick<Handlers, 'system.info' | 'system.language' | 'engine.warmup' | 'jobs.list' | 'jobs.get' | 'jobs.cancel'> {
+  const { pool, jobs, store } = context
   return {
     'system.info': async () => {
       const workers = await pool.workers()
@@ -49,11 +50,14 @@ export function systemHandlers(context: ServiceContext): Pick<Handlers, 'system.
         workers: workers.map((w) => ({ index: w.index, lane: w.lane, backend: w.backend?.name ?? 'unknown', simd: w.backend?.simd ?? false, busy: w.busy })),
         cpus: os.availableParallelism(),
         dataDir: context.dataDir,
-        storeNotices: db.notices,
+        storeNotices: store.notices,
         host: context.host
       }
       return info
     },
+
+    // LIKENESS_LANG=zh-CN (or en) sets the window's language over Settings and the OS; the CLI ignores it.
+    'system.language': async () => ({ forced: matchLanguage(process.env.LIKENESS_LANG ?? '') }),
 
     'engine.warmup': async () =>
       jobs.start('engine.warmup', 'Warming up the engine', async ({ report }) => {

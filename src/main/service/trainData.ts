@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises'
-import { LikenessError, toErrorInfo } from '../../shared/errors'
+import { LikenessError } from '../../shared/errors'
 import type { DatasetSource } from '../../shared/api/train'
 import type { JobProgress } from '../../shared/jobs'
-import type { EnginePool } from '../engine/pool'
-import type { DetectorKind } from '../face/types'
-import type { Database } from '../store/db'
-import type { StoreFiles } from '../store/files'
-import { chipLength, type FaceRows } from '../train/engineOps'
+import type { EnginePool } from '../worker/pool'
+import type { GalleryStore } from '../store/gallery'
+import { chipLength } from '../face/align'
+import type { FaceRows } from '../train/run'
 import { listLabelledFolder } from './evaluate'
+import { eachOnEngine, missedImages } from './eachOnEngine'
+import { descriptorDimension, type Detector } from '../../shared/api/face'
 
 export interface PreparedFaces extends FaceRows {
   /** Images without a usable face, and why. */
@@ -21,12 +22,12 @@ interface LabelledBytes {
   read(): Promise<Uint8Array>
 }
 
-async function listSource(source: DatasetSource | { kind: 'folder'; folder: string }, db: Database, files: StoreFiles): Promise<LabelledBytes[]> {
+async function listSource(source: DatasetSource | { kind: 'folder'; folder: string }, gallery: GalleryStore): Promise<LabelledBytes[]> {
   if (source.kind === 'folder') {
     return (await listLabelledFolder(source.folder)).map(({ label, file }) => ({ label, name: file, read: async () => new Uint8Array(await readFile(file)) }))
   }
-  const names = new Map(db.data.people.map((p) => [p.id, p.name]))
-  const photos = db.data.photos.map((photo) => ({ label: names.get(photo.personId) ?? photo.personId, name: photo.file, read: () => files.read(photo.file) }))
+  const names = new Map(gallery.people().map((p) => [p.id, p.name]))
+  const photos = gallery.photos().map((photo) => ({ label: names.get(photo.personId) ?? photo.personId, name: photo.file, read: () => gallery.readPhoto(photo.id, 'full') }))
   if (photos.length === 0) throw new LikenessError('BadRequest', 'The gallery has no stored photos to train on.')
   return photos
 }
@@ -40,12 +41,11 @@ export class TrainingData {
 
   constructor(
     private readonly pool: EnginePool,
-    private readonly db: Database,
-    private readonly files: StoreFiles
+    private readonly gallery: GalleryStore
   ) {}
 
-  load(source: DatasetSource | { kind: 'folder'; folder: string }, detector: DetectorKind, report: (p: JobProgress) => void, signal: AbortSignal): Promise<PreparedFaces> {
-    const key = source.kind === 'folder' ? `folder:${source.folder}:${detector}` : `gallery:${this.db.data.photos.map((p) => p.id).join(',')}:${detector}`
+  load(source: DatasetSource | { kind: 'folder'; folder: string }, detector: Detector, report: (p: JobProgress) => void, signal: AbortSignal): Promise<PreparedFaces> {
+    const key = source.kind === 'folder' ? `folder:${source.folder}:${detector}` : `gallery:${this.gallery.photos().map((p) => p.id).join(',')}:${detector}`
     let prepared = this.cache.get(key)
     if (!prepared) {
       prepared = this.prepare(source, detector, report, signal)
@@ -56,35 +56,20 @@ export class TrainingData {
     return prepared
   }
 
-  private async prepare(source: DatasetSource | { kind: 'folder'; folder: string }, detector: DetectorKind, report: (p: JobProgress) => void, signal: AbortSignal): Promise<PreparedFaces> {
-    const images = await listSource(source, this.db, this.files)
-    const found: ({ label: string; descriptor: Float32Array; chip: Uint8Array } | undefined)[] = new Array(images.length)
-    const missed: PreparedFaces['missed'] = []
-    let next = 0
-    let done = 0
-    const runner = async (): Promise<void> => {
-      while (next < images.length) {
-        const index = next++
-        const image = images[index]!
-        try {
-          const sample = await this.pool.run('train.sample', { image: await image.read(), detector }, { lane: 'batch', signal })
-          if (sample) found[index] = { label: image.label, ...sample }
-          else missed.push({ file: image.name, kind: 'NoFace' })
-        } catch (error) {
-          const info = toErrorInfo(error)
-          if (info.kind === 'Cancelled') throw error
-          missed.push({ file: image.name, kind: info.kind })
-        }
-        done++
-        report({ done, total: images.length, message: `faces: ${done} of ${images.length} images` })
-      }
-    }
-    await Promise.all(Array.from({ length: this.pool.size }, runner))
-    const kept = found.filter((f) => f !== undefined)
-    const descriptors = new Float32Array(kept.length * 128)
+  private async prepare(source: DatasetSource | { kind: 'folder'; folder: string }, detector: Detector, report: (p: JobProgress) => void, signal: AbortSignal): Promise<PreparedFaces> {
+    const images = await listSource(source, this.gallery)
+    const { results, failures } = await eachOnEngine(
+      images,
+      this.pool.size,
+      async (image) => (await this.pool.run('train.sample', { image: await image.read(), detector }, { lane: 'batch', signal })) ?? undefined,
+      (done, total) => report({ done, total, message: `faces: ${done} of ${total} images` })
+    )
+    const missed = missedImages(images.map((i) => i.name), results, failures)
+    const kept = images.flatMap((image, i) => (results[i] ? [{ label: image.label, ...results[i] }] : []))
+    const descriptors = new Float32Array(kept.length * descriptorDimension)
     const chips = new Uint8Array(kept.length * chipLength)
     kept.forEach((f, i) => {
-      descriptors.set(f.descriptor, i * 128)
+      descriptors.set(f.descriptor, i * descriptorDimension)
       chips.set(f.chip, i * chipLength)
     })
     return { labels: kept.map((f) => f.label), descriptors, chips, missed, images: images.length }
@@ -93,15 +78,15 @@ export class TrainingData {
 
 /** The rows at `indices`, as a split the engine can take. */
 export function selectRows(faces: FaceRows, indices: readonly number[]): FaceRows {
-  const descriptors = new Float32Array(indices.length * 128)
+  const descriptors = new Float32Array(indices.length * descriptorDimension)
   const chips = new Uint8Array(indices.length * chipLength)
   indices.forEach((row, i) => {
-    descriptors.set(faces.descriptors.subarray(row * 128, (row + 1) * 128), i * 128)
+    descriptors.set(faces.descriptors.subarray(row * descriptorDimension, (row + 1) * descriptorDimension), i * descriptorDimension)
     chips.set(faces.chips.subarray(row * chipLength, (row + 1) * chipLength), i * chipLength)
   })
   return { labels: indices.map((i) => faces.labels[i]!), descriptors, chips }
 }
 
 export function descriptorRows(values: Float32Array): Float32Array[] {
-  return Array.from({ length: values.length / 128 }, (_, i) => values.slice(i * 128, (i + 1) * 128))
+  return Array.from({ length: values.length / descriptorDimension }, (_, i) => values.slice(i * descriptorDimension, (i + 1) * descriptorDimension))
 }

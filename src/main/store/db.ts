@@ -1,20 +1,37 @@
-import { Low } from 'lowdb'
-import { JSONFile } from 'lowdb/node'
+import { Low, type Adapter } from 'lowdb'
 import { mkdir, readFile, rename } from 'node:fs/promises'
 import path from 'node:path'
 import { LikenessError } from '../../shared/errors'
 import type { StoreNotice } from '../../shared/api/system'
 import { currentSchemaVersion, dbSchema, emptyDb, type DbData } from './schema'
+import { writeFileAtomic } from './atomicWrite'
 
 export const dbFileName = 'likeness.json'
+
+/**
+ * lowdb's own JSONFile renames a temporary file into place but never fsyncs, so a power cut can
+ * leave an empty file behind the rename. This adapter writes the same JSON through the store's one
+ * atomic, durable write. Reading goes through readChecked below, never through the adapter.
+ */
+class DurableJsonFile implements Adapter<DbData> {
+  constructor(private readonly file: string) {}
+
+  async read(): Promise<DbData | null> {
+    throw new Error('the data file is read through readChecked')
+  }
+
+  write(data: DbData): Promise<void> {
+    return writeFileAtomic(this.file, JSON.stringify(data, null, 2))
+  }
+}
 
 /** Migrations by the version they upgrade from; each returns the next version's data. */
 const migrations: Record<number, (data: Record<string, unknown>) => Record<string, unknown>> = {}
 
 /**
  * The app's metadata in one JSON file (lowdb). Every change goes through `update`, which works
- * on a copy and swaps it in only after the file is written (lowdb writes a temp file and
- * renames it), so a failed write leaves both memory and disk as they were.
+ * on a copy and swaps it in only after the file is written atomically, so a failed write leaves
+ * both memory and disk as they were. Only the store's table modules read or change it.
  */
 export class Database {
   private constructor(
@@ -27,7 +44,7 @@ export class Database {
     const file = path.join(dataDir, dbFileName)
     const notices: StoreNotice[] = []
     const initial = await readChecked(file, notices)
-    const low = new Low<DbData>(new JSONFile<DbData>(file), emptyDb())
+    const low = new Low<DbData>(new DurableJsonFile(file), emptyDb())
     low.data = initial
     await low.write()
     return new Database(low, notices)

@@ -1,11 +1,9 @@
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { LikenessError } from '../../shared/errors'
+import { writeFileAtomic } from './atomicWrite'
 
-/**
- * Files the store owns, by name relative to the data folder. Written to a temporary name,
- * flushed, then renamed: a reader sees the old file or the new one, never half of one.
- */
+/** Files the store owns, by name relative to the data folder; every write is atomic and durable. */
 export class StoreFiles {
   constructor(readonly dataDir: string) {}
 
@@ -15,23 +13,8 @@ export class StoreFiles {
     return full
   }
 
-  async write(relative: string, bytes: Uint8Array): Promise<void> {
-    const file = this.resolve(relative)
-    await mkdir(path.dirname(file), { recursive: true })
-    const temporary = `${file}.${process.pid}.tmp`
-    try {
-      const handle = await open(temporary, 'w')
-      try {
-        await handle.writeFile(bytes)
-        await handle.sync()
-      } finally {
-        await handle.close()
-      }
-      await rename(temporary, file)
-    } catch (error) {
-      await rm(temporary, { force: true })
-      throw error
-    }
+  write(relative: string, bytes: Uint8Array): Promise<void> {
+    return writeFileAtomic(this.resolve(relative), bytes)
   }
 
   async read(relative: string): Promise<Uint8Array> {

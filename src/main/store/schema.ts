@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defaultSettings, settingsSchema } from '../../shared/api/settings'
+import { fineTuneStages, pairFeatures, trainModes, trainedModelStatuses } from '../../shared/api/train'
 
 /**
  * The shape of db.json, checked on every read: a file on disk is untrusted input too.
@@ -50,9 +51,6 @@ const styleResultRecord = z.object({
 })
 
 /** A top-patch scan kept under the data folder, valid while its image set hashes the same. */
-/** The setKey of a layer-explorer scan of the gallery's own photos. */
-export const galleryScanKey = 'gallery'
-
 const exploreScanRecord = z.object({
   id: z.string(),
   network: z.string(),
@@ -70,15 +68,15 @@ const exploreScanRecord = z.object({
  */
 const trainedModelRecord = z.object({
   id: z.string(),
-  mode: z.enum(['head', 'finetune']),
+  mode: z.enum(trainModes),
   createdAt: z.number(),
-  status: z.enum(['candidate', 'kept']),
+  status: z.enum(trainedModelStatuses),
   file: z.string(),
   sizes: z.array(z.number().int().nonnegative()),
   /** The logistic verification head ŷ = σ(w·φ + b), when one was trained. */
-  pairHead: z.object({ feature: z.enum(['abs', 'chi2']), weights: z.array(z.number()), bias: z.number() }).optional(),
+  pairHead: z.object({ feature: z.enum(pairFeatures), weights: z.array(z.number()), bias: z.number() }).optional(),
   /** Mode 'finetune': the first stage the stored values begin at. */
-  stage: z.enum(['conv256', 'fc']).optional(),
+  stage: z.enum(fineTuneStages).optional(),
   validationAucBefore: z.number(),
   validationAucAfter: z.number()
 })
@@ -90,13 +88,14 @@ const trainedModelRecord = z.object({
  */
 const embeddingRecord = z.object({
   id: z.string(),
-  finetune: z.object({ file: z.string(), stage: z.enum(['conv256', 'fc']) }).optional(),
+  finetune: z.object({ file: z.string(), stage: z.enum(fineTuneStages) }).optional(),
   head: z.object({ file: z.string() }).optional()
 })
 
 export const dbSchema = z.object({
   schemaVersion: z.number().int(),
-  settings: settingsSchema,
+  // A data folder from before the language setting follows the system's.
+  settings: settingsSchema.extend({ language: settingsSchema.shape.language.default('system') }),
   people: z.array(personRecord),
   photos: z.array(photoRecord),
   /** Row i of the template matrix file belongs to templates[i]. */

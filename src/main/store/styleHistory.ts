@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { LikenessError } from '../../shared/errors'
-import { styleNetworks, styleOptionsSchema, type LossPoint, type StyleOptions, type StyleResultDetail, type StyleResultSummary } from '../../shared/api/style'
+import { styleOptionsSchema, type LossPoint, type StyleOptions, type StyleResultDetail, type StyleResultSummary } from '../../shared/api/style'
+import { styleNetworks } from '../../shared/networks'
 import type { Database } from './db'
 import type { StoreFiles } from './files'
 import type { StyleResultRecord } from './schema'
@@ -104,6 +105,23 @@ export class StyleHistory {
     }
   }
 
+  /**
+   * The result's thumbnail: made by `make` from the result's PNG the first time it is asked for
+   * (results saved before thumbnails existed included), then read from its file.
+   */
+  async thumbnail(resultId: string, make: (png: Uint8Array) => Promise<Uint8Array>): Promise<Uint8Array> {
+    const { record } = this.find(resultId)
+    const file = thumbnailFile(record.id)
+    try {
+      return await this.files.read(file)
+    } catch (error) {
+      if (!(error instanceof LikenessError && error.kind === 'NotFound')) throw error
+    }
+    const thumbnail = await make(await this.files.read(record.file))
+    await this.files.write(file, thumbnail)
+    return thumbnail
+  }
+
   async remove(resultId: string): Promise<boolean> {
     const record = this.db.data.styleResults.find((r) => r.id === resultId)
     if (!record) return false
@@ -111,7 +129,7 @@ export class StyleHistory {
       draft.styleResults = draft.styleResults.filter((r) => r.id !== resultId)
     })
     const run = storedRun.safeParse(record.params)
-    await this.files.remove([record.file, ...(run.success ? [run.data.contentFile, ...run.data.styles.map((s) => s.file)] : [])])
+    await this.files.remove([record.file, thumbnailFile(record.id), ...(run.success ? [run.data.contentFile, ...run.data.styles.map((s) => s.file)] : [])])
     return true
   }
 
@@ -123,6 +141,8 @@ export class StyleHistory {
     return { record, run: run.data }
   }
 }
+
+const thumbnailFile = (id: string): string => `style/${id}-thumbnail.jpg`
 
 function summaryOf(record: StyleResultRecord, run: StoredRun): StyleResultSummary {
   return {

@@ -1,5 +1,6 @@
-import { open, rename, rm, type FileHandle } from 'node:fs/promises'
+import { open, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
+import { writeFileAtomic } from './atomicWrite'
 import { LikenessError } from '../../shared/errors'
 
 /**
@@ -132,29 +133,8 @@ export async function appendTemplateRows(file: string, dimension: number, values
   }
 }
 
-/** Replaces the whole file (compaction after a delete): temp file, fsync, rename, fsync the folder. */
+/** Replaces the whole file (compaction after a delete), atomically and durably. */
 export async function writeTemplateMatrix(file: string, dimension: number, values: Float32Array): Promise<void> {
   checkValues(values, dimension)
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`
-  try {
-    const handle = await open(temporary, 'w')
-    try {
-      await writeFully(handle, header(dimension, values.length / dimension), 0)
-      await writeFully(handle, bytesOf(values), headerBytes)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    await rename(temporary, file)
-  } catch (error) {
-    await rm(temporary, { force: true })
-    throw error
-  }
-  // The rename itself is durable only once the folder's entry is on disk.
-  const folder = await open(path.dirname(file), 'r')
-  try {
-    await folder.sync()
-  } finally {
-    await folder.close()
-  }
+  await writeFileAtomic(file, [header(dimension, values.length / dimension), bytesOf(values)])
 }

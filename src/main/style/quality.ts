@@ -43,7 +43,7 @@ export function edgeStructure(result: RgbImage, photo: RgbImage): number {
 }
 
 // E(x) = mean_ij (∇²a*_ij)² + (∇²b*_ij)², ∇² the 4-neighbour Laplacian, over interior pixels
-export function chromaEnergy(image: RgbImage, size?: { width: number; height: number }): number {
+function chromaEnergy(image: RgbImage, size?: { width: number; height: number }): number {
   const { lab, width, height } = asLab(image, size)
   let sum = 0
   for (let y = 1; y < height - 1; y++) {

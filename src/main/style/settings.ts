@@ -1,4 +1,5 @@
-import type { StyleNetwork, StyleOptions, WeightedLayer } from '../../shared/api/style'
+import type { StyleOptions, WeightedLayer } from '../../shared/api/style'
+import type { StyleNetwork } from '../../shared/networks'
 import type { RgbImage } from '../image/decode'
 
 export interface StyleSource {

@@ -4,7 +4,7 @@ import type { RgbImage } from '../image/decode'
 import type { StyleParams } from './settings'
 
 /** Below this an image holds no texture worth matching (and reflect padding needs room). */
-export const minImageSide = 16
+const minImageSide = 16
 /** The short side of the result must outlast the reflect padding at every scale. */
 export const minResultShortSide = 32
 const maxSize = 2048

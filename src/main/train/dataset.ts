@@ -1,8 +1,8 @@
 import { analyzeFaces } from '../face/analyze'
 import { chipTransform, extractChips } from '../face/align'
 import type { FaceModels } from '../face/faceModels'
-import type { DetectorKind } from '../face/types'
 import type { RgbImage } from '../image/decode'
+import type { Detector } from '../../shared/api/face'
 
 /** A training example: the largest face's f(x) with the stock encoder and its aligned chip as bytes. */
 export interface FaceSample {
@@ -12,7 +12,7 @@ export interface FaceSample {
 }
 
 /** Detect, align and encode once; everything after (heads, fine-tuning, calibration) reuses this. */
-export async function faceSample(models: FaceModels, image: RgbImage, detector: DetectorKind): Promise<FaceSample | null> {
+export async function faceSample(models: FaceModels, image: RgbImage, detector: Detector): Promise<FaceSample | null> {
   const [face] = await analyzeFaces(models, image, { detector })
   if (!face) return null
   const chips = extractChips(image, [chipTransform(face.landmarks)])

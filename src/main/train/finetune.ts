@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs'
 import { LikenessError } from '../../shared/errors'
 import type { FineTuneStage } from '../../shared/api/train'
-import { chipSize, encodeFaces, encoderStages, encoderVariables, setTrainableFrom, type EncoderParams } from '../face/encoder'
+import { encodeFaces, encoderStages, encoderVariables, setTrainableFrom, type EncoderParams } from '../face/encoder'
 import { registerWasmGradientKernels } from '../engine/kernels/wasmGradientKernels'
-import { chipLength } from './engineOps'
 import { trainWithTriplets, type TripletStep, type TripletTraining } from './tripletTraining'
+import { chipSize } from '../../shared/api/face'
+import { chipLength } from '../face/align'
 
 /** Chips are kept as bytes (a quarter of the memory); the rows at `indices` as [n, 150, 150, 3] in [0, 1]. */
 export function chipBatch(chips: Uint8Array, indices: readonly number[]): tf.Tensor4D {

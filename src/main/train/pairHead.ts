@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs'
 import { LikenessError } from '../../shared/errors'
+import { Adam, adamDefaults } from '../engine/adam'
 import type { PairFeatureName } from '../../shared/api/train'
 import { allPairs } from '../face/calibrate'
 import { shuffled, type Random } from '../engine/random'
@@ -51,7 +53,7 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
  * ŷ for a probe against one precomputed template (both from pairInput): one 128-term weighted
  * sum, the cost of a dot product. |·| and χ² are not bilinear, so this is the floor.
  */
-export function pairScore(head: PairHead, probe: Float32Array, template: Float32Array): number {
+function pairScore(head: PairHead, probe: Float32Array, template: Float32Array): number {
   const phi = head.feature === 'chi2' ? chiSquare : absoluteDifference
   let z = head.bias
   for (let k = 0; k < probe.length; k++) z += head.weights[k]! * phi(probe[k]!, template[k]!)
@@ -84,44 +86,44 @@ export function trainPairHead(
   if (same.length === 0 || different.length === 0) throw new LikenessError('BadRequest', 'The pair head needs same-person and different-person pairs.')
   const pairs = [...same, ...shuffled(different, random).slice(0, same.length * options.negativesPerPositive)]
   const inputs = embeddings.map((e) => pairInput(e, options.feature))
-  const features = pairs.map(([i, j]) => featureVector(inputs[i]!, inputs[j]!, options.feature))
-  const targets = pairs.map((_, n) => (n < same.length ? 1 : 0))
+  const dims = inputs[0]!.length
+  const rows = new Float32Array(pairs.length * dims)
+  pairs.forEach(([i, j], n) => featureVector(inputs[i]!, inputs[j]!, options.feature, rows.subarray(n * dims, (n + 1) * dims)))
   const negatives = pairs.length - same.length
   const classWeight = [pairs.length / (2 * negatives), pairs.length / (2 * same.length)]
-  const dims = features[0]!.length
-  const weights = new Float32Array(dims)
-  let bias = 0
-  // Adam state: index dims is the bias
-  const m = new Float64Array(dims + 1)
-  const v = new Float64Array(dims + 1)
-  const gradient = new Float64Array(dims + 1)
+  const [x, t, classWeights] = [
+    tf.tensor2d(rows, [pairs.length, dims]),
+    tf.tensor1d(pairs.map((_, n) => (n < same.length ? 1 : 0))),
+    tf.tensor1d(pairs.map((_, n) => classWeight[n < same.length ? 1 : 0]!))
+  ]
+  let w: tf.Tensor = tf.zeros([dims])
+  let b: tf.Tensor = tf.scalar(0)
+  const adam = new Adam({ ...adamDefaults, learningRate: options.learningRate })
   const losses: number[] = []
-  for (let step = 1; step <= options.iterations; step++) {
-    gradient.fill(0)
-    let loss = 0
-    for (let n = 0; n < pairs.length; n++) {
-      const x = features[n]!
-      let z = bias
-      for (let k = 0; k < dims; k++) z += weights[k]! * x[k]!
-      const y = sigmoid(z)
-      const weight = classWeight[targets[n]!]!
-      // cross-entropy −[t log ŷ + (1 − t) log(1 − ŷ)], its gradient (ŷ − t)·x
-      loss -= weight * (targets[n] ? Math.log(Math.max(y, 1e-12)) : Math.log(Math.max(1 - y, 1e-12)))
-      const error = weight * (y - targets[n]!)
-      for (let k = 0; k < dims; k++) gradient[k]! += error * x[k]!
-      gradient[dims]! += error
+  try {
+    for (let step = 1; step <= options.iterations; step++) {
+      const [loss, gradW, gradB] = tf.tidy(() => {
+        const y = tf.sigmoid(x.matMul(w.reshape([dims, 1])).reshape([-1]).add(b))
+        // cross-entropy −[t log ŷ + (1 − t) log(1 − ŷ)], class-weighted; its gradient (ŷ − t)·x, plus λw
+        const entropy = t.mul(y.maximum(1e-12).log()).add(t.neg().add(1).mul(y.neg().add(1).maximum(1e-12).log())).neg()
+        const error = classWeights.mul(y.sub(t))
+        return [
+          classWeights.mul(entropy).mean(),
+          error.reshape([1, -1]).matMul(x).reshape([-1]).div(pairs.length).add(w.mul(options.weightDecay)),
+          error.mean()
+        ]
+      })
+      losses.push(loss.dataSync()[0]!)
+      const [nextW, nextB] = adam.step([w, b], [gradW, gradB])
+      tf.dispose([loss, gradW, gradB, w, b])
+      w = nextW!
+      b = nextB!
     }
-    losses.push(loss / pairs.length)
-    for (let k = 0; k <= dims; k++) {
-      const g = gradient[k]! / pairs.length + (k < dims ? options.weightDecay * weights[k]! : 0)
-      m[k] = 0.9 * m[k]! + 0.1 * g
-      v[k] = 0.999 * v[k]! + 0.001 * g * g
-      const update = (options.learningRate * (m[k]! / (1 - 0.9 ** step))) / (Math.sqrt(v[k]! / (1 - 0.999 ** step)) + 1e-8)
-      if (k < dims) weights[k]! -= update
-      else bias -= update
-    }
+    return { head: { feature: options.feature, weights: Float32Array.from(w.dataSync()), bias: b.dataSync()[0]! }, losses }
+  } finally {
+    tf.dispose([x, t, classWeights, w, b])
+    adam.dispose()
   }
-  return { head: { feature: options.feature, weights, bias }, losses }
 }
 
 /** ŷ for every pair of `embeddings`, labelled like calibrate's pairTrials (same pairs first). */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { l2Normalise } from './tripletLoss'
+import { descriptorDimension } from '../../shared/api/face'
 
 /**
  * g(f) = normalise(W·f + b) on the frozen 128-D embeddings. W starts as the identity and b as
@@ -10,7 +11,7 @@ export interface ProjectionHead {
   bias: tf.Variable<tf.Rank.R1>
 }
 
-export function createProjectionHead(dims = 128): ProjectionHead {
+export function createProjectionHead(dims = descriptorDimension): ProjectionHead {
   return { weights: tf.variable(tf.eye(dims) as tf.Tensor2D, true), bias: tf.variable(tf.zeros([dims]) as tf.Tensor1D, true) }
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 
-export const defaultAlpha = 0.2
+const defaultAlpha = 0.2
 
 /** Rows scaled to unit length, so ‖f(A) − f(N)‖² lies in [0, 4] and α means the same for every encoder. */
 export function l2Normalise(embeddings: tf.Tensor2D): tf.Tensor2D {

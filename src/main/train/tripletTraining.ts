@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { activeShare, mineTriplets, sampleBatch, type BatchShape, type Mining } from './triplets'
 import { batchTripletCost, squaredDistanceMatrix } from './tripletLoss'
 import type { Random } from '../engine/random'
+import { Adam, adamDefaults } from '../engine/adam'
 
 export interface TripletStep {
   step: number
@@ -30,7 +31,7 @@ export interface TripletTraining {
  * gradient is taken on, so a step costs one forward and one backward.
  */
 export async function trainWithTriplets(training: TripletTraining): Promise<TripletStep[]> {
-  const optimizer = tf.train.adam(training.learningRate)
+  const adam = new Adam({ ...adamDefaults, learningRate: training.learningRate })
   const history: TripletStep[] = []
   try {
     for (let step = 1; step <= training.steps; step++) {
@@ -38,27 +39,27 @@ export async function trainWithTriplets(training: TripletTraining): Promise<Trip
       const batchLabels = indices.map((i) => training.labels[i]!)
       let losses: Float32Array | undefined
       let triplets = 0
-      const cost = optimizer.minimize(
-        () => {
-          const embeddings = training.embed(indices)
-          const distances = tf.tidy(() => squaredDistanceMatrix(embeddings).dataSync())
-          const mined = mineTriplets(distances, batchLabels, training.mining, training.random)
-          triplets = mined.length
-          const result = batchTripletCost(embeddings, mined, training.alpha)
-          losses = result.losses.dataSync() as Float32Array
-          return result.cost
-        },
-        true,
-        training.variables
-      )
-      const total = cost ? (await cost.data())[0]! : 0
-      cost?.dispose()
+      const { value: cost, grads } = tf.variableGrads(() => {
+        const embeddings = training.embed(indices)
+        const distances = tf.tidy(() => squaredDistanceMatrix(embeddings).dataSync())
+        const mined = mineTriplets(distances, batchLabels, training.mining, training.random)
+        triplets = mined.length
+        const result = batchTripletCost(embeddings, mined, training.alpha)
+        losses = result.losses.dataSync() as Float32Array
+        return result.cost
+      }, training.variables)
+      const gradients = training.variables.map((variable) => grads[variable.name]!)
+      const moved = adam.step(training.variables, gradients)
+      training.variables.forEach((variable, i) => variable.assign(moved[i]!))
+      tf.dispose([...moved, ...Object.values(grads)])
+      const total = (await cost.data())[0]!
+      cost.dispose()
       const record = { step, loss: total / Math.max(1, triplets), activeShare: activeShare(losses ?? []) }
       history.push(record)
       await training.onStep(record)
     }
   } finally {
-    optimizer.dispose()
+    adam.dispose()
   }
   return history
 }

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises'
 import * as tf from '@tensorflow/tfjs'
 import { LikenessError } from '../../shared/errors'
-import { createEncoderParams, disposeEncoderParams, encoderStages, encoderVariables, type EncoderParams } from '../face/encoder'
-import { FaceModels } from '../face/faceModels'
-import { loadWeightMap } from '../face/models'
-import type { EmbeddingVersion } from '../train/engineOps'
+import { disposeEncoderParams, encoderStages, encoderVariables, type EncoderParams } from '../face/encoder'
+import type { FaceModels } from '../face/faceModels'
+import type { ModelCache } from '../models/cache'
+import type { EmbeddingVersion } from '../face/types'
 import { disposeProjectionHead, projectEmbeddings, type ProjectionHead } from '../train/projectionHead'
+import { descriptorDimension } from '../../shared/api/face'
 
-const descriptorSize = 128
 
 async function readFloats(file: string): Promise<Float32Array> {
   const bytes = await readFile(file)
@@ -16,9 +16,9 @@ async function readFloats(file: string): Promise<Float32Array> {
 }
 
 /** A private encoder with the stored stages' values in place of the stock ones. */
-async function fineTunedEncoder({ file, stage }: NonNullable<EmbeddingVersion['finetune']>): Promise<EncoderParams> {
+async function fineTunedEncoder(models: ModelCache, { file, stage }: NonNullable<EmbeddingVersion['finetune']>): Promise<EncoderParams> {
   const values = await readFloats(file)
-  const params = createEncoderParams(await loadWeightMap('face_recognition_model'))
+  const params = await models.fresh('encoder')
   const first = encoderStages.indexOf(stage)
   const trained = encoderVariables(params).filter((v) => encoderStages.indexOf(v.stage) >= first)
   const expected = trained.reduce((n, { variable }) => n + variable.size, 0)
@@ -36,10 +36,10 @@ async function fineTunedEncoder({ file, stage }: NonNullable<EmbeddingVersion['f
 
 async function projectionHead({ file }: NonNullable<EmbeddingVersion['head']>): Promise<ProjectionHead> {
   const values = await readFloats(file)
-  if (values.length !== descriptorSize * descriptorSize + descriptorSize) throw new LikenessError('StoreCorrupt', 'The stored projection head has the wrong size.', { file })
+  if (values.length !== descriptorDimension * descriptorDimension + descriptorDimension) throw new LikenessError('StoreCorrupt', 'The stored projection head has the wrong size.', { file })
   return {
-    weights: tf.variable(tf.tensor2d(values.subarray(0, descriptorSize * descriptorSize), [descriptorSize, descriptorSize]), false),
-    bias: tf.variable(tf.tensor1d(values.subarray(descriptorSize * descriptorSize)), false)
+    weights: tf.variable(tf.tensor2d(values.subarray(0, descriptorDimension * descriptorDimension), [descriptorDimension, descriptorDimension]), false),
+    bias: tf.variable(tf.tensor1d(values.subarray(descriptorDimension * descriptorDimension)), false)
   }
 }
 
@@ -50,22 +50,18 @@ interface LoadedEmbedding {
 }
 
 /**
- * The worker's embeddings: the stock face models load once; the gallery's current fine-tuned
- * encoder and head load on first use and stay until another version is asked for (one at a time:
- * a fine-tuned copy of the encoder is ~22 MB).
+ * The worker's embeddings: the stock face models come from its model cache; the gallery's current
+ * fine-tuned encoder and head load on first use and stay until another version is asked for (one
+ * at a time: a fine-tuned copy of the encoder is ~22 MB).
  */
 export class Embeddings {
-  private stock: Promise<FaceModels> | undefined
   private current: Promise<LoadedEmbedding> | undefined
 
-  models(): Promise<FaceModels> {
-    this.stock ??= FaceModels.load()
-    return this.stock
-  }
+  constructor(private readonly models: ModelCache) {}
 
   /** The face models that compute `version`'s descriptors, and the head to apply to them. */
   async forVersion(version: EmbeddingVersion | undefined): Promise<{ models: FaceModels; head?: ProjectionHead }> {
-    const stock = await this.models()
+    const stock = await this.models.faceModels()
     if (!version || (!version.finetune && !version.head)) return { models: stock }
     const loaded = await this.load(version)
     return { models: loaded.encoder ? stock.withEncoder(loaded.encoder) : stock, head: loaded.head }
@@ -79,7 +75,7 @@ export class Embeddings {
     if (previous?.head) disposeProjectionHead(previous.head)
     this.current = (async () => ({
       id: version.id,
-      encoder: version.finetune && (await fineTunedEncoder(version.finetune)),
+      encoder: version.finetune && (await fineTunedEncoder(this.models, version.finetune)),
       head: version.head && (await projectionHead(version.head))
     }))()
     return this.current
@@ -89,8 +85,8 @@ export class Embeddings {
 /** g(f) for each descriptor: the kept projection head, applied before anything is compared. */
 export function projectDescriptors(head: ProjectionHead, descriptors: readonly Float32Array[]): Float32Array[] {
   if (descriptors.length === 0) return []
-  const projected = tf.tidy(() => projectEmbeddings(head, tf.tensor2d(descriptors.flatMap((d) => [...d]), [descriptors.length, descriptorSize])))
+  const projected = tf.tidy(() => projectEmbeddings(head, tf.tensor2d(descriptors.flatMap((d) => [...d]), [descriptors.length, descriptorDimension])))
   const values = projected.dataSync() as Float32Array
   projected.dispose()
-  return descriptors.map((_, i) => values.slice(i * descriptorSize, (i + 1) * descriptorSize))
+  return descriptors.map((_, i) => values.slice(i * descriptorDimension, (i + 1) * descriptorDimension))
 }

@@ -1,30 +1,19 @@
-import type { FeatureNetwork, NetworkId } from '../engine/network'
-import type { OpHandlers } from '../engine/ops'
-import type { ExploreOps } from '../explore/engineOps'
+import { networkInputSides, type NetworkId } from '../../shared/networks'
+import type { FeatureNetwork } from '../engine/network'
+import type { OpHandlers } from './ops'
+import { models } from './models'
 import { decodeImage, type RgbImage } from '../image/decode'
 import { encodePng } from '../image/encode'
 import { LikenessError } from '../../shared/errors'
-import { networkInputSides, type KernelInfo } from '../../shared/api/explore'
+import type { KernelInfo } from '../../shared/api/explore'
 import { convStackShapes } from '../explore/convLab'
 import { photoKernel, signalKernel, volumeKernel, type LabKernel } from '../explore/convKernels'
 import { convolvePhoto, convolveSignal, convolveVolume, volumeFromFrames, volumeSlices } from '../explore/convData'
 import { featureMaps } from '../explore/featureMaps'
-import { layerGeometry, loadNetwork, middleLayer, toScanSize, type NetworkFiles } from '../explore/networks'
+import { layerGeometry, middleLayer, toScanSize } from '../explore/networks'
 import { unitGrid } from '../explore/patchGrid'
 import { receptiveFieldOf } from '../explore/receptiveField'
 import { scanImages } from '../explore/topPatches'
-
-// Networks load once per worker, on first use; a failed load (VGG19 absent) is not remembered.
-const networks = new Map<NetworkId, Promise<FeatureNetwork>>()
-function network(id: NetworkId, files: NetworkFiles): Promise<FeatureNetwork> {
-  let loading = networks.get(id)
-  if (!loading) {
-    loading = loadNetwork(id, files)
-    networks.set(id, loading)
-    loading.catch(() => networks.delete(id))
-  }
-  return loading
-}
 
 function requireTap(net: FeatureNetwork, layer: string): void {
   if (!net.tapLayers.includes(layer)) {
@@ -43,9 +32,11 @@ function kernelInfo(kernel: LabKernel): KernelInfo {
   return { name: kernel.name, shape: kernel.shape, weights: Array.from(kernel.weights) }
 }
 
-export const exploreOps: Pick<OpHandlers, keyof ExploreOps> = {
-  'explore.layers': async ({ network: id, files, inputSize }) => {
-    const net = await network(id, files)
+type ExploreOp = Extract<keyof OpHandlers, `explore.${string}`>
+
+export const exploreOps: Pick<OpHandlers, ExploreOp> = {
+  'explore.layers': async ({ network: id, inputSize }) => {
+    const net = await models.featureNetwork(id)
     const layers = layerGeometry(net, inputSize, inputSize).map(({ name, outputShape, receptiveField: field }) => ({
       name,
       outputShape,
@@ -54,8 +45,8 @@ export const exploreOps: Pick<OpHandlers, keyof ExploreOps> = {
     return { network: id, inputSize, defaultLayer: middleLayer(net), layers }
   },
 
-  'explore.scan': async ({ network: id, files, layer, images, firstImageIndex }, context) => {
-    const net = await network(id, files)
+  'explore.scan': async ({ network: id, layer, images, firstImageIndex }, context) => {
+    const net = await models.featureNetwork(id)
     requireTap(net, layer)
     const decoded: RgbImage[] = []
     for (const bytes of images) {
@@ -74,8 +65,8 @@ export const exploreOps: Pick<OpHandlers, keyof ExploreOps> = {
     return { scan, sizes: decoded.map(({ width, height }) => ({ width, height })) }
   },
 
-  'explore.unitGrids': async ({ network: id, files, scan, units, images }) => {
-    const net = await network(id, files)
+  'explore.unitGrids': async ({ network: id, scan, units, images }) => {
+    const net = await models.featureNetwork(id)
     const field = receptiveFieldOf(net.nodes, scan.layer)
     const decoded = new Map<number, RgbImage>()
     for (const [index, bytes] of Object.entries(images)) decoded.set(Number(index), await scanImage(bytes, id))
@@ -104,8 +95,8 @@ export const exploreOps: Pick<OpHandlers, keyof ExploreOps> = {
     return { png: await encodePng(scaled), width: scaled.width, height: scaled.height }
   },
 
-  'explore.featureMaps': async ({ network: id, files, layer, image }) => {
-    const net = await network(id, files)
+  'explore.featureMaps': async ({ network: id, layer, image }) => {
+    const net = await models.featureNetwork(id)
     requireTap(net, layer)
     const maps = await featureMaps(net, await scanImage(image, id), layer)
     return {

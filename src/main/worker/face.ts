@@ -3,17 +3,17 @@ import { faceQuality } from '../face/quality'
 import { decodeImage } from '../image/decode'
 import { cropResize, expandRect, fitWithin } from '../image/crop'
 import { encodeJpeg } from '../image/encode'
-import type { AnalyzedFace, OpHandlers } from '../engine/ops'
+import type { AnalyzedFace, OpHandlers } from './ops'
 import { Embeddings, projectDescriptors } from './embedding'
+import { models } from './models'
 
 /** Stored photos are kept at this size: enough to re-encode when the encoder changes. */
 const photoMaxSide = 1600
 const thumbnailSize = 160
 const qualitySize = 112
 
-// The worker owns its engine: the face networks load once per worker, on first use, and so does
-// the gallery's fine-tuned encoder or projection head when it has one.
-const embeddings = new Embeddings()
+// The gallery's fine-tuned encoder or projection head, when it has one, loads once per worker too.
+const embeddings = new Embeddings(models)
 
 export const faceOps: Pick<OpHandlers, 'face.analyze'> = {
   'face.analyze': async ({ image: bytes, detector, keepPhoto, thumbnails, embedding }) => {

@@ -1,4 +1,4 @@
-import type { OpHandlers } from '../engine/ops'
+import type { OpHandlers } from './ops'
 import { systemOps } from './system'
 import { faceOps } from './face'
 import { exploreOps } from './explore'

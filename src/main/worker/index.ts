@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { LikenessError, toErrorInfo } from '../../shared/errors'
 import { initBackend } from '../engine/backend'
-import type { OpHandler, OpName, TaskContext } from '../engine/ops'
-import type { TaskMessage, WorkerData, WorkerMessage } from '../engine/protocol'
+import type { OpHandler, OpName, TaskContext } from './ops'
+import type { TaskMessage, WorkerData, WorkerMessage } from './protocol'
 import { handlers } from './handlers'
 
 // An engine worker: one tfjs backend, one task at a time (the pool never sends a second

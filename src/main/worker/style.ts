@@ -1,43 +1,13 @@
-import { existsSync } from 'node:fs'
 import { LikenessError } from '../../shared/errors'
 import type { JobProgress } from '../../shared/jobs'
-import type { LossPoint, StyleNetwork } from '../../shared/api/style'
-import type { OpHandlers, OpResult } from '../engine/ops'
+import type { LossPoint } from '../../shared/api/style'
+import type { OpHandlers, OpResult } from './ops'
+import { models } from './models'
 import { fitWithin } from '../image/crop'
 import { decodeImage, type RgbImage } from '../image/decode'
 import { encodePng } from '../image/encode'
-import type { FrozenNetwork } from '../style/networks/frozenNetwork'
-import { loadInception } from '../style/networks/inception'
-import { loadMobileNet } from '../style/networks/mobilenet'
-import { loadVgg19 } from '../style/networks/vgg19'
 import { qualityFigures } from '../style/quality'
 import { stylize } from '../style/stylize'
-
-// Networks load once per worker, on first use, and stay; a failed load (VGG19 absent) is not remembered.
-const networks = new Map<StyleNetwork, Promise<FrozenNetwork>>()
-function styleNetwork(id: StyleNetwork, vgg19File: string): Promise<FrozenNetwork> {
-  let loading = networks.get(id)
-  if (!loading) {
-    loading = loadStyleNetwork(id, vgg19File)
-    networks.set(id, loading)
-    loading.catch(() => networks.delete(id))
-  }
-  return loading
-}
-
-async function loadStyleNetwork(id: StyleNetwork, vgg19File: string): Promise<FrozenNetwork> {
-  switch (id) {
-    case 'inception':
-      return loadInception()
-    case 'mobilenet':
-      return loadMobileNet()
-    case 'vgg19':
-      if (!existsSync(vgg19File)) {
-        throw new LikenessError('ModelUnavailable', 'VGG19 is not installed: download it or import its weights file first.', { network: id })
-      }
-      return loadVgg19(vgg19File)
-  }
-}
 
 /**
  * Inputs are decoded no larger than the run needs: the photo at the result's size, a painting at
@@ -53,12 +23,12 @@ async function decodeFitted(bytes: Uint8Array, longest: number, field: string): 
 }
 
 export const styleOps: Pick<OpHandlers, 'style.stylize'> = {
-  'style.stylize': async ({ network: id, vgg19File, content: contentBytes, styles: styleInputs, settings, start: startBytes }, context) => {
+  'style.stylize': async ({ network: id, content: contentBytes, styles: styleInputs, settings, start: startBytes }, context) => {
     const content = await decodeFitted(contentBytes, settings.size, 'content')
     const styleLongest = Math.ceil(settings.size * settings.styleScale)
     const styles = await Promise.all(styleInputs.map(async (s, i) => ({ image: await decodeFitted(s.image, styleLongest, `styles[${i}]`), weight: s.weight })))
     const start = startBytes ? (await decodeImage(startBytes)).image : undefined
-    const network = await styleNetwork(id, vgg19File)
+    const network = await models.get(id)
     context.throwIfCancelled()
 
     // Every iteration's picture is kept, not only the previews sent on, so that a cancel still hands

@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs'
 import { initBackend } from '../engine/backend'
-import type { OpHandlers } from '../engine/ops'
+import type { OpHandlers } from './ops'
+import { models } from './models'
 
-export const systemOps: Pick<OpHandlers, 'engine.init' | 'engine.warmup'> = {
+export const systemOps: Pick<OpHandlers, 'engine.init' | 'engine.warmup' | 'engine.status'> = {
   'engine.init': async () => initBackend(),
+
+  'engine.status': async () => ({ backend: await initBackend(), loads: models.loads(), tensorBytes: tf.memory().numBytes }),
 
   // One convolution the size of a small photo's first layer: compiles kernels and touches memory,
   // so the first real request does not pay for it.

@@ -1,6 +1,7 @@
 import { z } from 'zod'
-import { method } from '../method'
-import type { IdentifiedFace } from './face'
+import { job, method } from '../method'
+import type { IdentifiedFace, ShotProblem } from './face'
+import type { ErrorKind } from '../errors'
 
 /** A camera frame as JPEG: a 1080p frame is well under 2 MB. */
 const frameBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes of a JPEG frame').refine((b) => b.byteLength > 0 && b.byteLength <= 8 * 1024 * 1024, 'a frame of 1 byte to 8 MB')
@@ -39,6 +40,8 @@ export interface GalleryImportResult {
   templatesAdded: number
   /** Templates already in the gallery (a file imported twice): skipped. */
   templatesSkipped: number
+  /** Templates whose photo the enrollment rule refuses here (PoorShot), or where no face was found again: left out. */
+  refused: { name: string; kind: ErrorKind; problems: ShotProblem[] }[]
 }
 
 /** Why a gallery file was refused; the error's `detail.problem`. */
@@ -59,6 +62,9 @@ export const checkinMethods = {
   'checkin.thumbnail': method<Uint8Array>()(z.object({ checkInId: z.string().min(1).max(100) }).strict()),
   /** The whole gallery (people, templates, photos) as one checksummed file. */
   'gallery.export': method<Uint8Array>()(z.object({}).strict()),
-  /** Merges a gallery file by name; a corrupt file or one from a newer Likeness changes nothing. */
-  'gallery.import': method<GalleryImportResult>()(z.object({ file: galleryBytes }).strict())
+  /**
+   * Merges a gallery file by name: a job, since every photo is checked against the enrollment rule
+   * again. A corrupt file or one from a newer Likeness is refused at once and changes nothing.
+   */
+  'gallery.import': job<GalleryImportResult>()(z.object({ file: galleryBytes }).strict())
 }

@@ -1,16 +1,7 @@
 import { z } from 'zod'
-import { method } from '../method'
-import type { JobInfo } from '../jobs'
+import { job, method } from '../method'
+import { networkIds, type NetworkId } from '../networks'
 
-/** Networks the explorer can look inside: the face encoder and the style studio's feature networks. */
-export const exploreNetworks = ['face', 'inception', 'mobilenet', 'vgg19'] as const
-export type ExploreNetwork = (typeof exploreNetworks)[number]
-
-/**
- * The side images are scaled to (shorter side) before a network sees them in the explorer: the
- * face encoder's chip size, and the ImageNet size the style networks were trained at.
- */
-export const networkInputSides: Record<ExploreNetwork, number> = { face: 150, inception: 224, mobilenet: 224, vgg19: 224 }
 
 export const signalKernels = ['edge', 'box', 'gaussian', 'random'] as const
 export const photoKernels = ['sobelX', 'sobelY', 'blur', 'sharpen', 'random'] as const
@@ -22,7 +13,7 @@ const layerName = z.string().min(1).max(200)
 const scanId = z.string().min(1).max(100)
 
 /** The images a scan looks at: the gallery's photos, a folder on disk, or the photos shipped in face-api's npm package. */
-export const imageSetSchema = z.discriminatedUnion('kind', [
+const imageSetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('gallery') }).strict(),
   z.object({ kind: z.literal('samples') }).strict(),
   z.object({ kind: z.literal('folder'), path: z.string().min(1).max(4096) }).strict()
@@ -46,7 +37,7 @@ export interface LayerInfo {
 }
 
 export interface NetworkLayers {
-  network: ExploreNetwork
+  network: NetworkId
   inputSize: number
   /** The middle layer: what a scan uses when none is named. */
   defaultLayer: string
@@ -63,7 +54,7 @@ export interface PatchRect {
 
 export interface ScanSummary {
   scanId: string
-  network: ExploreNetwork
+  network: NetworkId
   layer: string
   units: number
   images: number
@@ -120,8 +111,10 @@ export interface FeatureMapsResult {
   mapWidth: number
 }
 
+/** A layer's shapes as the engine produced them, batch axis left out. */
 export interface ConvLayerResult {
   inputShape: number[]
+  /** Kernel sides, input channels, filters: the layout tf.conv1d / conv2d / conv3d take. */
   filterShape: number[]
   outputShape: number[]
   parameters: { weights: number; biases: number; total: number }
@@ -157,14 +150,25 @@ export interface SampleImage {
   bytes: Uint8Array
 }
 
+const convPaddings = ['valid', 'same'] as const
+export type ConvPadding = (typeof convPaddings)[number]
+
+/** One convolution layer: `filters` kernels of side `kernel` along every spatial axis. */
 const convLayer = z
-  .object({ filters: z.number().int().min(1).max(1024), kernel: z.number().int().min(1).max(64), stride: z.number().int().min(1).max(16).optional(), padding: z.enum(['valid', 'same']).optional() })
+  .object({ filters: z.number().int().min(1).max(1024), kernel: z.number().int().min(1).max(64), stride: z.number().int().min(1).max(16).optional(), padding: z.enum(convPaddings).optional() })
   .strict()
 
+/** A 1D, 2D or 3D stack: spatial sizes then channels ([14, 3] in 1D, [14, 14, 3] in 2D, [14, 14, 14, 1] in 3D), then its layers. */
+const convStack = z
+  .object({ dimensions: z.union([z.literal(1), z.literal(2), z.literal(3)]), input: z.array(z.number().int().min(1).max(4096)).min(2).max(4), layers: z.array(convLayer).min(1).max(8) })
+  .strict()
+export type ConvStackSpec = z.infer<typeof convStack>
+export type ConvDimensions = ConvStackSpec['dimensions']
+
 export const exploreMethods = {
-  'explore.layers': method<NetworkLayers>()(z.object({ network: z.enum(exploreNetworks), inputSize: z.number().int().min(32).max(1024).optional() }).strict()),
+  'explore.layers': method<NetworkLayers>()(z.object({ network: z.enum(networkIds), inputSize: z.number().int().min(32).max(1024).optional() }).strict()),
   /** Top nine patches of every unit of a layer over an image set: a job, reused while the set is unchanged. */
-  'explore.scan': method<JobInfo>()(z.object({ network: z.enum(exploreNetworks), layer: layerName.optional(), images: imageSetSchema }).strict()),
+  'explore.scan': job<ScanSummary>()(z.object({ network: z.enum(networkIds), layer: layerName.optional(), images: imageSetSchema }).strict()),
   /** A page of units' 3×3 grids from a finished scan. */
   'explore.units': method<UnitPage>()(z.object({ scanId, first: z.number().int().min(0), count: z.number().int().min(1).max(64) }).strict()),
   /** A scanned image at the size it was scanned, for outlining a patch's receptive field. */
@@ -173,7 +177,7 @@ export const exploreMethods = {
   'explore.featureMaps': method<FeatureMapsResult>()(
     z
       .object({
-        network: z.enum(exploreNetworks),
+        network: z.enum(networkIds),
         layer: layerName,
         image: z.discriminatedUnion('kind', [
           z.object({ kind: z.literal('bytes'), bytes: imageBytes }).strict(),
@@ -183,9 +187,7 @@ export const exploreMethods = {
       .strict()
   ),
   /** The shapes a 1D/2D/3D stack produces on the engine, with parameter counts. */
-  'explore.convShapes': method<ConvLayerResult[]>()(
-    z.object({ dimensions: z.union([z.literal(1), z.literal(2), z.literal(3)]), input: z.array(z.number().int().min(1).max(4096)).min(2).max(4), layers: z.array(convLayer).min(1).max(8) }).strict()
-  ),
+  'explore.convShapes': method<ConvLayerResult[]>()(convStack),
   'explore.convSignal': method<SignalResult>()(z.object({ signal: floats, kernel: z.enum(signalKernels), seed: z.number().int().optional() }).strict()),
   'explore.convPhoto': method<PhotoResult>()(z.object({ image: imageBytes, kernel: z.enum(photoKernels), seed: z.number().int().optional() }).strict()),
   /** Frames (webcam, time as depth) or slices (a scan, space as depth) stacked into a volume. */

@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { method } from '../method'
-import { detectors } from './settings'
-import type { JobInfo } from '../jobs'
+import { job, method } from '../method'
+import type { Box } from '../geometry'
 
 /** Up to this many images in one enroll call; a webcam session takes a handful. */
 const maxImagesPerCall = 20
@@ -10,14 +9,22 @@ const imageBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes o
 const personName = z.string().trim().min(1, 'a name').max(120)
 const id = z.string().min(1).max(100)
 
-export interface FaceBox {
-  x: number
-  y: number
-  width: number
-  height: number
-}
+/** The face detectors: SSD-MobileNetV1 (the default, for photos and enrollment) and face-api's tiny detector. */
+export const detectors = ['ssd', 'tiny'] as const
+export type Detector = (typeof detectors)[number]
 
-/** Shot-quality figures the Enroll view turns into advice ("too dark", "hold still"). */
+/** Width of the encoder's embedding f(x): dlib's ResNet ends in one matrix product to 128-D. */
+export const descriptorDimension = 128
+/** Side of the aligned face chip the encoder takes, px (dlib's 150 × 150). */
+export const chipSize = 150
+
+/**
+ * Same person when d ≤ τ. dlib publishes 0.6 as its threshold on the Euclidean distance (99.38% on
+ * LFW); the seed's d is the squared distance ‖f(x1) − f(x2)‖², so the same decision is 0.6² = 0.36.
+ */
+export const defaultTau = 0.36
+
+/** Shot-quality figures of a face: what the enrollment rule judges a shot by. */
 export interface FaceQuality {
   /** Mean brightness of the face crop, 0–255. */
   brightness: number
@@ -25,10 +32,25 @@ export interface FaceQuality {
   sharpness: number
 }
 
+/** The figures an enrollment shot is judged by: the face's smaller side in pixels, and its quality. */
+const shotFigures = ['faceSize', 'sharpness', 'brightness'] as const
+export type ShotFigure = (typeof shotFigures)[number]
+
+/** One way a shot falls short of the enrollment rule: the figure, its value and the limit it crossed. */
+export interface ShotProblem {
+  figure: ShotFigure
+  value: number
+  limit: number
+  /** 'min': the value is under the limit (too small, blurred, dark); 'max': over it (too bright). */
+  bound: 'min' | 'max'
+}
+
 export interface DetectedFace {
-  box: FaceBox
+  box: Box
   score: number
   quality: FaceQuality
+  /** The service's verdict on this face as an enrollment shot: empty when it may be enrolled. */
+  problems: ShotProblem[]
 }
 
 export interface Detection {
@@ -45,6 +67,12 @@ export interface Person {
   photoIds: string[]
 }
 
+/** A person as the Gallery lists them: a line each, made in one pass however large the gallery. */
+export interface RosterEntry extends Person {
+  /** ms since the epoch of the person's latest check-in; null when they never checked in. */
+  lastCheckIn: number | null
+}
+
 export interface Candidate {
   personId: string
   name: string
@@ -52,7 +80,7 @@ export interface Candidate {
 }
 
 export interface IdentifiedFace {
-  box: FaceBox
+  box: Box
   /** null when the nearest person is farther than τ: an unknown face. */
   personId: string | null
   name: string | null
@@ -72,7 +100,7 @@ export interface VerifyResult {
   match: boolean
   distance: number
   threshold: number
-  box: FaceBox
+  box: Box
   personId: string
   name: string
 }
@@ -119,6 +147,8 @@ export const faceMethods = {
   'face.verify': method<VerifyResult>()(z.object({ personId: id, image: imageBytes }).strict()),
   'face.identify': method<Identification>()(z.object({ image: imageBytes, k: z.number().int().min(1).max(50).optional() }).strict()),
   'face.people': method<Person[]>()(z.object({}).strict()),
+  /** Everyone with their counts and latest check-in, for the Gallery's list (tens of thousands of people). */
+  'face.roster': method<RosterEntry[]>()(z.object({}).strict()),
   'face.rename': method<Person>()(z.object({ personId: id, name: personName }).strict()),
   'face.removePhoto': method<Person>()(z.object({ photoId: id }).strict()),
   /** Erases the person, their templates and their photos. */
@@ -128,5 +158,5 @@ export const faceMethods = {
   /** Erases every person, template, photo and check-in. */
   'face.wipe': method<{ removedPeople: number }>()(z.object({ confirm: z.literal(true) }).strict()),
   /** Measures accuracy on a labelled folder in a scratch gallery (never the user's): a job. */
-  'face.evaluate': method<JobInfo>()(z.object({ folder: z.string().min(1).max(4096), detector: z.enum(detectors).optional() }).strict())
+  'face.evaluate': job<EvalResult>()(z.object({ folder: z.string().min(1).max(4096), detector: z.enum(detectors).optional() }).strict())
 }

@@ -1,13 +1,12 @@
 import { z } from 'zod'
-import { method } from '../method'
-import type { JobInfo } from '../jobs'
-
-/** The feature networks a style can be carried by; VGG19 only once its weights file is installed. */
-export const styleNetworks = ['inception', 'mobilenet', 'vgg19'] as const
-export type StyleNetwork = (typeof styleNetworks)[number]
+import { job, method } from '../method'
+import { styleNetworks, type StyleNetwork } from '../networks'
 
 /** Up to this many paintings blended into one style. */
 export const maxStyles = 4
+
+/** The long side of a history thumbnail, px: two rows of a 120-px grid on a high-density screen. */
+export const styleThumbnailSide = 240
 
 const imageBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes of an image').refine((b) => b.byteLength > 0 && b.byteLength <= 60 * 1024 * 1024, 'an image of 1 byte to 60 MB')
 const id = z.string().min(1).max(100)
@@ -200,7 +199,7 @@ export const styleMethods = {
   /** The networks, which are available, their layers and default settings. */
   'style.networks': method<StyleNetworkInfo[]>()(z.object({}).strict()),
   /** Starts a stylize job on the batch lane: progress carries a PNG preview and the loss terms. */
-  'style.start': method<JobInfo>()(
+  'style.start': job<StyleRunResult>()(
     z
       .object({
         content: imageBytes,
@@ -211,12 +210,14 @@ export const styleMethods = {
       .strict()
   ),
   /** Continues a saved (finished or cancelled) run from its picture for more iterations: a new result. */
-  'style.resume': method<JobInfo>()(z.object({ resultId: id, iterations: z.number().int().min(1).max(5000) }).strict()),
+  'style.resume': job<StyleRunResult>()(z.object({ resultId: id, iterations: z.number().int().min(1).max(5000) }).strict()),
   'style.history': method<StyleResultSummary[]>()(z.object({}).strict()),
   'style.result': method<StyleResultDetail>()(z.object({ resultId: id }).strict()),
+  /** A small JPEG of a result (at most `styleThumbnailSide` px), for the history: made once, then kept beside the result. */
+  'style.thumbnail': method<Uint8Array>()(z.object({ resultId: id }).strict()),
   'style.delete': method<{ removed: boolean }>()(z.object({ resultId: id }).strict()),
   /** Downloads VGG19's weights once into the data folder (resumable, checksum verified): a job. */
-  'style.downloadVgg19': method<JobInfo>()(z.object({}).strict()),
+  'style.downloadVgg19': job<ModelInstallResult>()(z.object({}).strict()),
   /** Installs VGG19's weights from a file on this machine (offline machines), checksum verified. */
   'style.importVgg19': method<ModelInstallResult>()(z.object({ path: z.string().min(1).max(4096) }).strict())
 }

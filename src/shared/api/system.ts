@@ -1,7 +1,8 @@
 import { z } from 'zod'
-import { method } from '../method'
+import { job, method } from '../method'
 import type { JobInfo } from '../jobs'
 import { jobIdRequest } from '../jobs'
+import type { Language } from '../languages'
 
 export interface WorkerInfo {
   index: number
@@ -36,12 +37,19 @@ export interface WarmupResult {
   seconds: number[]
 }
 
+/** The language the main process imposes on the window (`LIKENESS_LANG`), or null: then Settings and the OS decide. */
+export interface LanguageInfo {
+  forced: Language | null
+}
+
 const empty = z.object({}).strict()
 
 export const systemMethods = {
   'system.info': method<SystemInfo>()(empty),
+  /** Answers at once (unlike system.info, which waits for the engine): the window asks before it draws. */
+  'system.language': method<LanguageInfo>()(empty),
   /** Starts every engine worker's backend and runs a small convolution on each: a job with progress. */
-  'engine.warmup': method<JobInfo>()(empty),
+  'engine.warmup': job<WarmupResult>()(empty),
   'jobs.list': method<JobInfo[]>()(empty),
   'jobs.get': method<JobInfo>()(jobIdRequest),
   'jobs.cancel': method<JobInfo>()(jobIdRequest)

@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { method } from '../method'
-import type { JobInfo } from '../jobs'
-import { detectors } from './settings'
+import { job, method } from '../method'
+import { detectors } from './face'
 
 export const trainModes = ['head', 'finetune'] as const
 export type TrainMode = (typeof trainModes)[number]
@@ -19,7 +18,7 @@ export type PairFeatureName = (typeof pairFeatures)[number]
 const folderPath = z.string().trim().min(1).max(4096)
 
 /** Where the labelled faces come from: a folder with one sub-folder per person, or the gallery's stored photos. */
-export const datasetSource = z.discriminatedUnion('kind', [
+const datasetSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('folder'), folder: folderPath, validationFolder: folderPath.optional() }).strict(),
   z.object({ kind: z.literal('gallery') }).strict()
 ])
@@ -105,11 +104,14 @@ export interface CalibrationResult {
   limitedByData: boolean
 }
 
+/** A trained model stays a candidate until the user keeps it; reverting deletes it. */
+export const trainedModelStatuses = ['candidate', 'kept'] as const
+
 export interface TrainedModel {
   id: string
   mode: TrainMode
   createdAt: number
-  status: 'candidate' | 'kept'
+  status: (typeof trainedModelStatuses)[number]
   validationAucBefore: number
   validationAucAfter: number
 }
@@ -123,8 +125,8 @@ export interface ReencodeResult {
 }
 
 export const trainMethods = {
-  'train.start': method<JobInfo>()(z.object({ source: datasetSource, settings: trainSettings.prefault({}) }).strict()),
-  'train.calibrate': method<JobInfo>()(
+  'train.start': job<TrainResult>()(z.object({ source: datasetSource, settings: trainSettings.prefault({}) }).strict()),
+  'train.calibrate': job<CalibrationResult>()(
     z
       .object({
         source: datasetSource,
@@ -142,5 +144,5 @@ export const trainMethods = {
    * encoder when none is kept): a job that re-encodes every template from its stored photo.
    * Check-in keeps the old embedding until the job switches templates and embedding together.
    */
-  'train.reencode': method<JobInfo>()(z.object({}).strict())
+  'train.reencode': job<ReencodeResult>()(z.object({}).strict())
 }

@@ -68,6 +68,19 @@ describe('check-in from camera frames', () => {
     expect(lines[1]!.split(',')[0]).toBe(new Date(log[0]!.at).toISOString())
   })
 
+  it("lists the gallery's roster: each person's templates, photos and latest check-in", async () => {
+    await service.call('face.enroll', { name: 'Stranger', images: [stranger] })
+    const log = await service.call('checkin.log', {})
+    const roster = await service.call('face.roster', {})
+    const people = await service.call('face.people', {})
+    expect(roster.map(({ lastCheckIn, ...person }) => person)).toEqual(people)
+    expect(roster.map((p) => [p.name, p.templateCount, p.photoIds.length, p.lastCheckIn])).toEqual([
+      ['Ada', 1, 1, log[0]!.at],
+      ['Stranger', 1, 1, null]
+    ])
+    await service.call('face.forget', { personId: roster[1]!.id })
+  })
+
   it('keeps the log but drops the thumbnails when the person is forgotten', async () => {
     const [person] = await service.call('face.people', {})
     await service.call('face.forget', { personId: person!.id })

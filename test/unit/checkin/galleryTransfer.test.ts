@@ -7,6 +7,9 @@ import { Service } from '../../../src/main/service'
 import { dbFileName } from '../../../src/main/store/db'
 import { currentSchemaVersion } from '../../../src/main/store/schema'
 import { cropFace, demoPhoto } from '../../support/faceCrops'
+import { decodeGalleryFile, encodeGalleryFile } from '../../../src/main/service/galleryTransfer'
+import { awaitJob } from '../../../src/shared/jobs'
+import sharp from 'sharp'
 
 // Export from one real gallery, import into a fresh one: recognition must survive the trip,
 // and every kind of bad file must be refused with the target left byte-for-byte as it was.
@@ -79,8 +82,8 @@ describe('gallery export and import', () => {
   })
 
   it('round trip: merges by name, adds new people, and recognition works in the importing gallery', async () => {
-    const result = await target.service.call('gallery.import', { file })
-    expect(result).toEqual({ peopleAdded: 1, peopleMerged: 1, templatesAdded: 2, templatesSkipped: 0 })
+    const result = await awaitJob(target.service.jobFeed, await target.service.call('gallery.import', { file }))
+    expect(result).toEqual({ peopleAdded: 1, peopleMerged: 1, templatesAdded: 2, templatesSkipped: 0, refused: [] })
     const people = await target.service.call('face.people', {})
     expect(people.map((p) => [p.name, p.templateCount])).toEqual([['ada', 2], ['Bob', 1]])
     const seen = await target.service.call('face.identify', { image: bob })
@@ -90,9 +93,25 @@ describe('gallery export and import', () => {
   })
 
   it('skips what it already holds when the same file comes again', async () => {
-    const again = await target.service.call('gallery.import', { file })
-    expect(again).toMatchObject({ templatesAdded: 0, templatesSkipped: 2 })
+    const again = await awaitJob(target.service.jobFeed, await target.service.call('gallery.import', { file }))
+    expect(again).toMatchObject({ templatesAdded: 0, templatesSkipped: 2, refused: [] })
     expect((await target.service.call('face.people', {})).map((p) => p.templateCount)).toEqual([2, 1])
+  })
+
+  it('holds imports to the enrollment rule: a photo that falls short is refused and named, the rest imported', async () => {
+    // A file as an older Likeness (before the rule) could have written: Ada's photo blurred (σ = 3 px: still found, too soft).
+    const people = decodeGalleryFile(file)
+    const blurred = new Uint8Array(await sharp(ada).blur(3).jpeg().toBuffer())
+    const shaky = people.map((person) => ({
+      ...person,
+      name: `${person.name} (old desk)`,
+      templates: person.templates.map((t) => ({ ...t, templateId: `old-${t.templateId}`, photoId: `old-${t.photoId}`, photo: person.name === 'Ada' ? blurred : t.photo }))
+    }))
+    const result = await awaitJob(target.service.jobFeed, await target.service.call('gallery.import', { file: encodeGalleryFile(shaky) }))
+    expect(result).toMatchObject({ peopleAdded: 1, templatesAdded: 1, refused: [{ name: 'Ada (old desk)', kind: 'PoorShot', problems: [{ figure: 'sharpness', bound: 'min' }] }] })
+    const names = (await target.service.call('face.people', {})).map((p) => p.name)
+    expect(names).toContain('Bob (old desk)')
+    expect(names).not.toContain('Ada (old desk)')
   })
 
   it('survives a restart of the importing service', async () => {

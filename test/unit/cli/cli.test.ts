@@ -5,7 +5,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
-import { cropFace, demoPhoto, type Box } from '../../support/faceCrops'
+import { cropFace, demoPhoto } from '../../support/faceCrops'
+import type { Box } from '../../../src/shared/geometry'
 
 // The built CLI (`npm run cli`), each command a process of its own on one throw-away data folder:
 // what a user running batch work sees, exit codes and JSON included.

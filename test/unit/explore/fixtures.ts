@@ -33,7 +33,7 @@ export async function sampleImages(): Promise<RgbImage[]> {
  * 2×2 max-pool), standing in for a pretrained network: the explorer's arithmetic does not
  * care whether the kernels were learned.
  */
-export function tinyNetwork(): FeatureNetwork {
+export function tinyNetwork(): FeatureNetwork & { dispose(): void } {
   const kernel1 = tf.randomNormal([3, 3, 3, 8], 0, 0.5, 'float32', 7) as tf.Tensor4D
   const kernel2 = tf.randomNormal([3, 3, 8, 6], 0, 0.5, 'float32', 11) as tf.Tensor4D
   const nodes: NetworkNode[] = [

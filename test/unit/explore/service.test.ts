@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { Service } from '../../../src/main/service'
-import type { JobInfo } from '../../../src/shared/jobs'
+import { awaitJob, type JobInfo } from '../../../src/shared/jobs'
 import type { ScanSummary } from '../../../src/shared/api/explore'
 
 // The engine worker runs from its bundle: build with `npx electron-vite build` first.
@@ -18,17 +18,9 @@ const layer = 'Conv1_relu'
 let service: Service
 let dataDir: string
 
-function finished(job: JobInfo): Promise<ScanSummary> {
-  return new Promise((resolve, reject) => {
-    const settle = (info: JobInfo): boolean => {
-      if (info.id !== job.id || info.state === 'running' || info.state === 'queued') return false
-      if (info.state === 'done') resolve(info.result as ScanSummary)
-      else reject(new Error(`${info.state}: ${info.error?.kind} ${info.error?.message}`))
-      return true
-    }
-    const unsubscribe = service.subscribe((event) => settle(event.job) && unsubscribe())
-    void service.call('jobs.get', { jobId: job.id }).then((info) => settle(info) && unsubscribe())
-  })
+/** A scan job's summary, or its error thrown. */
+async function finished(job: JobInfo<ScanSummary>): Promise<ScanSummary> {
+  return awaitJob(service.jobFeed, job)
 }
 
 async function scanFolder(folder: string): Promise<ScanSummary> {

@@ -7,11 +7,11 @@ import { cutPatch, fitIntoTile, unitGrid } from '../../../src/main/explore/patch
 import { patchBox, receptiveFieldOf } from '../../../src/main/explore/receptiveField'
 import { mergeScans, scanImages, type UnitHit } from '../../../src/main/explore/topPatches'
 import { cellOrigin } from '../../../src/main/explore/grid'
-import { loadMobileNet } from '../../../src/main/style/networks/mobilenet'
+import { loadShipped } from '../../support/models'
 import { sampleImages, tinyNetwork } from './fixtures'
 
 let images: RgbImage[]
-let network: FeatureNetwork
+let network: FeatureNetwork & { dispose(): void }
 const layer = 'conv2'
 
 beforeAll(async () => {
@@ -116,7 +116,7 @@ describe('top patches', () => {
   })
 
   it('agrees with a brute-force scan on MobileNetV2, whose receptive fields reach past the photos', async () => {
-    const mobilenet = loadMobileNet()
+    const mobilenet = await loadShipped('mobilenet')
     try {
       const tap = 'block_3_expand_relu'
       const scan = await scanImages(mobilenet, tap, images)

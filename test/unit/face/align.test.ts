@@ -8,9 +8,11 @@ import { decodeImage, type RgbImage } from '../../../src/main/image/decode'
 import { alignmentPoints, chipTransform, toChip } from '../../../src/main/face/align'
 import { analyzeFaces } from '../../../src/main/face/analyze'
 import { asLibraryTensor, faceapi } from '../../../src/main/face/faceapi'
-import { FaceModels } from '../../../src/main/face/faceModels'
-import { faceModelDir } from '../../../src/main/face/models'
-import type { Face, Point } from '../../../src/main/face/types'
+import type { FaceModels } from '../../../src/main/face/faceModels'
+import type { ModelCache } from '../../../src/main/models/cache'
+import { faceApiModelDir, modelCache } from '../../support/models'
+import type { Face } from '../../../src/main/face/types'
+import type { Point } from '../../../src/shared/geometry'
 
 const require = createRequire(import.meta.url)
 // d(x1, x2) = ‖f(x1) − f(x2)‖²
@@ -28,18 +30,20 @@ function rotate(points: Point[], angle: number, about: Point): Point[] {
 }
 
 describe('face alignment', () => {
+  let cache: ModelCache
   let models: FaceModels
   let photo: RgbImage
   let faces: Face[]
 
   beforeAll(async () => {
     await initBackend('wasm')
-    models = await FaceModels.load()
+    cache = modelCache()
+    models = await cache.faceModels()
     photo = (await decodeImage(readFileSync(path.join(demoDir, 'sample2.jpg')), { maxPixels: 960 * 680 })).image
     faces = await analyzeFaces(models, photo, { detector: 'ssd' })
   })
 
-  afterAll(() => models.dispose())
+  afterAll(() => cache.dispose())
 
   it('when asked, puts the eyes level at a fixed eye-to-mouth distance, however the head is tilted', () => {
     for (const angle of [-0.5, -0.2, 0, 0.3, 0.6]) {
@@ -57,7 +61,7 @@ describe('face alignment', () => {
 
   it("by default, reproduces face-api's own pipeline (its unrotated dlib-style crop) for the same faces", async () => {
     const unlevelled = faces
-    const dir = faceModelDir()
+    const dir = faceApiModelDir()
     await faceapi.nets.ssdMobilenetv1.loadFromDisk(dir)
     await faceapi.nets.faceLandmark68Net.loadFromDisk(dir)
     await faceapi.nets.faceRecognitionNet.loadFromDisk(dir)

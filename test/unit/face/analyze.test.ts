@@ -8,8 +8,11 @@ import { LikenessError } from '../../../src/shared/errors'
 import { initBackend } from '../../../src/main/engine/backend'
 import { decodeImage, type RgbImage } from '../../../src/main/image/decode'
 import { analyzeFaces } from '../../../src/main/face/analyze'
-import { FaceModels } from '../../../src/main/face/faceModels'
-import type { Box, Face } from '../../../src/main/face/types'
+import type { FaceModels } from '../../../src/main/face/faceModels'
+import type { ModelCache } from '../../../src/main/models/cache'
+import { modelCache } from '../../support/models'
+import type { Face } from '../../../src/main/face/types'
+import type { Box } from '../../../src/shared/geometry'
 
 const require = createRequire(import.meta.url)
 const demoDir = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo')
@@ -41,19 +44,21 @@ function around(box: Box, image: RgbImage, margin: number): Region {
 }
 
 describe('analyzeFaces', () => {
+  let cache: ModelCache
   let models: FaceModels
   let photo: RgbImage
   let faces: Face[]
 
   beforeAll(async () => {
     await initBackend('wasm')
-    models = await FaceModels.load()
+    cache = modelCache()
+    models = await cache.faceModels()
     // a group photo at a modest size keeps the test quick on two cores
     photo = (await decodeImage(readFileSync(path.join(demoDir, 'sample1.jpg')), { maxPixels: 960 * 640 })).image
     faces = await analyzeFaces(models, photo, { detector: 'ssd' })
   })
 
-  afterAll(() => models.dispose())
+  afterAll(() => cache.dispose())
 
   it('finds every face of a group photo with box, 68 landmarks and a 128-D descriptor, largest first', () => {
     expect(faces.length).toBeGreaterThanOrEqual(3)

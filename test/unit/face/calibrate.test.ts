@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { descriptorDimension } from '../../../src/main/face/distance'
 import {
   allPairs,
   auc,
@@ -14,6 +13,7 @@ import {
   thresholdForBalancedAccuracy,
   type Trials
 } from '../../../src/main/face/calibrate'
+import { descriptorDimension } from '../../../src/shared/api/face'
 
 function distances(same: number[], different: number[]): Trials {
   return { values: [...same, ...different], same: [...same.map(() => true), ...different.map(() => false)], polarity: 'distance' }

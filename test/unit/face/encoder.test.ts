@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src/main/engine/backend'
 import { createEncoderParams, disposeEncoderParams, encodeFaces, encoderVariables, setTrainableFrom, type EncoderParams } from '../../../src/main/face/encoder'
 import { asLibraryWeightMap, assertOneTfjs, faceapi } from '../../../src/main/face/faceapi'
-import { loadWeightMap } from '../../../src/main/face/models'
+import { encoderWeights } from '../../support/models'
 
 function l2(a: Float32Array, b: Float32Array): number {
   return Math.sqrt(a.reduce((sum, value, i) => sum + (value - b[i]) ** 2, 0))
@@ -16,9 +16,9 @@ describe('face encoder', () => {
   beforeAll(async () => {
     await initBackend('wasm')
     assertOneTfjs()
-    params = createEncoderParams(await loadWeightMap('face_recognition_model'))
+    params = createEncoderParams(await encoderWeights())
     reference = new faceapi.FaceRecognitionNet()
-    reference.loadFromWeightMap(asLibraryWeightMap(await loadWeightMap('face_recognition_model')))
+    reference.loadFromWeightMap(asLibraryWeightMap(await encoderWeights()))
   })
 
   it("reproduces face-api's descriptor for the same chip within 1e-4 L2", async () => {
@@ -66,7 +66,7 @@ describe('face encoder', () => {
 
   it('frees its variables and folded filters on dispose', async () => {
     const before = tf.memory().numTensors
-    const extra = createEncoderParams(await loadWeightMap('face_recognition_model'))
+    const extra = createEncoderParams(await encoderWeights())
     const chip = tf.zeros([1, 150, 150, 3]) as tf.Tensor4D
     encodeFaces(extra, chip).dispose()
     chip.dispose()

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { LikenessError } from '../../../src/shared/errors'
-import { descriptorDimension, squaredDistance } from '../../../src/main/face/distance'
+import { squaredDistance } from '../../../src/main/face/distance'
 import { Gallery, unknownPerson, type TemplateRows } from '../../../src/main/face/gallery'
+import { descriptorDimension } from '../../../src/shared/api/face'
 
 const D = descriptorDimension
 

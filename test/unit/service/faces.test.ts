@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { Service } from '../../../src/main/service'
-import type { FaceBox } from '../../../src/shared/api/face'
+import type { Box } from '../../../src/shared/geometry'
 import { cropFace, demoPhoto } from '../../support/faceCrops'
 
 // Real models, real photos: face-api's demo group photos, and crops the test cuts from them.
@@ -19,7 +19,7 @@ describe('face check-in use cases', () => {
   let dataDir: string
   let service: Service
   let group: Uint8Array
-  let boxes: FaceBox[]
+  let boxes: Box[]
   let ada: Uint8Array
   let other: Uint8Array
 
@@ -100,6 +100,28 @@ describe('face check-in use cases', () => {
     await expect(service.call('face.enroll', { name: 'Half', images: [other, blank] })).rejects.toMatchObject({ kind: 'NoFace' })
     await expect(service.call('face.verify', { personId: 'nobody', image: ada })).rejects.toMatchObject({ kind: 'UnknownPerson' })
     expect(await service.handle('face.enroll', { name: '', images: [] })).toMatchObject({ ok: false, error: { kind: 'BadRequest' } })
+    expect(await service.call('face.people', {})).toEqual(before.people)
+    expect(await storedFiles(dataDir)).toEqual(before.files)
+  })
+
+  it('refuses a blurred and a dark shot for every client, naming the figure and the limit; face.detect gives the same verdict first', async () => {
+    const before = { people: await service.call('face.people', {}), files: await storedFiles(dataDir) }
+    // Still found by the detector, but under the measured limits (σ = 3 px blur; 40% of the light).
+    const shots: [string, Uint8Array, 'sharpness' | 'brightness', 'min' | 'max'][] = [
+      ['blurred', new Uint8Array(await sharp(ada).blur(3).jpeg().toBuffer()), 'sharpness', 'min'],
+      ['dark', new Uint8Array(await sharp(ada).linear(0.4, 0).jpeg().toBuffer()), 'brightness', 'min']
+    ]
+    for (const [what, shot, figure, bound] of shots) {
+      const verdict = (await service.call('face.detect', { image: shot })).faces[0]!.problems
+      expect(verdict.map((p) => [p.figure, p.bound]), what).toContainEqual([figure, bound])
+      const refused = await service.handle('face.enroll', { name: 'Shaky', images: [ada, shot] })
+      expect(refused, what).toMatchObject({ ok: false, error: { kind: 'PoorShot', detail: { image: 1, problems: verdict } } })
+      if (refused.ok) continue
+      expect(refused.error.message).toContain('Picture 2 of 2')
+      expect(refused.error.message).toMatch(new RegExp(`${figure} \\d+, at ${bound === 'min' ? 'least' : 'most'} \\d+`))
+    }
+    // The sharp, well-lit original passes the same rule.
+    expect((await service.call('face.detect', { image: ada })).faces[0]!.problems).toEqual([])
     expect(await service.call('face.people', {})).toEqual(before.people)
     expect(await storedFiles(dataDir)).toEqual(before.files)
   })

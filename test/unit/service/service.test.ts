@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { Service } from '../../../src/main/service'
+import { followJob } from '../../support/jobs'
 import type { AppEvent } from '../../../src/shared/contract'
 
 // The engine worker runs from its bundle: `npm test` builds before it runs the unit tests.
@@ -36,19 +37,36 @@ describe('Service', () => {
     const events: AppEvent[] = []
     const unsubscribe = service.subscribe((event) => events.push(event))
     const job = await service.call('engine.warmup', {})
-    const finished = await new Promise<AppEvent>((resolve) => {
-      const check = service.subscribe((event) => {
-        if (event.job.id === job.id && event.job.state !== 'running') {
-          check()
-          resolve(event)
-        }
-      })
-    })
+    const { final, result } = await followJob(service, job)
     unsubscribe()
-    expect(finished.job.state).toBe('done')
-    const result = (await service.call('jobs.get', { jobId: job.id })).result as { workers: number; seconds: number[] }
+    expect(final.state).toBe('done')
+    if (!result) throw new Error('warm-up ended without a result')
     expect(result.seconds).toHaveLength(result.workers)
     expect(events.filter((e) => e.job.id === job.id && e.job.progress).length).toBeGreaterThanOrEqual(1)
+  })
+
+  it("tells the window the language LIKENESS_LANG sets, or none; Settings keeps the user's choice", async () => {
+    const forced = async (value: string | undefined) => {
+      if (value === undefined) delete process.env.LIKENESS_LANG
+      else process.env.LIKENESS_LANG = value
+      return (await service.call('system.language', {})).forced
+    }
+    const before = process.env.LIKENESS_LANG
+    try {
+      expect(await forced('zh-CN')).toBe('zh-CN')
+      expect(await forced('zh_TW')).toBe('zh-CN')
+      expect(await forced('en')).toBe('en')
+      expect(await forced('fr')).toBeNull()
+      expect(await forced(undefined)).toBeNull()
+    } finally {
+      if (before === undefined) delete process.env.LIKENESS_LANG
+      else process.env.LIKENESS_LANG = before
+    }
+    expect((await service.call('settings.get', {})).language).toBe('system')
+    expect((await service.call('settings.update', { language: 'zh-CN' })).language).toBe('zh-CN')
+    // Changing another setting leaves the language as it was.
+    expect((await service.call('settings.update', { tau: 0.36 })).language).toBe('zh-CN')
+    expect(await service.handle('settings.update', { language: 'fr' })).toMatchObject({ ok: false, error: { kind: 'BadRequest' } })
   })
 
   it('says NotFound for a job that does not exist', async () => {

@@ -24,6 +24,18 @@ describe('Database', () => {
     expect(again.notices).toEqual([])
   })
 
+  it('opens a folder saved before the language setting: the window follows the system', async () => {
+    const dir = await tempDir()
+    const db = await Database.open(dir)
+    const file = path.join(dir, dbFileName)
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { settings: Record<string, unknown> }
+    delete saved.settings.language
+    await writeFile(file, JSON.stringify(saved))
+    const again = await Database.open(dir)
+    expect(again.notices).toEqual([])
+    expect(again.data.settings).toMatchObject({ tau: db.data.settings.tau, language: 'system' })
+  })
+
   it('keeps a truncated file aside, reports it, and starts empty', async () => {
     const dir = await tempDir()
     const db = await Database.open(dir)

@@ -33,7 +33,8 @@ function weightsServer(file: Buffer) {
     if (cutAfter !== undefined) {
       const cut = cutAfter
       cutAfter = undefined
-      response.write(body.subarray(0, cut), () => response.socket?.destroy())
+      // FIN after the bytes, not RST: the client reads every byte sent, then sees the body end short.
+      response.write(body.subarray(0, cut), () => response.socket?.end())
       return
     }
     response.end(body)

@@ -6,7 +6,8 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src/main/engine/backend'
 import { LikenessError } from '../../../src/shared/errors'
-import { loadVgg19, vgg19ModelInfo, vgg19TapLayers } from '../../../src/main/style/networks/vgg19'
+import { loadVgg19, vgg19TapLayers } from '../../../src/main/style/networks/vgg19'
+import { vgg19Download } from '../../../src/main/models/registry'
 
 /** Tiny widths per block keep the file a few kilobytes while keeping VGG19's 16-conv layout. */
 const blockWidths = [2, 3, 4, 5, 6]
@@ -135,7 +136,7 @@ describe('VGG19 from a Keras .h5 file', () => {
   })
 
   it('describes the published file for the downloader', () => {
-    expect(vgg19ModelInfo.md5).toBe('253f8cb515780f3b799900260a226db6')
-    expect(vgg19ModelInfo.url.endsWith(vgg19ModelInfo.fileName)).toBe(true)
+    expect(vgg19Download.md5).toBe('253f8cb515780f3b799900260a226db6')
+    expect(vgg19Download.url.endsWith(vgg19Download.fileName)).toBe(true)
   })
 })

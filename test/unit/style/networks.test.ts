@@ -1,3 +1,4 @@
+import os from 'node:os'
 import * as tf from '@tensorflow/tfjs'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -9,9 +10,11 @@ import { decodeImage } from '../../../src/main/image/decode'
 import { imageToTensor } from '../../../src/main/image/tensor'
 import { LikenessError } from '../../../src/shared/errors'
 import type { FrozenNetwork } from '../../../src/main/style/networks/frozenNetwork'
-import { inceptionCut, loadInception } from '../../../src/main/style/networks/inception'
-import { loadMobileNet, mobilenetCut } from '../../../src/main/style/networks/mobilenet'
-import { readNsfwjsBundle, type NsfwjsModel } from '../../../src/main/style/networks/nsfwjsBundle'
+import { inceptionCut } from '../../../src/main/style/networks/inception'
+import { mobilenetCut } from '../../../src/main/style/networks/mobilenet'
+import { readNsfwjsBundle } from '../../../src/main/style/networks/nsfwjsBundle'
+import { modelFiles } from '../../../src/main/models/registry'
+import { loadShipped } from '../../support/models'
 
 const require = createRequire(import.meta.url)
 
@@ -26,8 +29,8 @@ async function samplePhoto(height: number, width: number): Promise<tf.Tensor4D> 
  * The reference: tf.LayersModel built from the very same shipped topology (input size freed,
  * outputs at the taps) with weights decoded by tfjs's own decodeWeights.
  */
-async function referenceModel(model: NsfwjsModel, cut: string, taps: string[]): Promise<tf.LayersModel> {
-  const bundle = readNsfwjsBundle(model)
+async function referenceModel(model: 'inception' | 'mobilenet', cut: string, taps: string[]): Promise<tf.LayersModel> {
+  const bundle = readNsfwjsBundle(path.dirname(modelFiles(model, { dataDir: os.tmpdir() })[0]!))
   const topology = structuredClone(bundle.modelTopology) as {
     model_config: { config: { layers: { name: string; config: Record<string, unknown> }[]; output_layers: unknown[] } }
   }
@@ -54,8 +57,8 @@ let mobilenet: FrozenNetwork
 beforeAll(async () => {
   await initBackend('wasm')
   registerWasmGradientKernels()
-  inception = loadInception()
-  mobilenet = loadMobileNet()
+  inception = await loadShipped('inception')
+  mobilenet = await loadShipped('mobilenet')
 })
 
 afterAll(() => {
@@ -67,7 +70,7 @@ describe('bundled networks against the original tf.LayersModel', () => {
   it('InceptionV3: style and content layers match to 1e-4', async () => {
     const taps = ['activation_2', 'activation_4', 'mixed0', 'mixed3', inceptionCut]
     const photo = await samplePhoto(96, 112)
-    const reference = await referenceModel('inception_v3', inceptionCut, taps)
+    const reference = await referenceModel('inception', inceptionCut, taps)
     const expected = reference.predict(photo) as tf.Tensor[]
     const actual = inception.forward(photo, taps)
     taps.forEach((name, i) => {
@@ -81,7 +84,7 @@ describe('bundled networks against the original tf.LayersModel', () => {
   it('MobileNetV2: activations and image gradients match', async () => {
     const taps = ['Conv1_relu', 'block_3_expand_relu', 'block_6_expand_relu', mobilenetCut]
     const photo = await samplePhoto(64, 80)
-    const reference = await referenceModel('mobilenet_v2', mobilenetCut, taps)
+    const reference = await referenceModel('mobilenet', mobilenetCut, taps)
     const expected = reference.predict(photo) as tf.Tensor[]
     const actual = mobilenet.forward(photo, taps)
     taps.forEach((name, i) => expect(relativeError(actual[name], expected[i])).toBeLessThan(1e-4))

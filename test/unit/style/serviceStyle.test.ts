@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
+import sharp from 'sharp'
 import os from 'node:os'
 import path from 'node:path'
 import { Service } from '../../../src/main/service'
+import type { RequestOf } from '../../../src/shared/contract'
 import { encodePng } from '../../../src/main/image/encode'
-import type { JobInfo, JobProgress } from '../../../src/shared/jobs'
-import { lbfgsShiftEvery, type StyleOptions } from '../../../src/shared/api/style'
+import { followJob as follow } from '../../support/jobs'
+import { lbfgsShiftEvery, styleThumbnailSide, type StyleOptions } from '../../../src/shared/api/style'
 import { testPainting } from './helpers/images'
 
 // The engine worker runs from its bundle: build with `npx electron-vite build` first.
@@ -19,24 +22,11 @@ describe('style studio through the Service', () => {
   let service: Service
   let photo: Uint8Array
   let painting: Uint8Array
-
-  /** Waits for the job to end, keeping every progress it reported on the way. */
-  function follow(job: JobInfo): Promise<{ final: JobInfo; progress: JobProgress[] }> {
-    const progress: JobProgress[] = []
-    return new Promise((resolve) => {
-      const unsubscribe = service.subscribe(({ job: info }) => {
-        if (info.id !== job.id) return
-        if (info.progress) progress.push(info.progress)
-        if (info.state !== 'running' && info.state !== 'queued') {
-          unsubscribe()
-          resolve({ final: info, progress })
-        }
-      })
-    })
-  }
+  let dataDir: string
 
   beforeAll(async () => {
-    service = await Service.open({ dataDir: await mkdtemp(path.join(os.tmpdir(), 'likeness-style-')), workerScript, host: 'cli', backend: 'wasm', workers: 2 })
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'likeness-style-'))
+    service = await Service.open({ dataDir, workerScript, host: 'cli', backend: 'wasm', workers: 2 })
     photo = new Uint8Array(readFileSync('node_modules/@vladmandic/face-api/demo/sample1.jpg'))
     painting = await encodePng(testPainting(96, 96))
   })
@@ -57,10 +47,10 @@ describe('style studio through the Service', () => {
 
   it('lowers J on a photo and a painting, with previews on the way, and keeps the result in the history', async () => {
     const job = await service.call('style.start', { content: photo, styles: [{ image: painting, weight: 1 }], network: 'mobilenet', options: { ...quick, iterations: 8 } })
-    expect(job.kind).toBe('style.run')
-    const { final, progress } = await follow(job)
+    expect(job.kind).toBe('style.start')
+    const { final, progress, result: run } = await follow(service, job)
     expect(final.state).toBe('done')
-    const run = (await service.call('jobs.get', { jobId: job.id })).result as { result: { id: string; iterations: number }; lossStart: number; lossEnd: number }
+    if (!run) throw new Error('the run ended without a result')
     expect(run.lossEnd).toBeLessThan(run.lossStart)
     expect(run.result.iterations).toBe(8)
 
@@ -79,6 +69,14 @@ describe('style studio through the Service', () => {
     expect(detail.options).toMatchObject({ size: 64, iterations: 8, statistics: 'swag' })
     expect(detail.history.map((p) => p.iteration)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
     expect(detail.styles).toHaveLength(1)
+
+    // The history's thumbnail: a JPEG no larger than the result nor than the thumbnail side, made once and kept.
+    const thumbnail = await service.call('style.thumbnail', { resultId: run.result.id })
+    expect([...thumbnail.slice(0, 2)]).toEqual([0xff, 0xd8])
+    const { width, height } = await sharp(thumbnail).metadata()
+    expect(Math.max(width, height)).toBe(Math.min(64, styleThumbnailSide))
+    expect(existsSync(path.join(dataDir, 'style', `${run.result.id}-thumbnail.jpg`))).toBe(true)
+    expect(await service.call('style.thumbnail', { resultId: run.result.id })).toEqual(thumbnail)
   })
 
   it('cancels a run, keeps its picture so far, and resumes from it for more iterations', async () => {
@@ -89,7 +87,7 @@ describe('style studio through the Service', () => {
         void service.call('jobs.cancel', { jobId: job.id })
       }
     })
-    const { final } = await follow(job)
+    const { final } = await follow(service, job)
     expect(final.state).toBe('cancelled')
     const saved = (await service.call('style.history', {})).find((h) => h.jobId === job.id)!
     expect(saved.complete).toBe(false)
@@ -97,8 +95,9 @@ describe('style studio through the Service', () => {
     expect(saved.iterations).toBeLessThan(500)
 
     const resumed = await service.call('style.resume', { resultId: saved.id, iterations: 3 })
-    expect((await follow(resumed)).final.state).toBe('done')
-    const more = (await service.call('jobs.get', { jobId: resumed.id })).result as { result: { id: string; iterations: number; resumedFrom?: string } }
+    expect(resumed.kind).toBe('style.resume')
+    const { result: more } = await follow(service, resumed)
+    if (!more) throw new Error('the resumed run ended without a result')
     expect(more.result.iterations).toBe(saved.iterations + 3)
     expect(more.result.resumedFrom).toBe(saved.id)
     const detail = await service.call('style.result', { resultId: more.result.id })
@@ -113,10 +112,9 @@ describe('style studio through the Service', () => {
   it('gives L-BFGS a new shift every 10 iterations unless told otherwise, and lowers J with it', async () => {
     const run = async (options: Partial<StyleOptions>) => {
       const job = await service.call('style.start', { content: photo, styles: [{ image: painting, weight: 1 }], network: 'mobilenet', options: { ...quick, iterations: 4, optimizer: 'lbfgs', ...options } })
-      const { final } = await follow(job)
+      const { final, result: done } = await follow(service, job)
       expect(final.state).toBe('done')
-      const done = (await service.call('jobs.get', { jobId: job.id })).result as { result: { id: string } }
-      return service.call('style.result', { resultId: done.result.id })
+      return service.call('style.result', { resultId: done!.result.id })
     }
     const chosen = await run({})
     expect(chosen.options).toMatchObject({ optimizer: 'lbfgs', shiftEvery: lbfgsShiftEvery })
@@ -126,7 +124,12 @@ describe('style studio through the Service', () => {
 
   it('deletes a result and its files', async () => {
     const [newest] = await service.call('style.history', {})
+    await service.call('style.thumbnail', { resultId: newest!.id })
+    const thumbnailFile = path.join(dataDir, 'style', `${newest!.id}-thumbnail.jpg`)
+    expect(existsSync(thumbnailFile)).toBe(true)
     expect(await service.call('style.delete', { resultId: newest!.id })).toEqual({ removed: true })
+    expect(existsSync(thumbnailFile)).toBe(false)
+    expect(await service.handle('style.thumbnail', { resultId: newest!.id })).toMatchObject({ ok: false, error: { kind: 'NotFound' } })
     expect((await service.call('style.history', {})).map((h) => h.id)).not.toContain(newest!.id)
     expect(await service.handle('style.result', { resultId: newest!.id })).toMatchObject({ ok: false, error: { kind: 'NotFound' } })
     expect(await service.call('style.delete', { resultId: newest!.id })).toEqual({ removed: false })
@@ -134,11 +137,7 @@ describe('style studio through the Service', () => {
 
   it('answers bad inputs with typed errors', async () => {
     const styles = [{ image: painting, weight: 1 }]
-    const failed = async (request: Parameters<Service['call']>[1]) => {
-      const job = await service.call('style.start', request as never)
-      const { final } = await follow(job)
-      return final
-    }
+    const failed = async (request: RequestOf<'style.start'>) => (await follow(service, await service.call('style.start', request))).final
     expect(await service.handle('style.start', { content: photo, styles, network: 'mobilenet', options: { iterations: 0 } })).toMatchObject({
       ok: false,
       error: { kind: 'BadRequest' }

@@ -11,7 +11,7 @@ import { stylize } from '../../../src/main/style/stylize'
 import { samplePhoto, testPainting } from './helpers/images'
 import { smallNetwork } from './helpers/smallNetwork'
 
-let network: FeatureNetwork
+let network: FeatureNetwork & { dispose(): void }
 let photo: RgbImage
 const painting = testPainting(80, 64)
 

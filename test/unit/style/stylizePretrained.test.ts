@@ -7,7 +7,7 @@ import { fitWithin } from '../../../src/main/image/crop'
 import { imageToTensor } from '../../../src/main/image/tensor'
 import { fitLongestSide, resizeImages } from '../../../src/main/style/resize'
 import { cutTile, tileGrid } from '../../../src/main/style/tiles'
-import { loadMobileNet } from '../../../src/main/style/networks/mobilenet'
+import { loadShipped } from '../../support/models'
 import type { FrozenNetwork } from '../../../src/main/style/networks/frozenNetwork'
 import { defaultStyleSettings, type StyleParams } from '../../../src/main/style/settings'
 import { stylize, tileOverlap } from '../../../src/main/style/stylize'
@@ -18,7 +18,7 @@ let photo: RgbImage
 
 beforeAll(async () => {
   await initBackend('wasm')
-  network = loadMobileNet()
+  network = await loadShipped('mobilenet')
   photo = await samplePhoto(2)
 })
 

@@ -3,9 +3,9 @@ import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { analyzeFaces } from '../../../src/main/face/analyze'
 import { chipTransform, extractChips, type ChipTransform } from '../../../src/main/face/align'
-import { chipSize } from '../../../src/main/face/encoder'
 import type { FaceModels } from '../../../src/main/face/faceModels'
 import { decodeImage } from '../../../src/main/image/decode'
+import { chipSize } from '../../../src/shared/api/face'
 
 const demoDir = path.resolve('node_modules/@vladmandic/face-api/demo')
 

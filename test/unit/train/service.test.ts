@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { Service } from '../../../src/main/service'
-import type { JobInfo, JobKind } from '../../../src/shared/jobs'
+import { followJob } from '../../support/jobs'
 import { cropFace, demoPhoto } from '../../support/faceCrops'
 
 // The built worker, real models on wasm, a labelled folder the test makes from face-api's demo photos.
@@ -13,15 +13,6 @@ const workerScript = path.resolve('out/main/worker.js')
 /** Three "photos" of one person from one real face: as cut, mirrored, darker. */
 async function variants(face: Uint8Array): Promise<Uint8Array[]> {
   return [face, await sharp(face).flop().jpeg().toBuffer(), await sharp(face).modulate({ brightness: 0.75 }).jpeg().toBuffer()].map((b) => new Uint8Array(b))
-}
-
-async function finished<K extends JobKind>(service: Service, job: JobInfo<K>, seen: (job: JobInfo) => void = () => undefined): Promise<JobInfo<K>> {
-  for (;;) {
-    const now = (await service.call('jobs.get', { jobId: job.id })) as JobInfo<K>
-    seen(now)
-    if (now.state !== 'queued' && now.state !== 'running') return now
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
 }
 
 describe('training lab service on a short real job', () => {
@@ -50,7 +41,7 @@ describe('training lab service on a short real job', () => {
   it('a fine-tuning job reports its loss every step and a cancel stores no model', async () => {
     const job = await service.call('train.start', { source: { kind: 'folder', folder }, settings: { ...settings, epochs: 200 } })
     let cancelled = false
-    const end = await finished(service, job as JobInfo<'train.run'>, (now) => {
+    const { final: end } = await followJob(service, job, (now) => {
       if (!cancelled && now.progress?.values?.loss !== undefined) {
         cancelled = true
         void service.call('jobs.cancel', { jobId: job.id })
@@ -63,8 +54,8 @@ describe('training lab service on a short real job', () => {
 
   it('a short run, kept, re-encodes the gallery; check-in still knows the people; revert goes back to stock', async () => {
     const job = await service.call('train.start', { source: { kind: 'folder', folder }, settings: { ...settings, epochs: 1 } })
-    const run = await finished(service, job as JobInfo<'train.run'>)
-    expect(run.state).toBe('done')
+    const run = await followJob(service, job)
+    expect(run.final.state).toBe('done')
     const result = run.result!
     expect(result.steps).toBeGreaterThan(0)
     expect(result.history.loss).toHaveLength(result.steps)
@@ -75,10 +66,10 @@ describe('training lab service on a short real job', () => {
     expect(model!.status).toBe('kept')
 
     const progress: number[] = []
-    const reencoded = await finished(service, (await service.call('train.reencode', {})) as JobInfo<'train.reencode'>, (now) => {
+    const reencoded = await followJob(service, await service.call('train.reencode', {}), (now) => {
       if (now.progress) progress.push(now.progress.done)
     })
-    expect(reencoded.state).toBe('done')
+    expect(reencoded.final.state).toBe('done')
     expect(reencoded.result!.embedding).toContain(`finetune:${result.modelId}`)
     expect(reencoded.result!.templates).toBe(2)
     expect(progress.length).toBeGreaterThan(0)
@@ -90,7 +81,7 @@ describe('training lab service on a short real job', () => {
     expect((await service.call('face.verify', { personId: bob.person.id, image: people[0]![1]! })).match).toBe(false)
 
     await service.call('train.revert', { modelId: result.modelId })
-    const back = await finished(service, (await service.call('train.reencode', {})) as JobInfo<'train.reencode'>)
+    const back = await followJob(service, await service.call('train.reencode', {}))
     expect(back.result!.embedding).toBe('dlib-resnet-face-api')
     expect((await service.call('face.identify', { image: people[2]![2]! })).faces[0]!.personId).toBe(bob.person.id)
   })

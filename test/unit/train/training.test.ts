@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src/main/engine/backend'
 import { createEncoderParams, disposeEncoderParams, encodeFaces, encoderVariables, type EncoderParams } from '../../../src/main/face/encoder'
-import { FaceModels } from '../../../src/main/face/faceModels'
-import { loadWeightMap } from '../../../src/main/face/models'
-import { chipLength } from '../../../src/main/train/engineOps'
+import type { FaceModels } from '../../../src/main/face/faceModels'
+import type { ModelCache } from '../../../src/main/models/cache'
+import { encoderWeights, modelCache } from '../../support/models'
+import { chipLength } from '../../../src/main/face/align'
 import { chipBatch, fineTuneEncoder } from '../../../src/main/train/finetune'
 import { defaultPairHeadTraining, trainPairHead } from '../../../src/main/train/pairHead'
 import { createProjectionHead, disposeProjectionHead, projectEmbeddings } from '../../../src/main/train/projectionHead'
@@ -13,6 +14,7 @@ import { trainWithTriplets } from '../../../src/main/train/tripletTraining'
 import { augmentedFaces } from './fixtures'
 
 describe('training on real faces', () => {
+  let cache: ModelCache
   let models: FaceModels
   let labels: string[]
   let chips: tf.Tensor4D
@@ -20,14 +22,15 @@ describe('training on real faces', () => {
 
   beforeAll(async () => {
     await initBackend('wasm')
-    models = await FaceModels.load()
+    cache = modelCache()
+    models = await cache.faceModels()
     ;({ chips, labels } = await augmentedFaces(models, 4, 3))
     descriptors = encodeFaces(models.encoder, chips)
   })
 
   afterAll(() => {
     tf.dispose([chips, descriptors])
-    models.dispose()
+    return cache.dispose()
   })
 
   it('the projection head lowers the triplet loss on embeddings of real photos', async () => {
@@ -62,7 +65,7 @@ describe('training on real faces', () => {
   describe('fine-tuning on wasm', () => {
     let params: EncoderParams
     beforeAll(async () => {
-      params = createEncoderParams(await loadWeightMap('face_recognition_model'))
+      params = createEncoderParams(await encoderWeights())
     })
     afterAll(() => disposeEncoderParams(params))
 

@@ -1,4 +1,3 @@
-import { LikenessError } from '../../../shared/errors'
 import { activationShapes, type FrozenGraph } from './frozenGraph'
 
 export interface MemoryEstimateOptions {
@@ -24,14 +23,4 @@ export function estimateActivationBytes(graph: FrozenGraph, height: number, widt
   let weights = 0
   for (const op of graph.ops) if (op.kind === 'conv') weights += 2 * op.conv.filter.size + op.conv.bias.size
   return bytesPerFloat * (activations * batch * (options.gradient ? 2 : 1) + weights)
-}
-
-/** Refuses, with a sentence, a size the wasm heap cannot hold, so that the caller can shrink or tile instead of crashing. */
-export function requireFitsWasmHeap(estimatedBytes: number, limitBytes = wasmHeapLimitBytes): void {
-  if (estimatedBytes > limitBytes) {
-    throw new LikenessError('TooBigForBackend', 'This image size needs more memory than the compute backend can hold; choose a smaller size.', {
-      estimatedBytes,
-      limitBytes
-    })
-  }
 }

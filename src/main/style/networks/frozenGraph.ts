@@ -19,7 +19,7 @@ export interface FrozenGraph {
   ops: GraphOp[]
 }
 
-export function opInputs(op: GraphOp): string[] {
+function opInputs(op: GraphOp): string[] {
   return 'inputs' in op ? op.inputs : [op.input]
 }
 

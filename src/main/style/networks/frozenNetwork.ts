@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
-import type { FeatureNetwork, NetworkId } from '../../engine/network'
+import type { FeatureNetwork } from '../../engine/network'
+import type { NetworkId } from '../../../shared/networks'
 import { LikenessError } from '../../../shared/errors'
 import { activationShapes, disposeGraph, graphNodes, minimumInputSize, requireTaps, runGraph, type ActivationShape, type FrozenGraph } from './frozenGraph'
 import { estimateActivationBytes, type MemoryEstimateOptions } from './activationMemory'
@@ -13,6 +14,7 @@ export interface FrozenNetwork extends FeatureNetwork {
   activationShapes(height: number, width: number): Map<string, ActivationShape>
   /** See activationMemory.ts: what a pass at this size holds in the backend's heap. */
   estimateActivationBytes(height: number, width: number, options?: MemoryEstimateOptions): number
+  dispose(): void
 }
 
 export interface FrozenNetworkSpec {

@@ -23,9 +23,9 @@ export const inceptionTapLayers = [
   'mixed7'
 ]
 
-/** nsfwjs's ImageNet InceptionV3, cut at mixed7, batch norm folded, any input size; RGB in [0, 1]. */
-export function loadInception(): FrozenNetwork {
-  const bundle = readNsfwjsBundle('inception_v3')
+/** nsfwjs's ImageNet InceptionV3 (its bundle in `dir`), cut at mixed7, batch norm folded, any input size; RGB in [0, 1]. */
+export function loadInception(dir: string): FrozenNetwork {
+  const bundle = readNsfwjsBundle(dir)
   const graph = foldKerasGraph(ancestorsOf(bundle.layers, inceptionCut), bundle.weights)
   return frozenNetwork({ id: 'inception', graph, tapLayers: inceptionTapLayers })
 }

@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import path from 'node:path'
 import vm from 'node:vm'
 import { z } from 'zod'
 import { LikenessError } from '../../../shared/errors'
 import { parseKerasTopology, type KerasLayer } from './kerasTopology'
 import { WeightStore, weightSpecSchema, type WeightSpec } from './quantizedWeights'
-
-export type NsfwjsModel = 'inception_v3' | 'mobilenet_v2'
 
 export interface KerasBundle {
   /** The topology exactly as shipped (for building a tf.LayersModel to compare against). */
@@ -19,17 +16,10 @@ export interface KerasBundle {
   weightData: Uint8Array
 }
 
-const requireHere = createRequire(import.meta.url)
-
 const manifestSchema = z.object({
   modelTopology: z.unknown(),
   weightsManifest: z.array(z.object({ paths: z.array(z.string()), weights: z.array(weightSpecSchema) }))
 })
-
-/** nsfwjs's `exports` map hides dist/models; its CommonJS entry (dist/cjs/index.js) sits beside it. */
-export function nsfwjsModelDir(model: NsfwjsModel): string {
-  return path.join(path.dirname(requireHere.resolve('nsfwjs')), '..', 'models', model)
-}
 
 /** A UMD bundle sets module.exports; run it in an empty context rather than through require's cache. */
 function evaluateUmd(file: string): unknown {
@@ -48,13 +38,12 @@ function shardBytes(file: string): Buffer {
 }
 
 /**
- * Topology and weights of a network nsfwjs ships as UMD .min.js files: base64 decoded directly
- * (about 0.5 s for InceptionV3, against 33 s through nsfwjs's own loader).
+ * Topology and weights of a network nsfwjs ships as UMD .min.js files in `dir`: base64 decoded
+ * directly (about 0.5 s for InceptionV3, against 33 s through nsfwjs's own loader).
  */
-export function readNsfwjsBundle(model: NsfwjsModel): KerasBundle {
-  const dir = nsfwjsModelDir(model)
+export function readNsfwjsBundle(dir: string): KerasBundle {
   const parsed = manifestSchema.safeParse(evaluateUmd(path.join(dir, 'model.min.js')))
-  if (!parsed.success) throw new LikenessError('ModelUnavailable', `nsfwjs's ${model} manifest has an unexpected shape.`)
+  if (!parsed.success) throw new LikenessError('ModelUnavailable', `The network manifest in ${dir} has an unexpected shape.`)
   const { modelTopology, weightsManifest } = parsed.data
   const data = Buffer.concat(weightsManifest.flatMap((group) => group.paths.map((shard) => shardBytes(path.join(dir, `${shard}.min.js`)))))
   const weightSpecs = weightsManifest.flatMap((group) => group.weights)

@@ -4,14 +4,6 @@ import type { FrozenGraph, GraphOp } from './frozenGraph'
 import { frozenNetwork, type FrozenNetwork } from './frozenNetwork'
 import { readVggConvWeights, type ConvWeights } from './vgg19Weights'
 
-/** What the downloader fetches and verifies: Keras Applications' ImageNet VGG19 without its classifier. */
-export const vgg19ModelInfo = {
-  fileName: 'vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5',
-  md5: '253f8cb515780f3b799900260a226db6',
-  url: 'https://storage.googleapis.com/tensorflow/keras-applications/vgg19/vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5',
-  bytes: 80_134_624
-} as const
-
 /** Convolutions per block (Simonyan & Zisserman, configuration E). */
 const convsPerBlock = [2, 2, 4, 4, 4]
 

@@ -1,7 +1,6 @@
 import type { AppEvent, MethodName, RequestOf, ResponseOf, WindowApi } from '../../../shared/contract'
 import { LikenessError } from '../../../shared/errors'
-import type { JobInfo, JobKind } from '../../../shared/jobs'
-import type { JobResults } from '../../../shared/api/jobResults'
+import { awaitJob, type JobFeed, type JobInfo } from '../../../shared/jobs'
 import { connectBridge } from './bridgeClient'
 
 const windowApi: WindowApi = window.api ?? connectBridge(window.location)
@@ -19,28 +18,13 @@ export function onEvent(listener: (event: AppEvent) => void): () => void {
 
 export const host = windowApi.host
 
-/**
- * Follows a job started by a call until it ends: resolves with its result, rejects with its
- * error (Cancelled included).
- */
-export function awaitJob<K extends JobKind>(job: JobInfo<K>, onUpdate?: (job: JobInfo<K>) => void): Promise<JobResults[K]> {
-  return new Promise((resolve, reject) => {
-    const settle = (info: JobInfo<K>): boolean => {
-      onUpdate?.(info)
-      if (info.state === 'done') resolve(info.result as JobResults[K])
-      else if (info.state === 'failed') reject(new LikenessError(info.error?.kind ?? 'Internal', info.error?.message ?? 'The job failed.'))
-      else if (info.state === 'cancelled') reject(new LikenessError('Cancelled', 'Cancelled.'))
-      else return false
-      return true
-    }
-    const unsubscribe = onEvent((event) => {
-      if (event.type === 'job' && event.job.id === job.id && settle(event.job as JobInfo<K>)) unsubscribe()
-    })
-    // The job may have finished before we subscribed.
-    call('jobs.get', { jobId: job.id })
-      .then((info) => {
-        if (settle(info as JobInfo<K>)) unsubscribe()
-      })
-      .catch(() => undefined)
-  })
+/** The main process's jobs as the renderer follows them. */
+const jobFeed: JobFeed = {
+  get: (jobId) => call('jobs.get', { jobId }),
+  subscribe: (listener) => onEvent((event) => listener(event.job))
+}
+
+/** Follows a job started by a call until it ends: resolves with its result, rejects with its error (Cancelled included). */
+export function followJob<R>(job: JobInfo<R>, onUpdate?: (job: JobInfo<R>) => void): Promise<R> {
+  return awaitJob(jobFeed, job, onUpdate)
 }

@@ -18,15 +18,16 @@ export function connectBridge(location: Location): WindowApi {
 
   const open = (): Promise<WebSocket> => {
     socket = new WebSocket(socketUrl)
+    socket.binaryType = 'arraybuffer'
     socket.onmessage = (message) => {
-      const data = decodeWire(String(message.data)) as BridgeMessage
+      const data = decodeWire(new Uint8Array(message.data as ArrayBuffer)) as BridgeMessage
       if (data.type === 'event') for (const listener of listeners) listener(data.event)
       else pending.get(data.id)?.(data.result)
       if (data.type === 'result') pending.delete(data.id)
     }
     socket.onclose = () => {
       for (const [id, settle] of pending) {
-        settle({ ok: false, error: { kind: 'Internal', message: 'The connection to Likeness was lost.' } })
+        settle({ ok: false, error: { kind: 'Internal', message: 'The connection to Likeness was lost.', detail: { bridge: 'lost' } } })
         pending.delete(id)
       }
       opened = Promise.reject(new Error('closed'))
@@ -46,7 +47,7 @@ export function connectBridge(location: Location): WindowApi {
       try {
         ws = await opened.catch(() => (opened = open()))
       } catch (error) {
-        return { ok: false, error: { kind: 'Internal', message: (error as Error).message } }
+        return { ok: false, error: { kind: 'Internal', message: (error as Error).message, detail: { bridge: 'unreachable' } } }
       }
       const id = nextId++
       return new Promise((resolve) => {

@@ -1,14 +1,14 @@
 import type { JobInfo } from '../../../shared/jobs'
-import { describeError } from './errors'
+import { toErrorInfo, type ErrorInfo } from '../../../shared/errors'
 import { onEvent } from './api'
 
 /** App-wide state the shell shows: running jobs and the current error banner. */
 export const jobs = $state<{ list: JobInfo[] }>({ list: [] })
-export const banner = $state<{ error: { headline: string; detail: string } | null }>({ error: null })
+/** The error is kept as the typed value, not as words: the banner says it in whatever language is chosen meanwhile. */
+export const banner = $state<{ error: ErrorInfo | null }>({ error: null })
 
 export function showError(error: unknown): void {
-  const { headline, detail } = describeError(error)
-  banner.error = { headline, detail }
+  banner.error = toErrorInfo(error)
 }
 
 export function dismissError(): void {

@@ -1,24 +1,28 @@
 import type { Component } from 'svelte'
+import { m } from '../paraglide/messages'
 import CheckIn from './CheckIn.svelte'
 import Enroll from './Enroll.svelte'
 import Verify from './Verify.svelte'
 import Gallery from './Gallery.svelte'
+import Attendance from './Attendance.svelte'
 import Train from './Train.svelte'
 import Studio from './Studio.svelte'
 import Explorer from './Explorer.svelte'
 import ConvLab from './ConvLab.svelte'
 import Settings from './Settings.svelte'
 
+/** The views in the order the navigation lists them; a label is a message, read in the current language. */
 export const views = [
-  { id: 'checkin', label: 'Check-in', component: CheckIn },
-  { id: 'enroll', label: 'Enroll', component: Enroll },
-  { id: 'verify', label: 'Verify', component: Verify },
-  { id: 'gallery', label: 'Gallery', component: Gallery },
-  { id: 'train', label: 'Training lab', component: Train },
-  { id: 'studio', label: 'Style studio', component: Studio },
-  { id: 'explorer', label: 'Layer explorer', component: Explorer },
-  { id: 'convlab', label: 'Conv lab', component: ConvLab },
-  { id: 'settings', label: 'Settings', component: Settings }
-] as const satisfies readonly { id: string; label: string; component: Component }[]
+  { id: 'checkin', label: m.nav_checkin, component: CheckIn },
+  { id: 'enroll', label: m.nav_enroll, component: Enroll },
+  { id: 'verify', label: m.nav_verify, component: Verify },
+  { id: 'gallery', label: m.nav_gallery, component: Gallery },
+  { id: 'attendance', label: m.nav_attendance, component: Attendance },
+  { id: 'train', label: m.nav_train, component: Train },
+  { id: 'studio', label: m.nav_studio, component: Studio },
+  { id: 'explorer', label: m.nav_explorer, component: Explorer },
+  { id: 'convlab', label: m.nav_convlab, component: ConvLab },
+  { id: 'settings', label: m.nav_settings, component: Settings }
+] as const satisfies readonly { id: string; label: () => string; component: Component }[]
 
 export type ViewId = (typeof views)[number]['id']

@@ -6,7 +6,7 @@ import type { FeatureNetwork, NetworkNode } from '../../../../src/main/engine/ne
  * is cheap enough for the tests of the loop's plumbing (cancel, errors, memory). The tests that
  * check J goes down on pictures use a pretrained network.
  */
-export function smallNetwork(): FeatureNetwork {
+export function smallNetwork(): FeatureNetwork & { dispose(): void } {
   const kernels = {
     conv1: tf.randomNormal([3, 3, 3, 8], 0, 0.5, 'float32', 1) as tf.Tensor4D,
     conv2: tf.randomNormal([3, 3, 8, 16], 0, 0.2, 'float32', 2) as tf.Tensor4D,

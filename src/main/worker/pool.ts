@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads'
 import os from 'node:os'
 import { LikenessError, fromErrorInfo } from '../../shared/errors'
 import type { JobProgress } from '../../shared/jobs'
-import type { BackendChoice, BackendInfo } from './backend'
+import type { BackendChoice, BackendInfo } from '../engine/backend'
 import type { OpArgs, OpName, OpResult } from './ops'
 import type { TaskMessage, WorkerData, WorkerMessage } from './protocol'
 
@@ -17,6 +17,8 @@ const maxRespawns = 3
 
 export interface PoolOptions {
   workerScript: URL | string
+  /** The data folder: downloaded networks are found under it. */
+  dataDir: string
   size?: number
   backend?: BackendChoice
 }
@@ -75,7 +77,7 @@ export class EnginePool {
   }
 
   private spawn(index: number, cancelBuffer: SharedArrayBuffer): Worker {
-    const data: WorkerData = { index, backend: this.options.backend ?? 'auto', cancelBuffer }
+    const data: WorkerData = { index, backend: this.options.backend ?? 'auto', dataDir: this.options.dataDir, cancelBuffer }
     const worker = new Worker(this.options.workerScript, { workerData: data })
     // Worker threads must not keep a CLI or test process alive once the work is done.
     worker.unref()
@@ -96,6 +98,8 @@ export class EnginePool {
   /** Runs one operation on a worker of the given lane; rejects with LikenessError. */
   run<O extends OpName>(op: O, args: OpArgs<O>, options: RunOptions = {}): Promise<OpResult<O>> {
     if (this.closed) return Promise.reject(new LikenessError('Unsupported', 'The engine has been shut down.'))
+    const gone = this.slots.every((slot) => slot.dead) ? this.slots[0]!.dead : undefined
+    if (gone) return Promise.reject(new LikenessError('Internal', `The engine cannot start: ${gone}`))
     if (options.signal?.aborted) return Promise.reject(new LikenessError('Cancelled', 'Cancelled.'))
     const signal = options.signal
     let onAbort: (() => void) | undefined

@@ -14,76 +14,11 @@
  *         out[b·rows + i] = norms[i] − factors[b] · scales[i] · f32(Σ lanes(acc0 + acc1)))
  */
 
-import { descriptorDimension } from './distance'
+import { descriptorDimension } from '../../shared/api/face'
+import { leb128, name, op, section, simdOp, sleb128, type, vector } from './wasmBinary'
 
 // The kernel is unrolled for exactly this width, in chunks of 16 codes.
 const chunks = descriptorDimension / 16
-
-const op = {
-  loop: 0x03,
-  end: 0x0b,
-  brIf: 0x0d,
-  localGet: 0x20,
-  localSet: 0x21,
-  localTee: 0x22,
-  f32Load: 0x2a,
-  f32Store: 0x38,
-  i32Const: 0x41,
-  i32Ne: 0x47,
-  i32Add: 0x6a,
-  i32Mul: 0x6c,
-  f32Sub: 0x93,
-  f32Mul: 0x94,
-  f32ConvertI32: 0xb2,
-  simd: 0xfd
-} as const
-
-const simdOp = {
-  v128Load: [0x00],
-  v128Const: [0x0c],
-  i32x4ExtractLane: [0x1b],
-  i16x8ExtendLowI8: [0x87, 0x01],
-  i16x8ExtendHighI8: [0x88, 0x01],
-  i32x4Add: [0xae, 0x01],
-  i32x4DotI16: [0xba, 0x01]
-}
-
-const type = { i32: 0x7f, v128: 0x7b, func: 0x60, blockVoid: 0x40 } as const
-
-function leb128(value: number): number[] {
-  const bytes: number[] = []
-  do {
-    let byte = value & 0x7f
-    value >>>= 7
-    if (value !== 0) byte |= 0x80
-    bytes.push(byte)
-  } while (value !== 0)
-  return bytes
-}
-
-function sleb128(value: number): number[] {
-  const bytes: number[] = []
-  for (;;) {
-    const byte = value & 0x7f
-    value >>= 7
-    const done = (value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)
-    bytes.push(done ? byte : byte | 0x80)
-    if (done) return bytes
-  }
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)]
-  return [...leb128(bytes.length), ...bytes]
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...leb128(body.length), ...body]
-}
-
-function vector(items: number[][]): number[] {
-  return [...leb128(items.length), ...items.flat()]
-}
 
 // Parameters and locals by index, as the WebAssembly text above names them.
 const local = {
@@ -232,25 +167,6 @@ export type ScoreKernel = (
   rows: number,
   out: number
 ) => void
-
-/**
- * Codes x ≈ scale·c with integers |c| ≤ levels (127 for templates in int8, 32767 for queries in
- * int16, so that the integer dot product cannot overflow: 128·127·32767 < 2³¹). `residual` is
- * ‖x − scale·c‖, by Cauchy–Schwarz a bound on what the codes miss in any dot product with x.
- * The scale is rounded to float32 first, because float32 is what the kernel multiplies by.
- */
-export function quantize(x: Float32Array, codes: Int8Array | Int16Array, levels: number): { scale: number; residual: number } {
-  let largest = 0
-  for (let j = 0; j < x.length; j++) largest = Math.max(largest, Math.abs(x[j]))
-  const scale = Math.fround(largest / levels) || 1
-  let residual = 0
-  for (let j = 0; j < x.length; j++) {
-    const c = Math.max(-levels, Math.min(levels, Math.round(x[j] / scale)))
-    codes[j] = c
-    residual += (x[j] - scale * c) ** 2
-  }
-  return { scale, residual: Math.sqrt(residual) }
-}
 
 /**
  * The slice of the WebAssembly API this kernel uses. The node tsconfig has no DOM lib, where

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import { LikenessError } from '../../shared/errors'
 import type { StoreNotice } from '../../shared/api/system'
-import { descriptorDimension } from '../face/distance'
 import type { TemplateRows } from '../face/gallery'
 import type { Database } from './db'
 import type { StoreFiles } from './files'
-import type { EmbeddingVersion } from '../train/engineOps'
-import { galleryScanKey, stockEncoder, type EmbeddingRecord, type DbData, type PersonRecord } from './schema'
+import type { EmbeddingVersion } from '../face/types'
+import { stockEncoder, type DbData, type EmbeddingRecord, type PersonRecord, type PhotoRecord, type TemplateRecord, type TrainedModelRecord } from './schema'
+import type { GalleryDependent } from './cascade'
 import { appendTemplateRows, readTemplateMatrix, writeTemplateMatrix } from './templateMatrix'
-
-export { stockEncoder }
+import { descriptorDimension } from '../../shared/api/face'
 
 export interface NewTemplate {
   descriptor: Float32Array
@@ -39,22 +38,47 @@ export interface StoredPerson {
 const photoFile = (photoId: string): string => `photos/${photoId}.jpg`
 const thumbnailFile = (photoId: string): string => `thumbnails/${photoId}.jpg`
 
-// A layer-explorer scan of the gallery names its people and points into their photos: it goes
-// whenever a photo it was made from goes.
-function dropGalleryScans(draft: DbData): void {
-  draft.exploreScans = draft.exploreScans.filter((scan) => scan.setKey !== galleryScanKey)
-}
+const embeddingsFolder = 'embeddings'
 
 /**
- * People, their photos and templates on disk: db.json holds the records, one binary matrix file
- * holds the descriptors (row i ↔ templates[i]), photos are files. Every change leaves the three
- * consistent at each step a crash could interrupt.
+ * The gallery: people, their photos and templates, and the embedding the templates are in. The one
+ * writer of db.people, db.photos, db.templates, db.templateFile and db.embedding, of the template
+ * matrix and of the photo and embedding files. db.json holds the records, one binary matrix file
+ * holds the descriptors (row i ↔ templates[i]). Every change leaves them consistent at each step a
+ * crash could interrupt; tables that point into the gallery follow in the same write (cascade.ts).
  */
-export class FaceStore {
+export class GalleryStore {
   constructor(
     private readonly db: Database,
-    private readonly files: StoreFiles
+    private readonly files: StoreFiles,
+    private readonly dependents: readonly GalleryDependent[]
   ) {}
+
+  people(): readonly PersonRecord[] {
+    return this.db.data.people
+  }
+
+  /** Every stored photo, oldest first (a stable order for scans and training sets). */
+  photos(): PhotoRecord[] {
+    return [...this.db.data.photos].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+  }
+
+  photosOf(personId: string): PhotoRecord[] {
+    return this.db.data.photos.filter((p) => p.personId === personId)
+  }
+
+  templates(): readonly TemplateRecord[] {
+    return this.db.data.templates
+  }
+
+  templateCountOf(personId: string): number {
+    return this.db.data.templates.reduce((n, t) => n + (t.personId === personId ? 1 : 0), 0)
+  }
+
+  /** The id of the embedding the templates are in: an analysis must compute the same one. */
+  embeddingId(): string {
+    return this.db.data.embedding.id
+  }
 
   private get matrixFile(): string {
     return this.files.resolve(this.db.data.templateFile)
@@ -200,50 +224,89 @@ export class FaceStore {
     return result
   }
 
+  async rename(personId: string, name: string): Promise<PersonRecord> {
+    this.person(personId)
+    const clash = this.personByName(name)
+    if (clash && clash.id !== personId) throw new LikenessError('BadRequest', `Someone is already called ${clash.name}.`, { personId: clash.id })
+    await this.db.update((draft) => {
+      const person = draft.people.find((p) => p.id === personId)!
+      person.name = name.trim()
+      for (const dependent of this.dependents) dependent.personRenamed?.(draft, personId, person.name)
+    })
+    return this.person(personId)
+  }
+
   /** Erases a person: records and matrix switch together, then their files go. */
   async forget(personId: string): Promise<number> {
     this.person(personId)
-    const photos = this.db.data.photos.filter((p) => p.personId === personId).map((p) => p.id)
-    const checkInThumbnails = this.db.data.checkIns.filter((c) => c.personId === personId && c.thumbnail).map((c) => c.thumbnail!)
-    const scans = this.galleryScanFiles()
-    const removed = await this.rewriteWithout((t) => t.personId === personId, (draft) => {
-      draft.people = draft.people.filter((p) => p.id !== personId)
-      draft.photos = draft.photos.filter((p) => p.personId !== personId)
-      for (const checkIn of draft.checkIns) if (checkIn.personId === personId) checkIn.thumbnail = null
-      dropGalleryScans(draft)
-    })
-    await this.files.remove([...photos.flatMap((id) => [photoFile(id), thumbnailFile(id)]), ...checkInThumbnails, ...scans])
+    const photos = this.photosOf(personId).map((p) => p.id)
+    const { removed, files } = await this.rewriteWithout(
+      (t) => t.personId === personId,
+      (draft) => {
+        draft.people = draft.people.filter((p) => p.id !== personId)
+        draft.photos = draft.photos.filter((p) => p.personId !== personId)
+        return this.dependents.flatMap((dependent) => dependent.personForgotten?.(draft, personId) ?? [])
+      }
+    )
+    await this.files.remove([...photos.flatMap((id) => [photoFile(id), thumbnailFile(id)]), ...files])
     return removed
   }
 
   async removePhoto(photoId: string): Promise<PersonRecord> {
     const photo = this.db.data.photos.find((p) => p.id === photoId)
     if (!photo) throw new LikenessError('NotFound', 'That photo is not in the gallery.', { photoId })
-    const scans = this.galleryScanFiles()
-    await this.rewriteWithout((t) => t.photoId === photoId, (draft) => {
-      draft.photos = draft.photos.filter((p) => p.id !== photoId)
-      dropGalleryScans(draft)
-    })
-    await this.files.remove([photoFile(photoId), thumbnailFile(photoId), ...scans])
+    const { files } = await this.rewriteWithout(
+      (t) => t.photoId === photoId,
+      (draft) => {
+        draft.photos = draft.photos.filter((p) => p.id !== photoId)
+        return this.dependents.flatMap((dependent) => dependent.photoRemoved?.(draft, photoId) ?? [])
+      }
+    )
+    await this.files.remove([photoFile(photoId), thumbnailFile(photoId), ...files])
     return this.person(photo.personId)
   }
 
-  /** Erases every person, template, photo and check-in, and the explorer's scans of the gallery. */
+  /** Erases every person, template and photo, and whatever the tables that point into the gallery drop with them. */
   async wipe(): Promise<number> {
     const people = this.db.data.people.length
-    const files = [
-      ...this.db.data.photos.flatMap((p) => [photoFile(p.id), thumbnailFile(p.id)]),
-      ...this.db.data.checkIns.flatMap((c) => (c.thumbnail ? [c.thumbnail] : [])),
-      ...this.galleryScanFiles()
-    ]
-    await this.rewriteWithout(() => true, (draft) => {
-      draft.people = []
-      draft.photos = []
-      draft.checkIns = []
-      dropGalleryScans(draft)
-    })
-    await this.files.remove(files)
+    const photos = this.db.data.photos.flatMap((p) => [photoFile(p.id), thumbnailFile(p.id)])
+    const { files } = await this.rewriteWithout(
+      () => true,
+      (draft) => {
+        draft.people = []
+        draft.photos = []
+        return this.dependents.flatMap((dependent) => dependent.galleryWiped?.(draft) ?? [])
+      }
+    )
+    await this.files.remove([...photos, ...files])
     return people
+  }
+
+  /**
+   * The embedding the kept trained models make, with private copies of their files: reverting or
+   * retiring a model later deletes its file, not the gallery's copy.
+   */
+  async embeddingFrom(kept: readonly TrainedModelRecord[], readValues: (model: TrainedModelRecord) => Promise<Uint8Array>): Promise<EmbeddingRecord> {
+    const finetune = kept.find((m) => m.mode === 'finetune')
+    const head = kept.find((m) => m.mode === 'head')
+    const id = [stockEncoder, finetune && `finetune:${finetune.id}`, head && `head:${head.id}`].filter(Boolean).join('+')
+    const copy = async (model: TrainedModelRecord): Promise<string> => {
+      const file = `${embeddingsFolder}/${model.id}.f32`
+      await this.files.write(file, await readValues(model))
+      return file
+    }
+    return {
+      id,
+      // Models stored before the stage was recorded were fine-tuned from fc, the old default.
+      finetune: finetune && { file: await copy(finetune), stage: finetune.stage ?? 'fc' },
+      head: head && { file: await copy(head) }
+    }
+  }
+
+  /** Deletes an embedding's copies that the gallery does not use (a switch that was cancelled or failed). */
+  async discardEmbedding(embedding: EmbeddingRecord): Promise<void> {
+    const inUse = [this.db.data.embedding.finetune?.file, this.db.data.embedding.head?.file]
+    await this.files.remove([embedding.finetune?.file, embedding.head?.file].filter((f): f is string => f !== undefined && !inUse.includes(f)))
   }
 
   /**
@@ -283,20 +346,25 @@ export class FaceStore {
     return { switched, dropped: templateIds.length - kept.length }
   }
 
+  /** A stored photo by its file, as an explorer scan of the gallery records it. */
+  readPhotoFile(file: string): Promise<Uint8Array> {
+    if (!this.db.data.photos.some((p) => p.file === file)) throw new LikenessError('NotFound', 'That photo is no longer in the gallery.', { file })
+    return this.files.read(file)
+  }
+
   readPhoto(photoId: string, kind: 'thumbnail' | 'full'): Promise<Uint8Array> {
     if (!this.db.data.photos.some((p) => p.id === photoId)) throw new LikenessError('NotFound', 'That photo is not in the gallery.', { photoId })
     return this.files.read(kind === 'full' ? photoFile(photoId) : thumbnailFile(photoId))
   }
 
-  /** The matrix without the doomed rows goes to a new file; one db write drops the records and switches files. */
-  private galleryScanFiles(): string[] {
-    return this.db.data.exploreScans.filter((scan) => scan.setKey === galleryScanKey).map((scan) => scan.file)
-  }
-
+  /**
+   * The matrix without the doomed rows goes to a new file; one db write drops the records, switches
+   * files and makes `alsoChange`'s changes, which return the files to delete once it is on disk.
+   */
   private async rewriteWithout(
     doomed: (t: { personId: string; photoId: string | null }) => boolean,
-    alsoChange: (draft: Parameters<Parameters<Database['update']>[0]>[0]) => void
-  ): Promise<number> {
+    alsoChange: (draft: DbData) => string[]
+  ): Promise<{ removed: number; files: string[] }> {
     const records = this.db.data.templates
     const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension)
     const keep = records.map((t, i) => (doomed(t) ? -1 : i)).filter((i) => i >= 0)
@@ -305,18 +373,19 @@ export class FaceStore {
     const previousFile = this.db.data.templateFile
     const nextFile = `templates-${Date.now()}-${randomUUID().slice(0, 8)}.lktm`
     await writeTemplateMatrix(this.files.resolve(nextFile), descriptorDimension, values)
+    let files: string[]
     try {
-      await this.db.update((draft) => {
+      files = await this.db.update((draft) => {
         draft.templates = keep.map((i) => draft.templates[i]!)
         draft.templateFile = nextFile
-        alsoChange(draft)
+        return alsoChange(draft)
       })
     } catch (error) {
       await this.files.remove([nextFile])
       throw error
     }
     await this.files.remove([previousFile])
-    return records.length - keep.length
+    return { removed: records.length - keep.length, files }
   }
 
   private async cutMatrixTo(rows: number): Promise<void> {

@@ -1,16 +1,8 @@
 import * as tf from '@tensorflow/tfjs'
 import { readFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import path from 'node:path'
 import { z } from 'zod'
 import { LikenessError } from '../../shared/errors'
-
-/** The weight files face-api ships in its npm package: read from node_modules, never fetched. */
-export type FaceModelName =
-  | 'ssd_mobilenetv1_model'
-  | 'tiny_face_detector_model'
-  | 'face_landmark_68_model'
-  | 'face_recognition_model'
 
 const quantizationSchema = z.object({
   dtype: z.enum(['uint8', 'uint16', 'float16']),
@@ -32,25 +24,22 @@ const manifestSchema = z.array(
   })
 )
 
-const requireHere = createRequire(import.meta.url)
-
-export function faceModelDir(): string {
-  return path.join(path.dirname(requireHere.resolve('@vladmandic/face-api/package.json')), 'model')
-}
-
-/** Reads `<name>-weights_manifest.json` and its shards, checking the manifest's shape before trusting it. */
-export async function loadWeightMap(name: FaceModelName, dir = faceModelDir()): Promise<tf.NamedTensorMap> {
-  const manifestPath = path.join(dir, `${name}-weights_manifest.json`)
+/**
+ * A tfjs `*-weights_manifest.json` and the shards beside it (face-api's format), read from disk and
+ * decoded; the manifest's shape is checked before it is trusted, like any file.
+ */
+export async function readWeightsManifest(manifestPath: string): Promise<tf.NamedTensorMap> {
   let raw: unknown
   try {
     raw = JSON.parse(await readFile(manifestPath, 'utf8'))
   } catch (error) {
-    throw new LikenessError('NotFound', `The face model ${name} is missing or unreadable.`, { path: manifestPath, cause: String(error) })
+    throw new LikenessError('ModelUnavailable', `The model file ${path.basename(manifestPath)} is missing or unreadable.`, { path: manifestPath, cause: String(error) })
   }
   const parsed = manifestSchema.safeParse(raw)
   if (!parsed.success) {
-    throw new LikenessError('NotFound', `The face model manifest ${name} is malformed.`, { path: manifestPath, issues: parsed.error.issues.length })
+    throw new LikenessError('ModelUnavailable', `The model manifest ${path.basename(manifestPath)} is malformed.`, { path: manifestPath, issues: parsed.error.issues.length })
   }
+  const dir = path.dirname(manifestPath)
   const weightMap: tf.NamedTensorMap = {}
   for (const group of parsed.data) {
     const shards = await Promise.all(group.paths.map((shard) => readFile(path.join(dir, shard))))
