@@ -8,6 +8,9 @@ export const maxStyles = 4
 /** The long side of a history thumbnail, px: two rows of a 120-px grid on a high-density screen. */
 export const styleThumbnailSide = 240
 
+/** The long sides the studio offers, px: a screen, a wallpaper, a print. Any size from 32 to 2048 is accepted. */
+export const printSizes = [512, 1024, 2048] as const
+
 const imageBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes of an image').refine((b) => b.byteLength > 0 && b.byteLength <= 60 * 1024 * 1024, 'an image of 1 byte to 60 MB')
 const id = z.string().min(1).max(100)
 const weight = z.number().finite().min(0)
