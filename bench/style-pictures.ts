@@ -3,14 +3,17 @@
 // (palette-quantised to stay small), plus a JSON line per result with its quality figures.
 //
 //   [LIKENESS_DATASETS=…] npx tsx bench/style-pictures.ts [--methods before,studio] [--size 512]
-//                           [--height 240] [--pairs 0,1,2,3,5,6] [--out docs/studio-quality]
-import { mkdirSync, writeFileSync } from 'node:fs'
+//                           [--height 240] [--pairs 0,1,2,3,5,6] [--out docs/studio-quality] [--from dir]
+//
+// --from takes the results a bench:style-quality run saved (its --save folder) instead of painting
+// them again: the pictures are then those the bench's figures were measured on.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import sharp from 'sharp'
 import { initBackend } from '../src/main/engine/backend'
-import type { RgbImage } from '../src/main/image/decode'
+import { decodeImage, type RgbImage } from '../src/main/image/decode'
 import { loadModel } from '../src/main/models/registry'
 import { qualityFigures } from '../src/main/style/quality'
 import { defaultStyleSettings } from '../src/main/style/settings'
@@ -25,7 +28,8 @@ const { values: flags } = parseArgs({
     height: { type: 'string', default: '240' },
     // Six of the first eight diagonal pairs, each painting once (the fifth would repeat The Starry Night).
     pairs: { type: 'string', default: '0,1,2,3,5,6' },
-    out: { type: 'string', default: 'docs/studio-quality' }
+    out: { type: 'string', default: 'docs/studio-quality' },
+    from: { type: 'string' }
   }
 })
 
@@ -58,9 +62,14 @@ async function main(): Promise<void> {
     return
   }
   await initBackend('wasm')
-  const network = await loadModel('inception', { dataDir: os.tmpdir() })
+  const network = flags.from ? undefined : await loadModel('inception', { dataDir: os.tmpdir() })
   const defaults = defaultStyleSettings('inception')
   const size = Number(flags.size ?? defaults.size)
+  const paint = async (name: string, photo: RgbImage, paintingName: string): Promise<RgbImage> => {
+    const options = { ...defaults, ...styleMethods[name].options('inception'), size }
+    const painting = await fittedImage('style', paintingName, Math.ceil(size * options.styleScale))
+    return (await stylize({ ...options, content: photo, styles: [{ image: painting, weight: 1 }], previewEvery: options.iterations + 1 }, network!)).image
+  }
   const height = Number(flags.height)
   const methods = flags.methods.split(',')
   const all = diagonalPairs()
@@ -70,13 +79,13 @@ async function main(): Promise<void> {
     const photo = await fittedImage('content', photoName, size)
     const results: RgbImage[] = []
     for (const name of methods) {
-      const options = { ...defaults, ...styleMethods[name].options('inception'), size }
-      const painting = await fittedImage('style', paintingName, Math.ceil(size * options.styleScale))
       const started = performance.now()
-      const { image } = await stylize({ ...options, content: photo, styles: [{ image: painting, weight: 1 }], previewEvery: options.iterations + 1 }, network)
-      const seconds = (performance.now() - started) / 1000
+      const image = flags.from
+        ? (await decodeImage(readFileSync(path.join(flags.from, `${name}_${size}_${stem(photoName)}_${stem(paintingName)}.png`)))).image
+        : await paint(name, photo, paintingName)
+      const seconds = flags.from ? undefined : Number(((performance.now() - started) / 1000).toFixed(1))
       const figures = qualityFigures(image, photo, await datasetImage('style', paintingName))
-      console.log(JSON.stringify({ bench: 'style-pictures', method: name, size, content: photoName, style: paintingName, seconds: Number(seconds.toFixed(1)), ...figures }))
+      console.log(JSON.stringify({ bench: 'style-pictures', method: name, size, content: photoName, style: paintingName, seconds, ...figures }))
       results.push(image)
     }
     const png = await sideBySide([photo, await datasetImage('style', paintingName), ...results], height)
@@ -84,7 +93,7 @@ async function main(): Promise<void> {
     writeFileSync(file, png)
     console.log(JSON.stringify({ bench: 'style-pictures', file, bytes: png.length, panels: ['photo', 'painting', ...methods] }))
   }
-  network.dispose()
+  network?.dispose()
 }
 
 main().catch((error) => {

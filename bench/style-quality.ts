@@ -9,7 +9,10 @@
 // every photo and every painting (the 8th pair repeats the first photo).
 //
 //   [LIKENESS_DATASETS=…] npm run bench:style-quality -- [--methods studio,before,…] [--sizes 512,1024,2048] [--pairs 56]
-//                                  [--large-pairs 8] [--network inception] [--save dir] [--skip-done log.jsonl]
+//                                  [--large-pairs 8] [--network inception] [--iterations N] [--save dir] [--skip-done log.jsonl]
+//
+// --iterations replaces every method's iteration count: all 56 pairs at 100 iterations take about
+// an hour per method on two shared cores, so a first comparison runs shorter.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -36,6 +39,7 @@ const { values: flags } = parseArgs({
     pairs: { type: 'string', default: '56' },
     'large-pairs': { type: 'string', default: '8' },
     network: { type: 'string', default: 'inception' },
+    iterations: { type: 'string' },
     save: { type: 'string' },
     'skip-done': { type: 'string' }
   }
@@ -134,6 +138,7 @@ async function main(): Promise<void> {
         const photo = await fittedImage('content', photoName, size)
         const original = await datasetImage('style', paintingName)
         const options = { ...defaults, ...method.options(networkId, { photo, painting: original }), size }
+        if (flags.iterations) options.iterations = Number(flags.iterations)
         const painting = await fittedImage('style', paintingName, Math.ceil(size * options.styleScale))
         const params: StyleParams = { ...options, content: photo, styles: [{ image: painting, weight: 1 }], previewEvery: options.iterations + 1 }
         const started = performance.now()
