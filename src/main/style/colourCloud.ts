@@ -25,7 +25,7 @@ export function project(points: Float32Array, theta: readonly number[]): Float32
 
 /** F⁻¹ at u = (k + ½)/count, k = 0 … count − 1, linear between order statistics (sorts a copy). */
 export function quantileFunction(values: Float32Array, count: number): Float32Array {
-  const sorted = Float32Array.from(values).sort()
+  const sorted = sortedCopy(values)
   const n = sorted.length
   const out = new Float32Array(count)
   for (let k = 0; k < count; k++) {
@@ -35,6 +35,33 @@ export function quantileFunction(values: Float32Array, count: number): Float32Ar
     out[k] = sorted[low] + (sorted[high] - sorted[low]) * (position - low)
   }
   return out
+}
+
+/**
+ * The values in ascending order, by a least-significant-digit radix sort on their bits: the float's
+ * bits made to order as unsigned integers (sign bit set for positives, every bit flipped for
+ * negatives), four passes of a byte. Float32Array's own sort took 65 ms for 64k values here, and a
+ * sliced Wasserstein distance sorts 132 of them: the quality figures took 10–20 s per picture.
+ */
+function sortedCopy(values: Float32Array): Float32Array {
+  const n = values.length
+  let keys = new Uint32Array(Float32Array.from(values).buffer)
+  for (let i = 0; i < n; i++) keys[i] = keys[i] & 0x80000000 ? ~keys[i] : keys[i] | 0x80000000
+  let spare = new Uint32Array(n)
+  const counts = new Uint32Array(256)
+  for (let shift = 0; shift < 32; shift += 8) {
+    counts.fill(0)
+    for (let i = 0; i < n; i++) counts[(keys[i] >>> shift) & 255]++
+    for (let b = 0, total = 0; b < 256; b++) {
+      const c = counts[b]
+      counts[b] = total
+      total += c
+    }
+    for (let i = 0; i < n; i++) spare[counts[(keys[i] >>> shift) & 255]++] = keys[i]
+    ;[keys, spare] = [spare, keys]
+  }
+  for (let i = 0; i < n; i++) keys[i] = keys[i] & 0x80000000 ? keys[i] & 0x7fffffff : ~keys[i]
+  return new Float32Array(keys.buffer)
 }
 
 /** Three orthonormal directions, uniformly random: Gram–Schmidt on normal deviates. */

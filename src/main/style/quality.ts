@@ -61,8 +61,11 @@ function chromaEnergy(image: RgbImage, size?: { width: number; height: number })
 /** Directions in whole rotations of three: 66. */
 const directions = 64
 const quantiles = 1024
-/** Colour distributions are compared on at most this many pixels per picture, spread evenly. */
-const maxPixels = 1 << 16
+/**
+ * Colour distributions are compared on at most this many pixels per picture, spread evenly: 16
+ * per quantile, and a quarter of the sorting that 64k pixels cost (figures moved by ≈ 0.01).
+ */
+const maxPixels = 1 << 14
 
 /**
  * SW₂(P, Q) = ( mean_θ W₂²(θᵀP, θᵀQ) )^½ over unit directions θ, with the 1-D distance
