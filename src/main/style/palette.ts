@@ -47,8 +47,10 @@ export function paletteOf(paintings: readonly { image: RgbImage; weight: number 
 export function matchPalette(images: tf.Tensor4D, palette: Palette, kind: Exclude<PaletteMatch, 'none'>): tf.Tensor4D {
   const lab = rgbToLab(images.dataSync())
   // The colours move as the picture's 5×5 local means move, x' = x + T(x̄) − x̄: matching every pixel
-  // stretched a near-grey photo's sensor noise into colour speckle (chroma speckle 2.5 for the
-  // recoloured photos alone) and cost it a quarter of its structure figure.
+  // stretched a near-grey photo's sensor noise into colour speckle. The 56 shared photos recoloured
+  // at 256 px, with the lightness re-ranked below, against matching every pixel without it: chroma
+  // speckle 1.05 against 3.97 (lower on every pair), structure 0.83 against 0.74 (higher on 46),
+  // palette 0.18 against 0.08 (the price: still well inside the goal of 0.4).
   const smooth = rgbToLab(tf.tidy(() => tf.avgPool(images, 5, 1, 'same').dataSync()))
   const moved = kind === 'moments' ? matchMoments(smooth, palette) : matchHistograms(smooth, palette)
   for (let i = 0; i < lab.length; i++) lab[i] += moved[i] - smooth[i]
