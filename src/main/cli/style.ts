@@ -7,7 +7,7 @@ import type { CliCommand } from './command'
 import { followJob } from './jobs'
 
 const usage =
-  'stylize --content C --style S [--style S2 --style-weights 0.7,0.3] [--network vgg19|inception|mobilenet] [--size 384] [--iterations N] [--optimizer lbfgs|adam] --out out.png [--json]'
+  'stylize --content C --style S [--style S2 --style-weights 0.7,0.3] [--network vgg19|inception|mobilenet] [--size 32…2048] [--iterations N] [--optimizer lbfgs|adam] --out out.png [--json]'
 
 async function readImage(file: string): Promise<Uint8Array> {
   try {
@@ -72,9 +72,11 @@ export const stylizeCommand: CliCommand = {
       lossStart: run.lossStart,
       lossEnd: run.lossEnd,
       contentLoss: run.result.losses.content,
-      styleLoss: run.result.losses.style
+      styleLoss: run.result.losses.style,
+      ...run.quality
     }
-    const text = `${out}: ${network}, ${run.result.width}×${run.result.height}, ${value.iterations} iterations in ${value.seconds.toFixed(1)} s, J ${value.lossStart.toPrecision(4)} → ${value.lossEnd.toPrecision(4)}`
+    const figures = `palette ${run.quality.palette.toFixed(2)}, chroma speckle ${run.quality.chromaSpeckle.toFixed(2)}, structure ${run.quality.structure.toFixed(2)}`
+    const text = `${out}: ${network}, ${run.result.width}×${run.result.height}, ${value.iterations} iterations in ${value.seconds.toFixed(1)} s, J ${value.lossStart.toPrecision(4)} → ${value.lossEnd.toPrecision(4)}; ${figures}`
     return { value, text }
   }
 }

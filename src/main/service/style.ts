@@ -70,7 +70,7 @@ export function styleHandlers({ dataDir, pool, jobs, store }: ServiceContext): P
         content: outcome.content,
         styles: outcome.styles.map((png, i) => ({ png, weight: inputs.styles[i]!.weight }))
       })
-      return { result, lossStart: outcome.history[0]?.total ?? 0, lossEnd: outcome.history.at(-1)?.total ?? 0 }
+      return { result, lossStart: outcome.history[0]?.total ?? 0, lossEnd: outcome.history.at(-1)?.total ?? 0, quality: outcome.quality }
     })
     jobId = job.id
     return job

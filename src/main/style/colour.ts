@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { invert3 } from './matrix3'
 
 /**
  * Colour preservation (Gatys, Bethge, Hertzmann & Shechtman, "Preserving color in neural artistic
@@ -50,14 +51,4 @@ export function luminanceImage(images: tf.Tensor4D, reference?: tf.Tensor4D): tf
 function applyPerPixel(images: tf.Tensor4D, matrix: tf.Tensor2D): tf.Tensor4D {
   const [n, h, w] = images.shape
   return tf.matMul(images.reshape([-1, 3]), matrix, false, true).reshape([n, h, w, 3]) as tf.Tensor4D
-}
-
-function invert3(m: number[][]): number[][] {
-  const [[a, b, c], [d, e, f], [g, h, i]] = m
-  const det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g)
-  return [
-    [(e * i - f * h) / det, (c * h - b * i) / det, (b * f - c * e) / det],
-    [(f * g - d * i) / det, (a * i - c * g) / det, (c * d - a * f) / det],
-    [(d * h - e * g) / det, (b * g - a * h) / det, (a * e - b * d) / det]
-  ]
 }

@@ -3,7 +3,6 @@ import { LikenessError } from '../../shared/errors'
 import type { FeatureNetwork } from '../engine/network'
 import { wasmHeapLimitBytes } from './networks/activationMemory'
 import type { FrozenNetwork } from './networks/frozenNetwork'
-import { fitLongestSide } from './resize'
 
 /**
  * Measured on MobileNetV2 (256, 512, 768 px): one gradient evaluation grows the wasm heap to
@@ -30,37 +29,40 @@ function heapBytes(network: Sized, size: { width: number; height: number }, padd
 }
 
 /**
- * Refuses, before anything is allocated, a result size whose gradient pass the wasm heap cannot
- * hold (it aborts the process rather than throwing), naming the largest size that fits. Other
- * backends, and networks that cannot estimate their memory, are not limited here.
+ * The heap never shrinks and an earlier scale leaves it fragmented: a region is planned to use at
+ * most this share of it, not all of it. A margin, not a measured limit.
  */
-export function requireSizeFitsBackend(
-  network: FeatureNetwork,
-  content: { width: number; height: number },
-  size: number,
-  framing: { padding: number; maxShift: number }
-): void {
-  if (tf.getBackend() !== 'wasm' || !canEstimate(network)) return
-  const bytesAt = (longest: number): number => heapBytes(network, fitLongestSide(content.width, content.height, longest), framing.padding, framing.maxShift)
-  const estimatedBytes = bytesAt(size)
-  if (estimatedBytes <= wasmHeapLimitBytes) return
-  const largestSize = largestFitting(bytesAt, size)
-  throw new LikenessError('TooBigForBackend', `At ${size} px this network needs more memory than the compute backend can hold; ${largestSize} px fits.`, {
-    estimatedBytes,
-    limitBytes: wasmHeapLimitBytes,
-    size,
-    largestSize
-  })
+const plannedShare = 0.6
+
+/** Whether one gradient pass over a width × height region fits the planned share of the wasm heap; always on other backends. */
+export function regionFitsBackend(network: FeatureNetwork, size: { width: number; height: number }, framing: { padding: number; maxShift: number }): boolean {
+  if (tf.getBackend() !== 'wasm' || !canEstimate(network)) return true
+  return heapBytes(network, size, framing.padding, framing.maxShift) <= plannedShare * wasmHeapLimitBytes
 }
 
-/** Bisection on the longest side: the estimate grows with the image. */
-function largestFitting(bytesAt: (longest: number) => number, tooBig: number): number {
-  let low = 1
-  let high = tooBig
+/**
+ * The side of the largest square region that fits (a multiple of 16, for the networks' strides);
+ * Infinity where the backend has no such limit. Refuses, naming the sizes, a network that cannot
+ * hold even a `minimum`-px region.
+ */
+export function largestRegionSide(network: FeatureNetwork, framing: { padding: number; maxShift: number }, minimum: number): number {
+  if (tf.getBackend() !== 'wasm' || !canEstimate(network)) return Infinity
+  const fits = (side: number): boolean => regionFitsBackend(network, { width: side, height: side }, framing)
+  if (!fits(minimum)) {
+    const estimatedBytes = heapBytes(network, { width: minimum, height: minimum }, framing.padding, framing.maxShift)
+    throw new LikenessError('TooBigForBackend', `This network needs more memory than the compute backend can hold even for a ${minimum} px tile.`, {
+      estimatedBytes,
+      limitBytes: plannedShare * wasmHeapLimitBytes,
+      size: minimum
+    })
+  }
+  let low = minimum
+  let high = 2 * minimum
+  while (fits(high)) [low, high] = [high, 2 * high]
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2)
-    if (bytesAt(middle) <= wasmHeapLimitBytes) low = middle
+    if (fits(middle)) low = middle
     else high = middle
   }
-  return low
+  return Math.max(minimum, low - (low % 16))
 }

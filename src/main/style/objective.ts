@@ -13,19 +13,17 @@ import {
 import type { CostWeights, Normaliser, StyleLosses } from '../../shared/api/style'
 import { frame, shiftKey, type Shift } from './frame'
 import type { ValueAndGradient } from './optimize'
-import { styleActivations, type StyleLayerTarget } from './targets'
+import { styleActivations, type ContentTargets, type StyleLayerTarget } from './targets'
 
 export interface ObjectiveSetup {
   network: FeatureNetwork
   weights: CostWeights
   normaliser: Normaliser
   contentLayer: string
-  /** a[l](C), one per shift, in the order of `shifts`. */
-  contentTargets: readonly tf.Tensor4D[]
+  /** a[l](C) at each of `shifts`, and the activation shapes at this framing. */
+  contentTargets: ContentTargets
   shifts: readonly Shift[]
   styleTargets: readonly StyleLayerTarget[]
-  /** Activation shapes of the generated image at each tap, at this scale's framing. */
-  shapes: Record<string, number[]>
   padding: number
   maxShift: number
 }
@@ -45,12 +43,12 @@ export function createStyleObjective(setup: ObjectiveSetup): StyleObjective {
   const { network, weights, contentLayer, padding, maxShift } = setup
   const styleLayers = setup.styleTargets.map((t) => t.layer)
   const taps = [...new Set([contentLayer, ...styleLayers])]
-  const contentNormalisers = setup.contentTargets.map((target) => contentNormaliser(setup.normaliser, target))
+  const contentNormalisers = new Map<number, number>()
   const styleTerms = setup.styleTargets.map((target) => {
-    const shape = setup.shapes[target.layer]
+    const shape = setup.contentTargets.shapes[target.layer]
     const [, h, w] = shape
     const gram = tf.tidy(() => target.gramPerPosition.mul(h * w)) as tf.Tensor2D
-    const normaliser = styleNormaliser(setup.normaliser, gram, shape, target.temperature !== undefined)
+    const normaliser = styleNormaliser(setup.normaliser, gram, shape, target.temperature !== undefined || target.shift !== 0)
     return { ...target, gram, normaliser }
   })
 
@@ -58,13 +56,16 @@ export function createStyleObjective(setup: ObjectiveSetup): StyleObjective {
 
   function evaluateAt(shiftIndex: number): ValueAndGradient<StyleLosses> {
     const shift = setup.shifts[shiftIndex]
+    const contentTarget = setup.contentTargets.at(shiftIndex)
+    const normaliser = contentNormalisers.get(shiftIndex) ?? contentNormaliser(setup.normaliser, contentTarget)
+    contentNormalisers.set(shiftIndex, normaliser)
     let parts: tf.Scalar[] = []
     const valueAndGrad = tf.valueAndGrad((g: tf.Tensor) => {
       const image = g as tf.Tensor4D
       const activations = network.forward(frame(image, padding, shift, maxShift), taps)
-      const content = contentCost(setup.contentTargets[shiftIndex], activations[contentLayer]).mul(contentNormalisers[shiftIndex]) as tf.Scalar
+      const content = contentCost(contentTarget, activations[contentLayer]).mul(normaliser) as tf.Scalar
       const style = styleCost(
-        styleTerms.map((term) => styleLayerCost(term.gram, gramMatrix(styleActivations(activations[term.layer], term.temperature)), term.normaliser)),
+        styleTerms.map((term) => styleLayerCost(term.gram, gramMatrix(styleActivations(activations[term.layer], term.temperature, term.shift)), term.normaliser)),
         styleTerms.map((term) => term.weight)
       )
       const tv = totalVariation(image)

@@ -1,25 +1,27 @@
 import * as tf from '@tensorflow/tfjs'
-import { LikenessError } from '../../shared/errors'
+import type { LossPoint, StyleLosses } from '../../shared/api/style'
 import type { FeatureNetwork } from '../engine/network'
-import { seededRandom } from '../engine/random'
 import type { RgbImage } from '../image/decode'
 import { imageToTensor, tensorToImage } from '../image/tensor'
-import { requireSizeFitsBackend } from './heapBudget'
 import { luminanceImage, transferLuminance } from './colour'
-import { allShifts, type Shift } from './frame'
-import { createStyleObjective, type StyleObjective } from './objective'
-import type { LossPoint, StyleLosses } from '../../shared/api/style'
-import { createOptimizer } from './optimize'
+import { largestRegionSide, regionFitsBackend } from './heapBudget'
+import { matchPalette, paletteOf, type Palette } from './palette'
+import { paintRegion } from './region'
 import { fitLongestSide, resizeImages } from './resize'
 import { scaleStages, type Stage } from './schedule'
 import type { StyleParams } from './settings'
-import { contentTargets, styleTargets } from './targets'
+import { styleTargets, type StyleLayerTarget } from './targets'
+import { blendTiles, cutTile, tileGrid, type Tile } from './tiles'
 import { minResultShortSide, validateStyleParams } from './validate'
 
 export interface StylizeHooks {
-  /** After every iteration (1-based over all scales), with J where that iteration started. */
+  /**
+   * After every iteration (1-based over all scales), with J where that iteration started. At a
+   * scale painted in tiles an iteration is one step's worth of work over the whole picture (as many
+   * tile steps as there are tiles), and J the mean over those steps.
+   */
   onProgress?(iteration: number, losses: StyleLosses, preview?: RgbImage): void
-  /** Polled before every iteration; true stops the run with LikenessError('Cancelled'). */
+  /** Polled before every step; true stops the run with LikenessError('Cancelled'). */
   isCancelled?(): boolean
 }
 
@@ -34,124 +36,194 @@ export interface StylizeResult {
   history: LossRecord[]
 }
 
+/** Neighbouring tiles share this many pixels, across which they are blended. */
+export const tileOverlap = 64
+/** No tile is planned smaller than this: below it the overlaps would be most of the tile. */
+const minimumTileSide = 4 * tileOverlap
+
 /**
- * Gatys et al.'s method: optimise the pixels of G to minimise J(G) = α·J_content + β·J_style + γ·TV,
- * coarse to fine, the network seeing G reflect-padded and randomly shifted each iteration.
+ * Gatys et al.'s method: minimise J(G) = α·J_content + β·J_style + γ·TV over a parameterisation of
+ * G, coarse to fine, the network seeing G reflect-padded and randomly shifted. A scale the wasm
+ * heap cannot hold whole is painted in overlapping tiles. With colour 'style' and a palette match,
+ * the photo is first recoloured to the painting's palette, and so is the result.
  */
 export async function stylize(params: StyleParams, network: FeatureNetwork, hooks: StylizeHooks = {}): Promise<StylizeResult> {
   validateStyleParams(params, network)
-  requireSizeFitsBackend(network, params.content, params.size, params)
+  const tileSide = largestRegionSide(network, params, minimumTileSide)
   const stages = scaleStages(params.content, params.size, params.iterations, {
     multiScale: params.multiScale,
     minSide: params.minSide,
-    minShortSide: minResultShortSide
+    minShortSide: minResultShortSide,
+    fineShare: params.fineShare
   })
-  const random = seededRandom(params.seed)
-  const shifts = allShifts(params.maxShift)
-  const content = asBatch(params.content)
-  const styles = params.styles.map((s) => asBatch(s.image))
-  const history: LossRecord[] = []
+  const palette = params.colour === 'style' && params.paletteMatch !== 'none' ? paletteOf(params.styles) : undefined
+  const run: Run = {
+    params,
+    network,
+    hooks,
+    tileSide,
+    palette,
+    // The photo in the painting's palette is what the network sees as content and where G starts.
+    content: tf.tidy(() => {
+      const photo = asBatch(params.content)
+      return palette ? recolour(photo, palette, params) : photo
+    }),
+    styles: params.styles.map((s) => asBatch(s.image)),
+    history: [],
+    iteration: 0
+  }
   let generated: tf.Tensor4D | undefined
-  let iteration = 0
-  let shift = shifts[0]
   try {
-    for (const stage of stages) {
-      const scene = prepareScale(params, network, stage, content, styles, shifts)
-      const optimizer = createOptimizer(
-        params.optimizer === 'adam' ? { kind: 'adam', learningRate: params.learningRate, bounds: [0, 1] } : { kind: 'lbfgs', bounds: [0, 1] }
-      )
-      try {
-        const start: tf.Tensor4D = generated ? resizeImages(generated, stage.height, stage.width) : initialImage(params, scene.networkContent)
-        generated?.dispose()
-        generated = start
-        for (let k = 0; k < stage.iterations; k++) {
-          // Let a cancel message (worker event) land before deciding to go on.
-          await nextTurn()
-          if (hooks.isCancelled?.()) throw new LikenessError('Cancelled', 'Stylizing was cancelled.')
-          if (iteration % params.shiftEvery === 0) shift = shifts[Math.floor(random() * shifts.length)]
-          const { x, at } = optimizer.step(generated, scene.objective.at(shift))
-          generated.dispose()
-          generated = x as tf.Tensor4D
-          iteration++
-          history.push({ iteration, width: stage.width, height: stage.height, ...at.info })
-          const wantsPreview = iteration % params.previewEvery === 0 || k === stage.iterations - 1
-          const preview = wantsPreview ? await picture(generated, scene.colourContent, params.colour) : undefined
-          hooks.onProgress?.(iteration, at.info, preview)
-        }
-      } finally {
-        optimizer.dispose()
-        scene.dispose()
-      }
+    for (const [index, stage] of stages.entries()) {
+      const painted = await paintScale(run, stage, index, generated)
+      generated?.dispose()
+      generated = painted
+    }
+    if (palette) {
+      const recoloured = recolour(generated as tf.Tensor4D, palette, params)
+      generated?.dispose()
+      generated = recoloured
     }
     const final = generated as tf.Tensor4D
-    const colourContent = resizeImages(content, final.shape[1], final.shape[2])
+    const colourContent = resizeImages(run.content, final.shape[1], final.shape[2])
     try {
-      return { image: await picture(final, colourContent, params.colour), history }
+      return { image: await picture(final, colourContent, params.colour), history: run.history }
     } finally {
       colourContent.dispose()
     }
   } finally {
-    tf.dispose([content, ...styles])
+    tf.dispose([run.content, ...run.styles])
     generated?.dispose()
   }
 }
 
-interface Scale {
-  objective: StyleObjective
-  /** C as the network sees it (grey in luminance mode). */
-  networkContent: tf.Tensor4D
-  /** C in colour at this scale, for colour preservation. */
-  colourContent: tf.Tensor4D
-  dispose(): void
+/** What every scale of one run shares. */
+interface Run {
+  params: StyleParams
+  network: FeatureNetwork
+  hooks: StylizeHooks
+  /** The largest square tile the heap holds (Infinity off wasm). */
+  tileSide: number
+  palette?: Palette
+  content: tf.Tensor4D
+  styles: tf.Tensor4D[]
+  history: LossRecord[]
+  /** Iterations reported so far, over all scales. */
+  iteration: number
 }
 
-/** Everything fixed for one scale: C and S at its size, the content and style targets, J. */
-function prepareScale(
-  params: StyleParams,
-  network: FeatureNetwork,
-  stage: Stage,
-  content: tf.Tensor4D,
-  styles: readonly tf.Tensor4D[],
-  shifts: readonly Shift[]
-): Scale {
-  const colourContent = resizeImages(content, stage.height, stage.width)
-  const luminanceOnly = params.colour === 'luminance'
-  const networkContent = luminanceOnly ? luminanceImage(colourContent) : colourContent.clone()
-  const styleLongest = Math.round(params.styleScale * Math.max(stage.width, stage.height))
-  const styleImages = styles.map((s, i) => {
-    const size = styleSize(s.shape[2], s.shape[1], styleLongest)
-    const image = tf.tidy(() => {
-      const resized = resizeImages(s, size.height, size.width)
-      return luminanceOnly ? luminanceImage(resized, colourContent) : resized
-    })
-    return { image, weight: params.styles[i].weight }
-  })
-  const framedStyles = styleImages.map((s) => ({ image: tf.tidy(() => framePadded(s.image, params.padding)), weight: s.weight }))
-  const targets = styleTargets(network, framedStyles, params.styleLayers, params.statistics, params.swagTemperature)
-  tf.dispose([...styleImages.map((s) => s.image), ...framedStyles.map((s) => s.image)])
-  const styleLayers = params.styleLayers.map((l) => l.name)
-  const contents = contentTargets(network, networkContent, params.contentLayer, styleLayers, params.padding, shifts, params.maxShift)
-  const objective = createStyleObjective({
-    network,
-    weights: params.weights,
-    normaliser: params.normaliser,
-    contentLayer: params.contentLayer,
-    contentTargets: contents.targets,
-    shifts,
-    styleTargets: targets,
-    shapes: contents.shapes,
-    padding: params.padding,
-    maxShift: params.maxShift
-  })
-  return {
-    objective,
-    networkContent,
-    colourContent,
-    dispose() {
-      objective.dispose()
-      tf.dispose([...contents.targets, ...targets.map((t) => t.gramPerPosition), networkContent, colourContent])
+/**
+ * One scale: style targets from the painting at this size, then G painted from `previous`
+ * (upsampled; the start image at the first scale), whole or tile by tile.
+ */
+async function paintScale(run: Run, stage: Stage, stageIndex: number, previous: tf.Tensor4D | undefined): Promise<tf.Tensor4D> {
+  const { params, network } = run
+  const colourContent = resizeImages(run.content, stage.height, stage.width)
+  const networkContent = params.colour === 'luminance' ? luminanceImage(colourContent) : colourContent.clone()
+  const start = previous ? upsampled(run, previous, stage) : initialImage(params, networkContent)
+  const targets = scaleStyleTargets(run, stage, colourContent)
+  const regions: Tile[] = regionFitsBackend(network, stage, params)
+    ? [{ x: 0, y: 0, width: stage.width, height: stage.height }]
+    : tileGrid(stage.width, stage.height, run.tileSide, tileOverlap)
+  const current = regions.map((tile) => (regions.length === 1 ? start.clone() : cutTile(start, tile)))
+  const window: StyleLosses[] = []
+  let steps = 0
+  try {
+    for (const [t, tile] of regions.entries()) {
+      const content = regions.length === 1 ? networkContent.clone() : cutTile(networkContent, tile)
+      try {
+        const painted = await paintRegion(
+          {
+            start: current[t],
+            content,
+            styleTargets: targets,
+            iterations: stage.iterations,
+            seed: params.seed + 1009 * stageIndex + t,
+            // A coarser scale's Nyquist frequency, ½ cycle per its pixel, in this scale's pixels.
+            coarserFrequency: previous ? (0.5 * Math.max(previous.shape[1], previous.shape[2])) / Math.max(stage.width, stage.height) : undefined
+          },
+          params,
+          network,
+          {
+            isCancelled: run.hooks.isCancelled,
+            onStep: async (losses, image) => {
+              steps++
+              window.push(losses)
+              if (steps % regions.length !== 0) return
+              const mean = meanLosses(window.splice(0))
+              run.iteration++
+              run.history.push({ iteration: run.iteration, width: stage.width, height: stage.height, ...mean })
+              const wantsPreview = run.iteration % params.previewEvery === 0 || steps === regions.length * stage.iterations
+              let preview: RgbImage | undefined
+              if (wantsPreview) {
+                const whole = regions.length === 1 ? image.clone() : blendTiles(stage.width, stage.height, regions.map((r, i) => ({ tile: r, image: i === t ? image : current[i] })))
+                try {
+                  preview = await picture(whole, colourContent, params.colour)
+                } finally {
+                  whole.dispose()
+                }
+              }
+              run.hooks.onProgress?.(run.iteration, mean, preview)
+            }
+          }
+        )
+        current[t].dispose()
+        current[t] = painted
+      } finally {
+        content.dispose()
+      }
     }
+    return regions.length === 1 ? current[0].clone() : blendTiles(stage.width, stage.height, regions.map((tile, i) => ({ tile, image: current[i] })))
+  } finally {
+    tf.dispose([...current, start, colourContent, networkContent, ...targets.map((t) => t.gramPerPosition)])
   }
+}
+
+/**
+ * The painting(s) at this scale's style size, seen through the network for their Gram (or SWAG)
+ * targets. A painting too large for the heap is seen in tiles whose per-position statistics are
+ * averaged by area: a Gram matrix is a sum over positions.
+ */
+function scaleStyleTargets(run: Run, stage: Stage, colourContent: tf.Tensor4D): StyleLayerTarget[] {
+  const { params, network } = run
+  const luminanceOnly = params.colour === 'luminance'
+  const styleLongest = Math.round(params.styleScale * Math.max(stage.width, stage.height))
+  const pieces: { image: tf.Tensor4D; weight: number }[] = []
+  try {
+    run.styles.forEach((style, i) => {
+      const size = styleSize(style.shape[2], style.shape[1], styleLongest)
+      const image = tf.tidy(() => {
+        const resized = resizeImages(style, size.height, size.width)
+        return luminanceOnly ? luminanceImage(resized, colourContent) : resized
+      })
+      const tiles = regionFitsBackend(network, size, params) ? [{ x: 0, y: 0, ...size }] : tileGrid(size.width, size.height, run.tileSide, 0)
+      for (const tile of tiles) {
+        const area = (tile.width * tile.height) / (size.width * size.height)
+        pieces.push({ image: tf.tidy(() => framePadded(cutTile(image, tile), params.padding)), weight: params.styles[i].weight * area })
+      }
+      image.dispose()
+    })
+    return styleTargets(network, pieces, params.styleLayers, params.statistics, params.swagTemperature, params.gramShift ?? 0)
+  } finally {
+    tf.dispose(pieces.map((p) => p.image))
+  }
+}
+
+/** The previous scale's G at this scale's size (recoloured again when asked). */
+function upsampled(run: Run, previous: tf.Tensor4D, stage: Stage): tf.Tensor4D {
+  return tf.tidy(() => {
+    const image = resizeImages(previous, stage.height, stage.width)
+    return run.palette && run.params.paletteEveryScale ? recolour(image, run.palette, run.params) : image
+  })
+}
+
+function recolour(images: tf.Tensor4D, palette: Palette, params: StyleParams): tf.Tensor4D {
+  return params.paletteMatch === 'none' ? images.clone() : matchPalette(images, palette, params.paletteMatch)
+}
+
+function meanLosses(losses: readonly StyleLosses[]): StyleLosses {
+  const mean = (key: keyof StyleLosses): number => losses.reduce((sum, l) => sum + l[key], 0) / losses.length
+  return { content: mean('content'), style: mean('style'), tv: mean('tv'), total: mean('total') }
 }
 
 /** S at `longest` px, but never with a short side the reflect padding cannot fold over. */
@@ -190,8 +262,4 @@ async function picture(generated: tf.Tensor4D, colourContent: tf.Tensor4D, colou
 
 function asBatch(image: RgbImage): tf.Tensor4D {
   return tf.tidy(() => imageToTensor(image).expandDims(0) as tf.Tensor4D)
-}
-
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
 }

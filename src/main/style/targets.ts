@@ -17,11 +17,14 @@ export interface StyleLayerTarget {
   gramPerPosition: tf.Tensor2D
   /** SWAG's softmax temperature at this layer; undefined for plain Gram. */
   temperature?: number
+  /** Added to the statistics before the Gram (Novak & Nikulin 2016's shifted activations); 0 for none. */
+  shift: number
 }
 
 /** Layer statistics the style is made of: the activations themselves or their SWAG softmax. */
-export function styleActivations(activations: tf.Tensor4D, temperature: number | undefined): tf.Tensor4D {
-  return temperature === undefined ? activations : swagActivations(activations, temperature)
+export function styleActivations(activations: tf.Tensor4D, temperature: number | undefined, shift = 0): tf.Tensor4D {
+  const statistics = temperature === undefined ? activations : swagActivations(activations, temperature)
+  return shift === 0 ? statistics : tf.tidy(() => statistics.add(shift))
 }
 
 /**
@@ -33,7 +36,8 @@ export function styleTargets(
   styles: readonly { image: tf.Tensor4D; weight: number }[],
   layers: readonly WeightedLayer[],
   statistics: StyleStatistics,
-  temperatureFactor: number
+  temperatureFactor: number,
+  shift = 0
 ): StyleLayerTarget[] {
   const names = layers.map((l) => l.name)
   const totalWeight = styles.reduce((sum, s) => sum + s.weight, 0)
@@ -47,23 +51,32 @@ export function styleTargets(
       const gramPerPosition = tf.tidy(() =>
         tf.addN(
           styles.map((s, i) => {
-            const features = styleActivations(activations[i][layer.name], temperature)
+            const features = styleActivations(activations[i][layer.name], temperature, shift)
             const [, h, w] = features.shape
             return gramMatrix(features).mul(s.weight / totalWeight / (h * w))
           })
         )
       ) as tf.Tensor2D
-      return { layer: layer.name, weight: layer.weight, gramPerPosition, temperature }
+      return { layer: layer.name, weight: layer.weight, gramPerPosition, temperature, shift }
     })
   } finally {
     for (const a of activations) tf.dispose(Object.values(a))
   }
 }
 
+/** a[l](C) at each shift G will be seen at, computed on first use and kept for the region. */
+export interface ContentTargets {
+  /** a[l](C) with C framed at shifts[index]. */
+  at(index: number): tf.Tensor4D
+  /** Activation shapes of every tap at this framing (the style normalisers depend on n_H, n_W, n_C). */
+  shapes: Record<string, number[]>
+  dispose(): void
+}
+
 /**
- * a[l](C) for every shift the generated image will be seen at, computed once per scale so that
- * every iteration's content term compares like with like. Also returns the activation shapes of
- * all taps at that framing (the style normalisers depend on n_H, n_W, n_C).
+ * Content targets per shift, so that every iteration's content term compares like with like. Only
+ * the shifts a region is actually seen at are computed: a tile painted for a few iterations draws
+ * a few of the nine, and each costs a forward pass.
  */
 export function contentTargets(
   network: FeatureNetwork,
@@ -73,15 +86,29 @@ export function contentTargets(
   padding: number,
   shifts: readonly Shift[],
   maxShift: number
-): { targets: tf.Tensor4D[]; shapes: Record<string, number[]> } {
+): ContentTargets {
   const shapes: Record<string, number[]> = {}
-  const targets = shifts.map((shift, i) =>
+  const targets = new Map<number, tf.Tensor4D>()
+  const compute = (index: number, taps: readonly string[]): tf.Tensor4D =>
     tf.tidy(() => {
-      const taps = i === 0 ? [contentLayer, ...styleLayers] : [contentLayer]
-      const activations = network.forward(frame(content, padding, shift, maxShift), taps)
+      const activations = network.forward(frame(content, padding, shifts[index], maxShift), taps)
       for (const name of taps) shapes[name] ??= activations[name].shape
       return activations[contentLayer]
     })
-  )
-  return { targets, shapes }
+  targets.set(0, compute(0, [...new Set([contentLayer, ...styleLayers])]))
+  return {
+    at(index) {
+      let target = targets.get(index)
+      if (!target) {
+        target = compute(index, [contentLayer])
+        targets.set(index, target)
+      }
+      return target
+    },
+    shapes,
+    dispose() {
+      tf.dispose([...targets.values()])
+      targets.clear()
+    }
+  }
 }

@@ -10,7 +10,7 @@ import type {
   UnitTile,
   VolumeResult
 } from '../../shared/api/explore'
-import type { LossPoint, StyleOptions } from '../../shared/api/style'
+import type { LossPoint, StyleOptions, StyleQuality } from '../../shared/api/style'
 import type { TrainSettings } from '../../shared/api/train'
 import type { NetworkId, StyleNetwork } from '../../shared/networks'
 import type { BackendInfo } from '../engine/backend'
@@ -93,6 +93,7 @@ export interface EngineOps {
       /** The inputs as the run used them (PNG, scaled to what the settings need): kept for resuming. */
       content: Uint8Array
       styles: Uint8Array[]
+      quality: StyleQuality
     }
   }
   'explore.layers': { args: { network: NetworkId; inputSize: number }; result: NetworkLayers }

@@ -6,6 +6,7 @@ import { models } from './models'
 import { fitWithin } from '../image/crop'
 import { decodeImage, type RgbImage } from '../image/decode'
 import { encodePng } from '../image/encode'
+import { qualityFigures } from '../style/quality'
 import { stylize } from '../style/stylize'
 
 /**
@@ -48,7 +49,8 @@ export const styleOps: Pick<OpHandlers, 'style.stylize'> = {
         history,
         complete,
         content: await encodePng(content),
-        styles: await Promise.all(styles.map((s) => encodePng(s.image)))
+        styles: await Promise.all(styles.map((s) => encodePng(s.image))),
+        quality: qualityFigures(image, content, styles.reduce((a, b) => (b.weight > a.weight ? b : a)).image)
       }
     }
     try {

@@ -8,6 +8,9 @@ export const maxStyles = 4
 /** The long side of a history thumbnail, px: two rows of a 120-px grid on a high-density screen. */
 export const styleThumbnailSide = 240
 
+/** The long sides the studio offers, px: a screen, a wallpaper, a print. Any size from 32 to 2048 is accepted. */
+export const printSizes = [512, 1024, 2048] as const
+
 const imageBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes of an image').refine((b) => b.byteLength > 0 && b.byteLength <= 60 * 1024 * 1024, 'an image of 1 byte to 60 MB')
 const id = z.string().min(1).max(100)
 const weight = z.number().finite().min(0)
@@ -35,6 +38,20 @@ export type InitMode = (typeof initModes)[number]
  */
 export const colourModes = ['style', 'transfer', 'luminance'] as const
 export type ColourMode = (typeof colourModes)[number]
+
+/**
+ * What the optimiser moves (Mordvintsev et al., Distill 2018): G's pixels; pixels in a decorrelated
+ * colour space; that, in a cosine (Fourier) basis scaled by 1/frequency; or in a Laplacian pyramid.
+ */
+export const parameterisations = ['pixels', 'decorrelated', 'fourier', 'pyramid'] as const
+export type Parameterisation = (typeof parameterisations)[number]
+/**
+ * How the painting's palette is brought when colour is 'style': the photo's colours matched to the
+ * painting's in CIELAB before optimising, and the result's after: by mean and covariance
+ * ('moments') or by the whole distribution ('histogram'); 'none' leaves it to the style loss.
+ */
+export const paletteMatches = ['none', 'moments', 'histogram'] as const
+export type PaletteMatch = (typeof paletteMatches)[number]
 
 const weightedLayer = z.object({ name: layerName, /** λ_l */ weight }).strict()
 export type WeightedLayer = z.infer<typeof weightedLayer>
@@ -69,6 +86,8 @@ export const styleOptionsSchema = z
     /** Coarse-to-fine scales from `minSide` up to `size`, or one scale at `size`. */
     multiScale: z.boolean(),
     minSide: z.number().int().min(32).max(2048),
+    /** Iterations at each scale as a share of the next coarser scale's: 1 gives every scale as many. */
+    fineShare: z.number().min(0.05).max(1),
     /** Reflect padding around the image before the network, px. */
     padding: z.number().int().min(0).max(31),
     /** Random shift of the image, 0…maxShift px each way. */
@@ -79,6 +98,8 @@ export const styleOptionsSchema = z
      */
     shiftEvery: z.number().int().min(1).max(1000),
     colour: z.enum(colourModes),
+    paletteMatch: z.enum(paletteMatches),
+    parameterisation: z.enum(parameterisations),
     /** Size of the painting relative to the result: 2 makes its strokes half as large in the result. */
     styleScale: z.number().positive().max(4),
     /** A preview (and a point of the loss chart's detail) every this many iterations. */
@@ -152,11 +173,23 @@ export interface StyleResultDetail {
   history: LossPoint[]
 }
 
+/**
+ * How good a picture is (issue 12; src/main/style/quality.ts): palette (1 = the photo's colours,
+ * 0 = the painting's), chroma speckle (1 = as busy in colour as the painting), structure (1 = the
+ * photo's edges exactly). Measured against the painting with the largest weight.
+ */
+export interface StyleQuality {
+  palette: number
+  chromaSpeckle: number
+  structure: number
+}
+
 /** What a stylize job ends with (a cancelled run is saved too, and found by its job id). */
 export interface StyleRunResult {
   result: StyleResultSummary
   lossStart: number
   lossEnd: number
+  quality: StyleQuality
 }
 
 export interface ModelInstallResult {

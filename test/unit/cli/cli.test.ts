@@ -130,7 +130,7 @@ describe('the command line, on real photos', () => {
     expect(readdirSync(out).filter((f) => f.endsWith('.png'))).toHaveLength(3)
   })
 
-  it('stylize paints a photo and reports the loss going down', async () => {
+  it('stylize paints a photo and reports the loss going down and the picture\'s quality figures', async () => {
     const out = path.join(files, 'painted.png')
     const painting = path.join(files, 'painting.png')
     // a test-made "painting": diagonal colour stripes
@@ -139,9 +139,14 @@ describe('the command line, on real photos', () => {
     await sharp(stripes, { raw: { width: 96, height: 96, channels: 3 } }).png().toFile(painting)
     const { code, json } = await cli(dataDir, 'stylize', '--content', faces[0]![0], '--style', painting, '--network', 'mobilenet', '--size', '64', '--iterations', '8', '--out', out)
     expect(code).toBe(0)
-    const result = json as { network: string; size: number; iterations: number; lossStart: number; lossEnd: number }
+    const result = json as { network: string; size: number; iterations: number; lossStart: number; lossEnd: number; palette: number; chromaSpeckle: number; structure: number }
     expect(result).toMatchObject({ network: 'mobilenet', size: 64, iterations: 8 })
     expect(result.lossEnd).toBeLessThan(result.lossStart)
+    // The default palette match brings the stripes' two colours: far closer to them than the photo was.
+    expect(result.palette).toBeLessThan(0.5)
+    expect(result.chromaSpeckle).toBeGreaterThan(0)
+    expect(result.structure).toBeGreaterThan(0)
+    expect(result.structure).toBeLessThanOrEqual(1)
     expect(existsSync(out)).toBe(true)
     expect((await sharp(out).metadata()).width).toBeLessThanOrEqual(64)
   })

@@ -96,14 +96,22 @@ describe('stylize: the loop', () => {
   it('holds tf.memory() steady from one iteration to the next and frees everything at the end', async () => {
     const before = tf.memory().numTensors
     for (const optimizer of ['adam', 'lbfgs'] as const) {
-      const counts: number[] = []
-      await stylize(params({ optimizer, iterations: 6, previewEvery: 2 }), network, {
-        onProgress: () => counts.push(tf.memory().numTensors)
-      })
-      // L-BFGS keeps one more curvature pair per iteration until its history is full.
-      if (optimizer === 'adam') expect(new Set(counts.slice(1)).size).toBe(1)
-      expect(tf.memory().numTensors).toBe(before)
+      for (const parameterisation of ['pixels', 'fourier'] as const) {
+        const counts: number[] = []
+        // One framing: content targets are computed per shift on first use, and kept.
+        await stylize(params({ optimizer, parameterisation, maxShift: 0, iterations: 6, previewEvery: 2 }), network, {
+          onProgress: () => counts.push(tf.memory().numTensors)
+        })
+        // L-BFGS keeps one more curvature pair per iteration until its history is full.
+        if (optimizer === 'adam') expect(new Set(counts.slice(1)).size).toBe(1)
+        expect(tf.memory().numTensors).toBe(before)
+      }
     }
+    // With shifts, at most one more tensor per shift (its content target), then steady.
+    const counts: number[] = []
+    await stylize(params({ iterations: 12 }), network, { onProgress: () => counts.push(tf.memory().numTensors) })
+    expect(Math.max(...counts) - counts[0]).toBeLessThanOrEqual(8)
+    expect(tf.memory().numTensors).toBe(before)
   })
 
   it('keeps the photo\'s colours when asked to, in both colour modes, with two styles blended', async () => {

@@ -1,4 +1,16 @@
-import { colourModes, initModes, lbfgsShiftEvery, normalisers, styleOptimizers, styleOptionsSchema, styleStatistics, type StyleOptions } from '../../../shared/api/style'
+import {
+  colourModes,
+  initModes,
+  lbfgsShiftEvery,
+  normalisers,
+  paletteMatches,
+  parameterisations,
+  printSizes,
+  styleOptimizers,
+  styleOptionsSchema,
+  styleStatistics,
+  type StyleOptions
+} from '../../../shared/api/style'
 import { m } from '../paraglide/messages'
 
 /**
@@ -22,7 +34,7 @@ interface Common {
 
 export type StyleField = Common &
   (
-    | { kind: 'number'; key: NumberKey; min?: number; max?: number; step: number | 'any'; testid?: string }
+    | { kind: 'number'; key: NumberKey; min?: number; max?: number; step: number | 'any'; testid?: string; presets?: { value: number; label: string }[] }
     | { kind: 'choice'; key: ChoiceKey; choices: { value: string; label: string }[] }
     | { kind: 'toggle'; key: ToggleKey }
   )
@@ -31,6 +43,9 @@ interface Row {
   label: () => string
   step?: number
   testid?: string
+  /** Values offered beside free entry. */
+  presets?: readonly number[]
+  presetLabel?: (value: number) => string
   /** Words for each value of a choice, in the order the contract lists them. */
   choices?: Record<string, () => string>
   /** Shown only under "more options". */
@@ -39,9 +54,24 @@ interface Row {
 }
 
 const rows: Partial<Record<Key, Row>> = {
-  size: { label: m.style_size, step: 32, testid: 'size' },
+  size: { label: m.style_size, step: 32, testid: 'size', presets: printSizes, presetLabel: (size) => m.style_size_presets({ size }) },
   iterations: { label: m.style_iterations, testid: 'iterations' },
   previewEvery: { label: m.style_preview_every },
+  paletteMatch: {
+    label: m.style_palette_match,
+    choices: { none: m.style_palette_match_none, moments: m.style_palette_match_moments, histogram: m.style_palette_match_histogram }
+  },
+  parameterisation: {
+    label: m.style_parameterisation,
+    choices: {
+      pixels: m.style_parameterisation_pixels,
+      decorrelated: m.style_parameterisation_decorrelated,
+      fourier: m.style_parameterisation_fourier,
+      pyramid: m.style_parameterisation_pyramid
+    },
+    advanced: true
+  },
+  fineShare: { label: m.style_fine_share, step: 0.05, advanced: true },
   optimizer: {
     label: m.style_optimizer,
     choices: { adam: () => 'Adam', lbfgs: m.style_optimizer_lbfgs },
@@ -65,7 +95,15 @@ const rows: Partial<Record<Key, Row>> = {
 }
 
 // Checked by the compiler: every enum of the contract has words for each of its values.
-const enums: Record<ChoiceKey, readonly string[]> = { optimizer: styleOptimizers, init: initModes, colour: colourModes, statistics: styleStatistics, normaliser: normalisers }
+const enums: Record<ChoiceKey, readonly string[]> = {
+  optimizer: styleOptimizers,
+  init: initModes,
+  colour: colourModes,
+  statistics: styleStatistics,
+  normaliser: normalisers,
+  paletteMatch: paletteMatches,
+  parameterisation: parameterisations
+}
 
 function field(key: Key, row: Row | undefined): StyleField | null {
   const schema = styleOptionsSchema.shape[key] as unknown as { def: { type: string }; minValue?: number | null; maxValue?: number | null; isInt?: boolean; options?: readonly string[] }
@@ -73,7 +111,8 @@ function field(key: Key, row: Row | undefined): StyleField | null {
   switch (schema.def.type) {
     case 'number': {
       const finite = (v: number | null | undefined): number | undefined => (v !== null && v !== undefined && Number.isFinite(v) ? v : undefined)
-      return { ...common, kind: 'number', key: key as NumberKey, min: finite(schema.minValue), max: finite(schema.maxValue), step: row?.step ?? (schema.isInt ? 1 : 'any'), testid: row?.testid }
+      const presets = row?.presets?.map((value) => ({ value, label: row.presetLabel?.(value) ?? String(value) }))
+      return { ...common, kind: 'number', key: key as NumberKey, min: finite(schema.minValue), max: finite(schema.maxValue), step: row?.step ?? (schema.isInt ? 1 : 'any'), testid: row?.testid, presets }
     }
     case 'enum': {
       const values = enums[key as ChoiceKey] ?? schema.options ?? []
