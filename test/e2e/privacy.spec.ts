@@ -11,7 +11,15 @@ test('kiosk mode: the admin views ask for the PIN, a wrong one is refused, leavi
 
   const nav = page.getByRole('navigation', { name: 'Likeness' })
   await nav.getByRole('link', { name: 'Check-in', exact: true }).click()
-  await nav.getByRole('link', { name: 'Gallery', exact: true }).click()
+  // The kiosk's check-in view is alone on screen: no navigation, no log of who else came in; out only through the PIN.
+  await expect(page.getByTestId('kiosk-admin')).toBeVisible()
+  await expect(nav).toHaveCount(0)
+  await expect(page.getByTestId('checkin-log')).toHaveCount(0)
+  await expect(page.getByTestId('kiosk-greeting')).toBeAttached()
+  await page.getByTestId('kiosk-admin').click()
+  await expect(page.getByTestId('admin-pin-form')).toBeVisible()
+  await expect(page.getByTestId('privacy-settings')).toHaveCount(0)
+  await page.goto(appUrl('gallery'))
   await expect(page.getByTestId('admin-pin-form')).toBeVisible()
   await expect(page.getByTestId('people')).toHaveCount(0)
   await page.getByTestId('admin-pin').fill('1111')
