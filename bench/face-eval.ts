@@ -1,16 +1,18 @@
 // Accuracy of the face pipeline on labelled folders: ../shared/datasets/faces/<set>/<person>/*.jpg.
 // One JSON line per set and variant (level eyes or not, mirror averaging or not), same detections for all.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { sharedDatasets } from '../test/support/datasets'
 import { initBackend } from '../src/main/engine/backend'
 import { decodeImage } from '../src/main/image/decode'
 import { describeFaces, findFaces } from '../src/main/face/analyze'
 import { auc, eer, pairTrials, rank1, tarAtFar, thresholdForBalancedAccuracy } from '../src/main/face/calibrate'
 import { ModelCache } from '../src/main/models/cache'
+import { listLabelledFolder } from '../src/main/service/evaluate'
 import type { Detector } from '../src/shared/api/face'
 import os from 'node:os'
 
-const datasetDir = path.resolve(import.meta.dirname, '..', '..', 'shared', 'datasets', 'faces')
+const datasetDir = path.join(sharedDatasets() ?? path.resolve(import.meta.dirname, '..', '..', 'shared', 'datasets'), 'faces')
 const detector = (process.env.FACE_DETECTOR ?? 'ssd') as Detector
 const sets = process.env.FACE_SETS?.split(',')
 const variants = [
@@ -19,18 +21,6 @@ const variants = [
   { levelEyes: false, mirror: true },
   { levelEyes: true, mirror: true }
 ]
-
-function labelledImages(setDir: string): { person: string; file: string }[] {
-  return readdirSync(setDir)
-    .filter((person) => !person.startsWith('_') && statSync(path.join(setDir, person)).isDirectory())
-    .sort()
-    .flatMap((person) =>
-      readdirSync(path.join(setDir, person))
-        .filter((name) => /\.(jpe?g|png)$/i.test(name))
-        .sort()
-        .map((name) => ({ person, file: path.join(setDir, person, name) }))
-    )
-}
 
 async function main(): Promise<void> {
   if (!existsSync(datasetDir)) {
@@ -41,7 +31,7 @@ async function main(): Promise<void> {
   const cache = new ModelCache({ dataDir: os.tmpdir() })
   const models = await cache.faceModels()
   for (const set of sets ?? readdirSync(datasetDir).sort()) {
-    const images = labelledImages(path.join(datasetDir, set))
+    const images = (await listLabelledFolder(path.join(datasetDir, set))).map(({ label, file }) => ({ person: label, file }))
     const found: { person: string; image: Awaited<ReturnType<typeof decodeImage>>['image']; landmarks: { x: number; y: number }[] }[] = []
     for (const { person, file } of images) {
       const { image } = await decodeImage(readFileSync(file))

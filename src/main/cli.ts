@@ -2,6 +2,7 @@ import { toErrorInfo } from '../shared/errors'
 import { parseArgs } from './cli/args'
 import { commands } from './cli/commands'
 import { defaultDataDir } from './dataDir'
+import { keyProvidersFromEnv } from './dataKeys'
 import { backendChoiceFromEnv } from './engine/backend'
 import { Service } from './service'
 
@@ -20,15 +21,27 @@ if (!command) {
 
 const json = rest.includes('--json')
 const dataDir = defaultDataDir()
-const service = await Service.open({ dataDir, workerScript, host: 'cli', backend: backendChoiceFromEnv() })
+
+function printError(error: unknown): void {
+  const info = toErrorInfo(error)
+  if (json) console.log(JSON.stringify({ error: info }))
+  else console.error(`${info.kind}: ${info.message}`)
+}
+
+let service: Service
+try {
+  service = await Service.open({ dataDir, keys: keyProvidersFromEnv(dataDir, process.env, { createKeyFile: true }), workerScript, host: 'cli', backend: backendChoiceFromEnv(), databaseUrl: process.env.LIKENESS_DATABASE_URL })
+} catch (error) {
+  // A folder that does not unlock (no key here, a wrong passphrase) is a typed refusal like any other.
+  printError(error)
+  process.exit(1)
+}
 try {
   const output = await command.run(service, parseArgs(rest, command.booleanFlags), dataDir)
   console.log(json ? JSON.stringify(output.value) : output.text)
   process.exitCode = 0
 } catch (error) {
-  const info = toErrorInfo(error)
-  if (json) console.log(JSON.stringify({ error: info }))
-  else console.error(`${info.kind}: ${info.message}`)
+  printError(error)
   process.exitCode = 1
 } finally {
   await service.close()

@@ -1,9 +1,13 @@
-import { app, BrowserWindow, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, session, shell } from 'electron'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { bindIpc } from './ipc'
 import { Service } from './service'
 import { backendChoiceFromEnv } from './engine/backend'
+import { keyProvidersFromEnv } from './dataKeys'
+import type { KeyProvider } from './store/crypto/keyring'
+import { osKeychainProvider, type OsKeychain } from './store/crypto/keyProviders'
+import { osKeychain } from './keychain'
 
 // The engine worker's bundle sits next to each entry's bundle in out/main.
 const workerScript = new URL('./worker.js', import.meta.url)
@@ -50,15 +54,29 @@ app.on('second-instance', () => {
   mainWindow.focus()
 })
 
+/**
+ * The data key is wrapped by the OS keychain; without one (Linux with no keyring) the app keeps
+ * the key the way the CLI does, in a key file outside the folder.
+ */
+function keyProviders(dataDir: string, keychain: OsKeychain | undefined): KeyProvider[] {
+  if (!keychain) return keyProvidersFromEnv(dataDir, process.env, { createKeyFile: true })
+  return [osKeychainProvider(keychain), ...keyProvidersFromEnv(dataDir, process.env, { createKeyFile: false })]
+}
+
 app.whenReady().then(async () => {
   // Camera for check-in; nothing else (no geolocation, notifications, MIDI…).
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === 'media'))
-  const service = await Service.open({
-    dataDir: process.env.LIKENESS_DATA_DIR ?? app.getPath('userData'),
-    workerScript,
-    host: 'electron',
-    backend: backendChoiceFromEnv()
-  })
+  const dataDir = process.env.LIKENESS_DATA_DIR ?? app.getPath('userData')
+  let service: Service
+  try {
+    const keychain = await osKeychain()
+    service = await Service.open({ dataDir, keys: keyProviders(dataDir, keychain), workerScript, host: 'electron', backend: backendChoiceFromEnv(), databaseUrl: process.env.LIKENESS_DATABASE_URL, secrets: keychain })
+  } catch (error) {
+    // A folder this login cannot unlock: say why and stop, rather than start on an empty gallery.
+    dialog.showErrorBox('Likeness cannot open its data', (error as Error).message)
+    app.exit(1)
+    return
+  }
   bindIpc(service, () => mainWindow?.webContents)
   mainWindow = createWindow()
   app.on('activate', () => {

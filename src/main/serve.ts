@@ -2,6 +2,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startWebBridge } from './bridge/webBridge'
 import { defaultDataDir } from './dataDir'
+import { keyProvidersFromEnv } from './dataKeys'
 import { backendChoiceFromEnv } from './engine/backend'
 import { Service } from './service'
 
@@ -13,7 +14,8 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const portFlag = process.argv.indexOf('--port')
 const port = portFlag >= 0 ? Number(process.argv[portFlag + 1]) : Number(process.env.LIKENESS_PORT ?? 0)
 
-const service = await Service.open({ dataDir: defaultDataDir(), workerScript, host: 'browser', backend: backendChoiceFromEnv() })
+const dataDir = defaultDataDir()
+const service = await Service.open({ dataDir, keys: keyProvidersFromEnv(dataDir, process.env, { createKeyFile: true }), workerScript, host: 'browser', backend: backendChoiceFromEnv(), databaseUrl: process.env.LIKENESS_DATABASE_URL })
 const bridge = await startWebBridge({ service, rendererDir: path.join(here, '../renderer'), port, token: process.env.LIKENESS_TOKEN })
 console.log(`Likeness is serving on ${bridge.url}`)
 

@@ -9,6 +9,8 @@ import { checkinMethods } from './api/checkin'
 import { exploreMethods } from './api/explore'
 import { styleMethods } from './api/style'
 import { trainMethods } from './api/train'
+import { privacyMethods } from './api/privacy'
+import { sharedMethods, type SharedStatusEvent } from './api/shared'
 
 /** Every call the renderer (or the CLI, or the web bridge) can make of the main process. */
 export const methods = {
@@ -18,7 +20,9 @@ export const methods = {
   ...checkinMethods,
   ...exploreMethods,
   ...styleMethods,
-  ...trainMethods
+  ...trainMethods,
+  ...sharedMethods,
+  ...privacyMethods
 }
 
 export type Methods = typeof methods
@@ -32,7 +36,7 @@ export type JobKind = { [M in MethodName]: Methods[M] extends JobMethodSpec<z.Zo
 export type JobResultOf<K extends JobKind> = Methods[K] extends JobMethodSpec<z.ZodType, infer R> ? R : never
 
 /** Everything the main process pushes without being asked. */
-export type AppEvent = JobEvent
+export type AppEvent = JobEvent | SharedStatusEvent
 
 /** What the preload script exposes as `window.api`, and the web bridge client imitates. */
 export interface WindowApi {

@@ -19,7 +19,10 @@ const errorKinds = [
   'Cancelled',
   'Busy',
   'StoreCorrupt',
+  'WrongKey', // a key, key file, passphrase or PIN that does not open what it was given for, or none here that can (detail.problem)
+  'Locked', // an admin action while kiosk mode is on and the admin PIN has not been entered
   'Unsupported',
+  'Offline', // the shared gallery's server cannot be reached, and this needs it (enrolling, forgetting, the log)
   'Internal'
 ] as const
 

@@ -2,13 +2,25 @@ import { writeFile } from 'node:fs/promises'
 import sharp from 'sharp'
 import { chromium, type Browser } from '@playwright/test'
 import { chromiumArgs } from '../../playwright.config'
+import type { RgbImage } from '../../src/main/image/decode'
 
 /**
  * A Y4M video for Chromium's fake camera: `frames` copies of one picture as raw I420 (4:2:0).
  * Chromium loops the file, so the camera shows the picture for as long as the test runs.
  */
 export async function writeY4m(file: string, picture: Uint8Array, width: number, height: number, frames = 5, fps = 10): Promise<void> {
-  const rgb = await sharp(picture).resize(width, height, { fit: 'cover' }).removeAlpha().raw().toBuffer()
+  const rgb = new Uint8Array(await sharp(picture).resize(width, height, { fit: 'cover' }).removeAlpha().raw().toBuffer())
+  await writeY4mFrames(file, Array.from({ length: frames }, () => ({ width, height, data: rgb })), fps)
+}
+
+/** A Y4M video of the given RGB frames (even width and height), for Chromium's fake camera. */
+export async function writeY4mFrames(file: string, frames: readonly RgbImage[], fps: number): Promise<void> {
+  const { width, height } = frames[0]!
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`)
+  await writeFile(file, Buffer.concat([header, ...frames.map(({ data: rgb }) => i420Frame(rgb, width, height))]))
+}
+
+function i420Frame(rgb: Uint8Array, width: number, height: number): Buffer {
   const y = new Uint8Array(width * height)
   const u = new Uint8Array((width / 2) * (height / 2))
   const v = new Uint8Array((width / 2) * (height / 2))
@@ -30,9 +42,7 @@ export async function writeY4m(file: string, picture: Uint8Array, width: number,
       v[row * (width / 2) + col] = clamp(128 + 0.5 * r - 0.418688 * g - 0.081312 * b)
     }
   }
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, u, v])
-  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`)
-  await writeFile(file, Buffer.concat([header, ...Array.from({ length: frames }, () => frame)]))
+  return Buffer.concat([Buffer.from('FRAME\n'), y, u, v])
 }
 
 const clamp = (value: number): number => Math.max(0, Math.min(255, Math.round(value)))

@@ -1,9 +1,8 @@
 import { expect, test } from '@playwright/test'
-import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { appUrl } from './app'
+import { appUrl, startServer } from './app'
 import { englishWords, settled, viewIds } from './pageText'
 
 test.describe.configure({ mode: 'serial' })
@@ -47,18 +46,9 @@ test('Settings changes the language at once, keeps it, and can hand it back to t
 
 test('LIKENESS_LANG=zh-CN sets the language over the system and Settings', async ({ browser }) => {
   // A second browser-mode server of its own, started as a user would with the variable set.
-  const server = spawn(process.execPath, ['out/main/serve.js', '--port', '0'], {
-    env: { ...process.env, LIKENESS_LANG: 'zh-CN', LIKENESS_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'likeness-lang-')), LIKENESS_BACKEND: 'wasm' },
-    stdio: ['ignore', 'pipe', 'inherit']
-  })
+  const server = await startServer({ LIKENESS_LANG: 'zh-CN', LIKENESS_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'likeness-lang-')) })
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      server.stdout.on('data', (chunk: Buffer) => {
-        const served = /serving on (\S+)/.exec(String(chunk))
-        if (served) resolve(served[1]!)
-      })
-      server.once('exit', (code) => reject(new Error(`serve exited with ${code}`)))
-    })
+    const url = server.url
     const context = await browser.newContext({ locale: 'en-US' })
     const page = await context.newPage()
     await page.goto(`${url}#/settings`)
@@ -67,6 +57,6 @@ test('LIKENESS_LANG=zh-CN sets the language over the system and Settings', async
     await expect(page.getByTestId('language-forced')).toContainText('LIKENESS_LANG')
     await context.close()
   } finally {
-    server.kill('SIGTERM')
+    server.stop()
   }
 })

@@ -40,3 +40,8 @@ export function numberFlag(args: ParsedArgs, name: string, fallback: number): nu
   if (!Number.isFinite(number)) throw new LikenessError('BadRequest', `--${name} must be a number, not "${value}".`)
   return number
 }
+
+/** Refuses a command given fewer than `count` positional arguments, with its usage. */
+export function need(positional: string[], count: number, usage: string): void {
+  if (positional.length < count) throw new LikenessError('BadRequest', `usage: npm run cli -- ${usage}`)
+}

@@ -4,6 +4,9 @@ import { checkinsCommand, enrollCommand, evalCommand, forgetCommand, galleryExpo
 import { layersCommand, topPatchesCommand } from './explore'
 import { stylizeCommand } from './style'
 import { calibrateCommand, trainCommand } from './train'
+import { auditCommand, personExportCommand, personOpenCommand } from './privacy'
+import { shareCommand, sharedCommand, unshareCommand } from './shared'
+import { watchCommand } from './watch'
 
 export const commands: Record<string, CliCommand> = {
   info: infoCommand,
@@ -12,10 +15,17 @@ export const commands: Record<string, CliCommand> = {
   identify: identifyCommand,
   people: peopleCommand,
   forget: forgetCommand,
+  'person-export': personExportCommand,
+  'person-open': personOpenCommand,
+  audit: auditCommand,
   eval: evalCommand,
   checkins: checkinsCommand,
+  watch: watchCommand,
   'gallery-export': galleryExportCommand,
   'gallery-import': galleryImportCommand,
+  shared: sharedCommand,
+  share: shareCommand,
+  unshare: unshareCommand,
   layers: layersCommand,
   'top-patches': topPatchesCommand,
   stylize: stylizeCommand,

@@ -1,8 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { LikenessError } from '../../shared/errors'
+import type { Person } from '../../shared/api/face'
+import type { Service } from '../service'
 import type { CliCommand } from './command'
 import { followJob } from './jobs'
+import { need } from './args'
+import { exportPassphrase } from './passphrase'
 
 async function readImage(file: string): Promise<Uint8Array> {
   try {
@@ -12,11 +16,15 @@ async function readImage(file: string): Promise<Uint8Array> {
   }
 }
 
-function need(args: string[], count: number, usage: string): void {
-  if (args.length < count) throw new LikenessError('BadRequest', `usage: npm run cli -- ${usage}`)
-}
-
 const fixed = (n: number | null): string => (n === null ? '—' : n.toFixed(3))
+
+/** The person of that name (any case), or UnknownPerson. */
+export async function findPerson(service: Service, name: string): Promise<Person> {
+  const people = await service.call('face.people', {})
+  const person = people.find((p) => p.name.toLocaleLowerCase() === name.toLocaleLowerCase())
+  if (!person) throw new LikenessError('UnknownPerson', `Nobody called ${name} is in the gallery.`)
+  return person
+}
 
 export const enrollCommand: CliCommand = {
   usage: 'enroll <name> <image...> [--face N] [--json]',
@@ -37,9 +45,7 @@ export const verifyCommand: CliCommand = {
   async run(service, args) {
     need(args.positional, 2, this.usage)
     const [name, file] = args.positional
-    const people = await service.call('face.people', {})
-    const person = people.find((p) => p.name.toLocaleLowerCase() === name!.toLocaleLowerCase())
-    if (!person) throw new LikenessError('UnknownPerson', `Nobody called ${name} is in the gallery.`)
+    const person = await findPerson(service, name!)
     const result = await service.call('face.verify', { personId: person.id, image: await readImage(file!) })
     return { value: result, text: `${result.match ? 'match' : 'no match'}: d = ${result.distance.toFixed(3)} (τ = ${result.threshold})` }
   }
@@ -69,14 +75,20 @@ export const peopleCommand: CliCommand = {
 
 export const forgetCommand: CliCommand = {
   usage: 'forget <name> [--json]',
-  summary: 'erase a person, their templates and photos',
+  summary: 'erase a person, their templates, photos and check-in pictures, with a receipt',
   async run(service, args) {
     need(args.positional, 1, this.usage)
-    const people = await service.call('face.people', {})
-    const person = people.find((p) => p.name.toLocaleLowerCase() === args.positional[0]!.toLocaleLowerCase())
-    if (!person) throw new LikenessError('UnknownPerson', `Nobody called ${args.positional[0]} is in the gallery.`)
+    const person = await findPerson(service, args.positional[0]!)
     const result = await service.call('face.forget', { personId: person.id })
-    return { value: { name: person.name, ...result }, text: `${person.name} erased (${result.removedTemplates} template(s)).` }
+    const { receipt } = result
+    const text = [
+      `${person.name} erased (${result.removedTemplates} template(s)).`,
+      `receipt ${receipt.id} at ${new Date(receipt.erasedAt).toISOString()}`,
+      `  ${receipt.erased.photos} photo(s), ${receipt.erased.checkInPictures} check-in picture(s), ${receipt.erased.backups} backup(s), ${receipt.erased.temporaryFiles} temporary file(s)`,
+      `  ${receipt.checkInsKept} check-in(s) kept without pictures until the retention period ends`,
+      `  digest ${receipt.digest} (also in the audit log)`
+    ]
+    return { value: { name: person.name, ...result }, text: text.join('\n') }
   }
 }
 
@@ -118,10 +130,10 @@ export const checkinsCommand: CliCommand = {
 
 export const galleryExportCommand: CliCommand = {
   usage: 'gallery-export <file> [--json]',
-  summary: 'write people, templates and photos to one checksummed file',
+  summary: 'write people, templates and photos to one file encrypted with a passphrase you type',
   async run(service, args) {
     need(args.positional, 1, this.usage)
-    const file = await service.call('gallery.export', {})
+    const file = await service.call('gallery.export', { passphrase: await exportPassphrase('seal') })
     await writeFile(args.positional[0]!, file)
     return { value: { file: args.positional[0], bytes: file.byteLength }, text: `${file.byteLength} bytes written to ${args.positional[0]}.` }
   }
@@ -129,10 +141,18 @@ export const galleryExportCommand: CliCommand = {
 
 export const galleryImportCommand: CliCommand = {
   usage: 'gallery-import <file> [--json]',
-  summary: 'merge a gallery file by name (a corrupt or newer file changes nothing)',
+  summary: 'merge a gallery file by name (a wrong passphrase, a corrupt or newer file changes nothing)',
   async run(service, args) {
     need(args.positional, 1, this.usage)
-    const result = await followJob(service, await service.call('gallery.import', { file: await readImage(args.positional[0]!) }))
+    const file = await readImage(args.positional[0]!)
+    const job = await service
+      .call('gallery.import', { file, passphrase: process.env.LIKENESS_EXPORT_PASSPHRASE })
+      .catch(async (error: unknown) => {
+        // Asked for only when the file turns out to be encrypted: files from before need none.
+        if (!(error instanceof LikenessError && error.detail?.problem === 'needs-passphrase')) throw error
+        return service.call('gallery.import', { file, passphrase: await exportPassphrase('open') })
+      })
+    const result = await followJob(service, job)
     const refused = result.refused.map(({ name, kind }) => `  ${name}: ${kind === 'NoFace' ? 'no face found in the photo' : 'the photo falls short of the enrollment rule'}`)
     return {
       value: result,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RgbImage } from '../image/decode'
+import { sampleBilinear } from '../image/sample'
 import { LikenessError } from '../../shared/errors'
 import type { Point } from '../../shared/geometry'
 import { chipSize } from '../../shared/api/face'
@@ -61,35 +62,13 @@ export function toChip(t: ChipTransform, p: Point): Point {
   return { x: (t.a * dx + t.b * dy) / det, y: (-t.b * dx + t.a * dy) / det }
 }
 
-// chip(u, v) = bilinear(image, T(u, v)), black outside the photo as dlib's extract_image_chip leaves it
-function sampleChip(image: RgbImage, t: ChipTransform, out: Float32Array, offset: number): void {
-  const { width, height, data } = image
-  const texel = (x: number, y: number, c: number): number =>
-    x < 0 || y < 0 || x >= width || y >= height ? 0 : data[(y * width + x) * 3 + c]
-  for (let v = 0; v < chipSize; v++) {
-    for (let u = 0; u < chipSize; u++) {
-      const x = t.a * u - t.b * v + t.tx
-      const y = t.b * u + t.a * v + t.ty
-      const x0 = Math.floor(x)
-      const y0 = Math.floor(y)
-      const fx = x - x0
-      const fy = y - y0
-      const o = offset + (v * chipSize + u) * 3
-      for (let c = 0; c < 3; c++) {
-        const top = texel(x0, y0, c) * (1 - fx) + texel(x0 + 1, y0, c) * fx
-        const bottom = texel(x0, y0 + 1, c) * (1 - fx) + texel(x0 + 1, y0 + 1, c) * fx
-        out[o + c] = (top * (1 - fy) + bottom * fy) / 255
-      }
-    }
-  }
-}
-
 /** The values of one aligned chip: 150 × 150 × RGB. */
 export const chipLength = chipSize * chipSize * 3
 
 /** Aligned 150×150 chips [n, 150, 150, 3] in [0, 1], one per transform, sampled from the full-resolution photo. */
 export function extractChips(image: RgbImage, transforms: readonly ChipTransform[]): tf.Tensor4D {
   const pixels = new Float32Array(transforms.length * chipLength)
-  transforms.forEach((t, i) => sampleChip(image, t, pixels, i * chipLength))
+  // chip(u, v) = bilinear(image, T(u, v))
+  transforms.forEach((t, i) => sampleBilinear(image, { xu: t.a, xv: -t.b, x0: t.tx, yu: t.b, yv: t.a, y0: t.ty }, { width: chipSize, height: chipSize }, pixels, i * chipLength))
   return tf.tensor4d(pixels, [transforms.length, chipSize, chipSize, 3])
 }

@@ -95,6 +95,11 @@ export class Gallery {
     return this.columns.remove(personId)
   }
 
+  /** Erases these templates (ids not in the gallery are ignored); returns how many were removed. */
+  removeTemplates(templateIds: readonly string[]): number {
+    return this.columns.removeTemplates(templateIds)
+  }
+
   /** The k nearest templates, exactly, nearest first. */
   search(query: Float32Array, k: number): TemplateMatch[] {
     return this.searchBatch([query], k)[0]

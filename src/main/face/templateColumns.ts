@@ -117,8 +117,19 @@ export class TemplateColumns {
 
   /** Erases every template of the person and closes the gaps; returns how many were removed. */
   remove(personId: string): number {
-    const doomed = this.rowsByPerson.get(personId)
-    if (!doomed) return 0
+    return this.removeRows(this.rowsByPerson.get(personId) ?? [])
+  }
+
+  /** Erases these templates (ids not here are ignored) and closes the gaps; returns how many were removed. */
+  removeTemplates(templateIds: readonly string[]): number {
+    const wanted = new Set(templateIds.filter((id) => this.templateIdSet.has(id)))
+    if (wanted.size === 0) return 0
+    return this.removeRows(this.templateIdList.flatMap((id, row) => (wanted.has(id) ? [row] : [])))
+  }
+
+  /** `doomed` in ascending order. */
+  private removeRows(doomed: readonly number[]): number {
+    if (doomed.length === 0) return 0
     // Maximal runs of surviving rows, so a million-row gallery moves in a few memmoves per column.
     const runs: { from: number; to: number; length: number }[] = []
     let kept = 0

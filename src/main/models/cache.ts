@@ -2,6 +2,7 @@ import type { NetworkId } from '../../shared/networks'
 import type { FeatureNetwork } from '../engine/network'
 import { encoderNetwork } from '../face/encoderNetwork'
 import { FaceModels } from '../face/faceModels'
+import type { LiveModels } from '../face/live/liveModels'
 import { disposeModel, loadModel, requireInstalled, type ModelId, type ModelLocations, type ModelOf } from './registry'
 
 /**
@@ -38,8 +39,21 @@ export class ModelCache {
   }
 
   async faceModels(): Promise<FaceModels> {
-    const [ssd, tiny, landmarks, encoder] = await Promise.all([this.get('ssd'), this.get('tiny'), this.get('landmarks68'), this.get('encoder')])
-    return new FaceModels(ssd, tiny, landmarks, encoder)
+    const [ssd, tiny, landmarks, encoder, blazeFace, faceMesh] = await Promise.all([
+      this.get('ssd'),
+      this.get('tiny'),
+      this.get('landmarks68'),
+      this.get('encoder'),
+      this.get('blazeFace'),
+      this.get('faceMesh')
+    ])
+    return new FaceModels(ssd, tiny, landmarks, encoder, blazeFace, faceMesh)
+  }
+
+  /** The live path's networks around `face` (the gallery's encoder, a fine-tuned one when it has one). */
+  async liveModels(face?: FaceModels): Promise<LiveModels> {
+    const [faceModels, iris, antispoof, liveness] = await Promise.all([face ?? this.faceModels(), this.get('iris'), this.get('antispoof'), this.get('liveness')])
+    return { face: faceModels, iris, antispoof, liveness }
   }
 
   /** A network the explorer and the style studio look through, by the contract's name. */

@@ -1,3 +1,4 @@
+import type { GraphModel } from '@tensorflow/tfjs'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -7,6 +8,7 @@ import { asLibraryWeightMap, assertOneTfjs, faceapi } from '../face/faceapi'
 import { loadInception } from '../style/networks/inception'
 import { loadMobileNet } from '../style/networks/mobilenet'
 import { loadVgg19 } from '../style/networks/vgg19'
+import { loadGraphModelFromDir } from './graphModel'
 import { readWeightsManifest } from './weightsManifest'
 
 /**
@@ -49,6 +51,14 @@ function nsfwjsModelDir(model: 'inception_v3' | 'mobilenet_v2'): string {
   return path.join(path.dirname(requireHere.resolve('nsfwjs')), '..', 'models', model)
 }
 
+/**
+ * Where `@vladmandic/human` keeps its graph models. Its "exports" map hides package.json, so the
+ * folder is found from the main entry (dist/human.node.js).
+ */
+function humanModelFile(name: string): string {
+  return path.join(path.dirname(requireHere.resolve('@vladmandic/human')), '..', 'models', `${name}.json`)
+}
+
 /** A face-api weights manifest and its shards, from the package's model/ folder. */
 function faceApiManifest(name: string): string {
   return path.join(packageDir('@vladmandic/face-api'), 'model', `${name}-weights_manifest.json`)
@@ -78,6 +88,16 @@ function faceApiEntry<N extends FaceApiNet>(label: string, manifestName: string,
   })
 }
 
+// human's networks run on our tfjs as graph models, read through our own IOHandler (never a URL).
+function humanEntry(label: string, name: string): ModelEntry<GraphModel> {
+  return entry({
+    label,
+    files: () => [humanModelFile(name)],
+    load: ([file]) => loadGraphModelFromDir(path.dirname(file!), name),
+    dispose: (model) => model.dispose()
+  })
+}
+
 /** Keras Applications' ImageNet VGG19 without its classifier: what the downloader fetches and verifies. */
 export const vgg19Download: ModelDownload = {
   url: 'https://storage.googleapis.com/tensorflow/keras-applications/vgg19/vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5',
@@ -98,6 +118,16 @@ export const registry = {
     load: async ([manifest]) => createEncoderParams(await readWeightsManifest(manifest!)),
     dispose: disposeEncoderParams
   }),
+  /** MediaPipe BlazeFace (256 px): the live path's detector and the photo path's second opinion. */
+  blazeFace: humanEntry('BlazeFace face detector', 'blazeface'),
+  /** MediaPipe FaceMesh: 468 points and a face-present score on a 192-px crop; the live tracker. */
+  faceMesh: humanEntry('FaceMesh face landmarks', 'facemesh'),
+  /** MediaPipe Iris: eye contours and iris on a 64-px eye crop; blinks. */
+  iris: humanEntry('Iris eye landmarks', 'iris'),
+  /** human's `antispoof` (a Kaggle fake-face classifier): a real-face score on a 128-px crop. */
+  antispoof: humanEntry('Anti-spoofing classifier', 'antispoof'),
+  /** human's `liveness` (leokwu/livenessnet): a two-way softmax on a 32-px crop. */
+  liveness: humanEntry('Liveness classifier', 'liveness'),
   inception: entry({
     label: 'InceptionV3',
     files: () => [path.join(nsfwjsModelDir('inception_v3'), 'model.min.js')],

@@ -10,19 +10,20 @@ const quantizationSchema = z.object({
   min: z.number().optional()
 })
 
-const manifestSchema = z.array(
-  z.object({
-    paths: z.array(z.string().regex(/^[\w.-]+$/)).min(1),
-    weights: z.array(
-      z.object({
-        name: z.string(),
-        shape: z.array(z.number().int().nonnegative()),
-        dtype: z.enum(['float32', 'int32', 'bool', 'string', 'complex64']),
-        quantization: quantizationSchema.optional()
-      })
-    )
-  })
-)
+/** One group of a TensorFlow.js weights manifest: its shard files and the tensors they hold. */
+export const weightGroupSchema = z.object({
+  paths: z.array(z.string().regex(/^[\w.-]+$/)).min(1),
+  weights: z.array(
+    z.object({
+      name: z.string(),
+      shape: z.array(z.number().int().nonnegative()),
+      dtype: z.enum(['float32', 'int32', 'bool', 'string', 'complex64']),
+      quantization: quantizationSchema.optional()
+    })
+  )
+})
+
+const manifestSchema = z.array(weightGroupSchema)
 
 /**
  * A tfjs `*-weights_manifest.json` and the shards beside it (face-api's format), read from disk and

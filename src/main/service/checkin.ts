@@ -1,56 +1,81 @@
 import { randomUUID } from 'node:crypto'
-import type { CheckIn, FrameResult } from '../../shared/api/checkin'
+import type { CheckIn, FrameResult, LivenessMode } from '../../shared/api/checkin'
 import type { Store } from '../store'
-import type { CheckInRecord } from '../store/schema'
 import type { Faces } from './faces'
 import type { ServiceContext } from './context'
 import type { Handlers } from './handlers'
-import { CheckInDebounce, type DebounceRule } from './checkInDebounce'
+import { DeskSession, sessionRule, trackEvidence } from './deskSession'
+import type { LiveTrack, SessionRule } from '../face/live/liveSession'
+import type { RgbImage } from '../image/decode'
+import { faceThumbnail } from '../image/thumbnail'
 import { csvField } from '../../shared/csv'
 
 /** Sessions kept at once: camera views open in windows; the oldest is dropped beyond this. */
 const maxSessions = 8
 const minute = 60_000
 
+/** A camera frame as the contract carries it. */
+type RgbFrame = { width: number; height: number; rgb: Uint8Array }
+
 /**
- * The front desk's use case: frames in, check-ins out. Debounce state is per session (a camera
- * view); the interval is per person across sessions, read from the log itself so a restart
- * does not check everyone in again.
+ * The front desk's use case: frames in, check-ins out. Each session (a camera view, a watched
+ * video) has its own tracks: a track is named by a vote over its encodings, judged live under the
+ * liveness setting, and checks its person in once. The interval is per person across sessions
+ * and, with a shared gallery, across desks: the log decides it as it writes, so a restart does
+ * not check everyone in again.
  */
 class CheckIns {
-  private readonly sessions = new Map<string, CheckInDebounce>()
-  /** Check-ins decided but possibly not yet written: two frames in flight must not both log one. */
+  private readonly sessions = new Map<string, DeskSession>()
+  /** Check-ins decided but possibly not yet written: two sessions seeing one person must not both log one. */
   private readonly pending = new Map<string, number>()
 
   constructor(
     private readonly faces: Faces,
-    private readonly store: Store,
-    private readonly rule?: DebounceRule
+    private readonly store: Store
   ) {}
 
-  async frame(image: Uint8Array, session: string, at = Date.now()): Promise<FrameResult> {
-    const { analyzed, ...identification } = await this.faces.identify(image, 1, 'interactive')
-    const recognised = identification.faces.flatMap((face, i) => (face.personId === null ? [] : [{ face, thumbnail: analyzed.faces[i]?.thumbnail }]))
-    const steady = new Set(this.debounce(session).observe(recognised.map((r) => r.face.personId!), at))
-    const due = recognised.filter((r) => steady.has(r.face.personId!) && this.intervalPassed(r.face.personId!, at))
-    // The closest face wins when one person appears twice in a frame (a photo held up beside them).
-    const best = new Map<string, (typeof due)[number]>()
-    for (const r of due) if ((best.get(r.face.personId!)?.face.distance ?? Infinity) > r.face.distance!) best.set(r.face.personId!, r)
-    for (const personId of best.keys()) this.pending.set(personId, at)
-    try {
-      const checkedIn = await Promise.all([...best.values()].map((r) => this.record(r.face.personId!, r.face.name!, r.face.distance!, r.thumbnail, at)))
-      return { ...identification, checkedIn }
-    } finally {
-      for (const personId of best.keys()) this.pending.delete(personId)
+  async frame(sessionId: string, at: number, { width, height, rgb }: RgbFrame, dryRun = false): Promise<FrameResult> {
+    const settings = this.store.settings.get()
+    const rule = sessionRule(settings)
+    const image: RgbImage = { width, height, data: rgb }
+    const session = this.session(sessionId, rule)
+    const result = await session.frame(at, rule, (plan) => this.faces.observeFrame(image, plan))
+    const checkedIn: CheckIn[] = []
+    for (const track of session.due(result)) {
+      const personId = track.identity.personId!
+      const personName = this.faces.personName(personId)
+      if (personName === null || this.inFlight(personId, at, settings.checkInIntervalMinutes * minute)) continue
+      const logged = await this.checkIn(track, personId, personName, image, at, rule.mode, settings.checkInIntervalMinutes * minute, dryRun)
+      session.settle(track.id, logged !== null)
+      if (logged) checkedIn.push(logged)
+    }
+    return {
+      width,
+      height,
+      threshold: settings.tau,
+      tracks: result.tracks.map((track) => session.view(track, rule.mode, (id) => this.faces.personName(id))),
+      checkedIn
     }
   }
 
-  log(from = 0, to = Number.MAX_SAFE_INTEGER): CheckIn[] {
-    return this.store.checkIns.inSpan(from, to).map(toCheckIn)
+  private async checkIn(track: LiveTrack, personId: string, personName: string, image: RgbImage, at: number, mode: LivenessMode, interval: number, dryRun: boolean): Promise<CheckIn | null> {
+    const liveness = { mode, ...trackEvidence(track) }
+    const checkIn = { id: randomUUID(), personId, personName, at: Math.round(at), distance: track.identity.distance ?? 0, liveness }
+    if (dryRun) return { ...checkIn, hasThumbnail: false }
+    this.pending.set(personId, at)
+    try {
+      return await this.store.checkIns.add({ ...checkIn, thumbnail: await faceThumbnail(image, track.faceBox) }, { interval })
+    } finally {
+      this.pending.delete(personId)
+    }
   }
 
-  csv(from?: number, to?: number): string {
-    const rows = this.log(from, to).map((c) => [new Date(c.at).toISOString(), csvField(c.personName), c.distance.toFixed(4)].join(','))
+  log(from = 0, to = Number.MAX_SAFE_INTEGER): Promise<CheckIn[]> {
+    return this.store.checkIns.inSpan(from, to)
+  }
+
+  async csv(from?: number, to?: number): Promise<string> {
+    const rows = (await this.log(from, to)).map((c) => [new Date(c.at).toISOString(), csvField(c.personName), c.distance.toFixed(4)].join(','))
     return ['time,person,distance', ...rows].join('\r\n') + '\r\n'
   }
 
@@ -58,30 +83,21 @@ class CheckIns {
     return this.store.checkIns.thumbnail(checkInId)
   }
 
-  private debounce(session: string): CheckInDebounce {
-    let debounce = this.sessions.get(session)
-    if (!debounce) {
-      debounce = new CheckInDebounce(this.rule)
-      this.sessions.set(session, debounce)
+  private session(id: string, rule: SessionRule): DeskSession {
+    let session = this.sessions.get(id)
+    if (!session) {
+      session = new DeskSession((descriptors) => this.faces.identifyDescriptors(descriptors), rule)
+      this.sessions.set(id, session)
       if (this.sessions.size > maxSessions) this.sessions.delete(this.sessions.keys().next().value!)
     }
-    return debounce
+    return session
   }
 
-  private intervalPassed(personId: string, at: number): boolean {
-    const interval = this.store.settings.get().checkInIntervalMinutes * minute
+  /** A check-in of this person decided by another session and still being written. */
+  private inFlight(personId: string, at: number, interval: number): boolean {
     const pending = this.pending.get(personId)
-    if (pending !== undefined && at - pending < Math.max(interval, 1)) return false
-    return !this.store.checkIns.checkedInWithin(personId, at, interval)
+    return pending !== undefined && Math.abs(at - pending) < Math.max(interval, 1)
   }
-
-  private async record(personId: string, personName: string, distance: number, thumbnail: Uint8Array | undefined, at: number): Promise<CheckIn> {
-    return toCheckIn(await this.store.checkIns.add({ id: randomUUID(), personId, personName, at, distance }, thumbnail))
-  }
-}
-
-function toCheckIn(record: CheckInRecord): CheckIn {
-  return { id: record.id, personId: record.personId, personName: record.personName, at: record.at, distance: record.distance, hasThumbnail: record.thumbnail !== null }
 }
 
 type CheckInMethods = 'checkin.frame' | 'checkin.log' | 'checkin.csv' | 'checkin.thumbnail'
@@ -89,9 +105,9 @@ type CheckInMethods = 'checkin.frame' | 'checkin.log' | 'checkin.csv' | 'checkin
 export function checkinHandlers({ faces, store }: ServiceContext): Pick<Handlers, CheckInMethods> {
   const checkIns = new CheckIns(faces, store)
   return {
-    'checkin.frame': ({ image, session }) => checkIns.frame(image, session),
-    'checkin.log': async ({ from, to }) => checkIns.log(from, to),
-    'checkin.csv': async ({ from, to }) => checkIns.csv(from, to),
+    'checkin.frame': ({ session, at, frame, dryRun }) => checkIns.frame(session, at, frame, dryRun),
+    'checkin.log': ({ from, to }) => checkIns.log(from, to),
+    'checkin.csv': ({ from, to }) => checkIns.csv(from, to),
     'checkin.thumbnail': ({ checkInId }) => checkIns.thumbnail(checkInId)
   }
 }

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { LikenessError } from '../../shared/errors'
 import type { ImageSet } from '../../shared/api/explore'
 import { galleryScanKey, type ImageRef } from '../store/exploreScans'
-import type { GalleryStore } from '../store/gallery'
+import type { GalleryStore } from '../store/galleryStore'
 import { isImageFile } from '../image/extensions'
 
 const requireHere = createRequire(import.meta.url)

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { evaluateFolder } from './evaluate'
+import { forgetPerson, wipeGallery } from './erasure'
 import type { Handlers } from './handlers'
 import type { ServiceContext } from './context'
 
@@ -32,9 +33,9 @@ export function faceHandlers({ faces, pool, jobs, store }: ServiceContext): Pick
     'face.roster': async () => faces.roster(),
     'face.rename': ({ personId, name }) => faces.rename(personId, name),
     'face.removePhoto': ({ photoId }) => faces.removePhoto(photoId),
-    'face.forget': async ({ personId }) => ({ removedTemplates: await faces.forget(personId) }),
+    'face.forget': ({ personId }) => forgetPerson(faces, store, personId),
     'face.photo': ({ photoId, kind }) => faces.photo(photoId, kind),
-    'face.wipe': async () => ({ removedPeople: await faces.wipe() }),
+    'face.wipe': () => wipeGallery(faces, store),
     'face.evaluate': async ({ folder, detector }) =>
       jobs.start('face.evaluate', `Evaluate ${path.basename(folder)}`, ({ report, signal }) =>
         evaluateFolder(pool, folder, detector ?? store.settings.get().detector, report, signal)

@@ -1,13 +1,18 @@
 import { LikenessError } from '../../shared/errors'
-import type { Candidate, Detection, Detector, EnrollResult, Identification, Person, RosterEntry, VerifyResult } from '../../shared/api/face'
+import { descriptorDimension, type Candidate, type Detection, type Detector, type EnrollResult, type Identification, type Person, type RosterEntry, type VerifyResult } from '../../shared/api/face'
 import type { GalleryImportResult } from '../../shared/api/checkin'
 import { Gallery } from '../face/gallery'
 import type { EmbeddingVersion } from '../face/types'
+import type { IdentityAnswer } from '../face/live/identityVote'
+import { identifyIn } from '../face/live/livePipeline'
+import type { FrameObservation, FramePlan } from '../face/live/observeFrame'
+import type { RgbImage } from '../image/decode'
 import type { AnalyzedFace, AnalyzedImage } from '../worker/ops'
 import type { EnginePool, Lane } from '../worker/pool'
-import type { NewTemplate, StoredPerson, StoredTemplate } from '../store/gallery'
+import type { GalleryChange, NewTemplate, StoredPerson, StoredTemplate } from '../store/galleryStore'
 import type { JobProgress } from '../../shared/jobs'
 import { squaredDistance } from '../face/distance'
+import { mergeGallery } from './galleryMerge'
 import type { Store } from '../store'
 import { requireGoodShot, shotProblems } from './enrollmentRule'
 import { eachOnEngine } from './eachOnEngine'
@@ -27,9 +32,10 @@ export interface AnalyzeOptions {
 }
 
 /**
- * The face use cases: enroll, verify, identify, manage people. Holds the in-memory gallery,
- * kept equal to what the store has on disk: loaded once, appended on enroll, rebuilt from the
- * compacted matrix after a deletion.
+ * The face use cases: enroll, verify, identify, manage people. Holds the in-memory gallery, kept
+ * equal to the store's by following its changes: loaded once, then every enroll, deletion,
+ * re-encode or switch of gallery — here or, with a shared gallery, at another desk — arrives as a
+ * change before the write that made it resolves.
  */
 export class Faces {
   private gallery = new Gallery()
@@ -42,6 +48,7 @@ export class Faces {
   static async open(pool: EnginePool, store: Store): Promise<Faces> {
     const faces = new Faces(pool, store)
     faces.gallery.add(await store.gallery.load(store.notices))
+    store.followGallery((change) => faces.follow(change))
     return faces
   }
 
@@ -65,6 +72,25 @@ export class Faces {
     )
   }
 
+  /** One live frame's neural work on the interactive worker, in the gallery's embedding, as a live session planned it. */
+  observeFrame(frame: RgbImage, plan: FramePlan): Promise<FrameObservation> {
+    return this.pool.run('face.live', { frame, plan, embedding: this.store.gallery.embedding() }, { lane: 'interactive' })
+  }
+
+  /** The nearest person within τ of each descriptor, or null: what a live session's vote counts. */
+  identifyDescriptors(descriptors: Float32Array[]): IdentityAnswer[] {
+    return identifyIn(this.gallery, this.store.settings.get().tau)(descriptors)
+  }
+
+  /** A person's name; null once they are forgotten (a live track may outlast them by a frame). */
+  personName(personId: string): string | null {
+    try {
+      return this.store.gallery.person(personId).name
+    } catch {
+      return null
+    }
+  }
+
   async detect(image: Uint8Array, detector?: Detector): Promise<Detection> {
     const analyzed = await this.analyze(image, { detector })
     return {
@@ -86,9 +112,8 @@ export class Faces {
       templates.push({ descriptor: face.descriptor, photo: analyzed.photo!, thumbnail: face.thumbnail!, encoder })
     }
     const existing = 'name' in target ? this.store.gallery.personByName(target.name) : undefined
-    const { person, rows } = await this.store.gallery.addTemplates(existing ? { personId: existing.id } : target, templates)
-    this.gallery.add(rows)
-    return { person: this.toPerson(person.id), templatesAdded: templates.length }
+    const [person] = await this.store.gallery.addTemplateBatches([{ target: existing ? { personId: existing.id } : target, templates }])
+    return { person: this.toPerson(person!.id), templatesAdded: templates.length }
   }
 
   async verify(personId: string, image: Uint8Array): Promise<VerifyResult> {
@@ -134,7 +159,7 @@ export class Faces {
   }
 
   /** people() with each one's latest check-in, by one pass over each table: a per-person lookup is quadratic at 10,000 people. */
-  roster(): RosterEntry[] {
+  async roster(): Promise<RosterEntry[]> {
     const templates = new Map<string, number>()
     for (const t of this.store.gallery.templates()) templates.set(t.personId, (templates.get(t.personId) ?? 0) + 1)
     const photos = new Map<string, string[]>()
@@ -144,7 +169,7 @@ export class Faces {
       else photos.set(p.personId, [p.id])
     }
     const lastCheckIn = new Map<string, number>()
-    for (const c of this.store.checkIns.inSpan(0, Number.MAX_SAFE_INTEGER)) if (!lastCheckIn.has(c.personId)) lastCheckIn.set(c.personId, c.at)
+    for (const c of await this.store.checkIns.inSpan(0, Number.MAX_SAFE_INTEGER)) if (!lastCheckIn.has(c.personId)) lastCheckIn.set(c.personId, c.at)
     return this.store.gallery.people().map((p) => ({
       id: p.id,
       name: p.name,
@@ -160,22 +185,17 @@ export class Faces {
     return this.toPerson(personId)
   }
 
-  async forget(personId: string): Promise<number> {
-    const removed = await this.store.gallery.forget(personId)
-    this.gallery.remove(personId)
-    return removed
+  forget(personId: string): Promise<number> {
+    return this.store.gallery.forget(personId)
   }
 
   async removePhoto(photoId: string): Promise<Person> {
     const person = await this.store.gallery.removePhoto(photoId)
-    await this.reload()
     return this.toPerson(person.id)
   }
 
-  async wipe(): Promise<number> {
-    const removed = await this.store.gallery.wipe()
-    await this.reload()
-    return removed
+  wipe(): Promise<number> {
+    return this.store.gallery.wipe()
   }
 
   photo(photoId: string, kind: 'thumbnail' | 'full'): Promise<Uint8Array> {
@@ -214,28 +234,10 @@ export class Faces {
       if (problems?.length === 0) accepted.add(template)
       else refused.push({ name: person.name, kind: problems ? 'PoorShot' : (why.get(i) ?? 'NoFace'), problems: problems ?? [] })
     })
-    let templatesSkipped = 0
-    let peopleMerged = 0
-    let peopleAdded = 0
-    const batches = people.flatMap((person) => {
-      const templates = person.templates.filter((t) => accepted.has(t))
-      templatesSkipped += person.templates.filter((t) => known.has(t.templateId)).length
-      const existing = this.store.gallery.personByName(person.name)
-      if (existing) peopleMerged++
-      if (templates.length === 0) return []
-      if (!existing) peopleAdded++
-      return [{ target: existing ? { personId: existing.id } : { name: person.name, createdAt: person.createdAt }, templates }]
-    })
     signal.throwIfAborted()
-    const added = await this.store.gallery.addTemplateBatches(batches)
-    for (const { rows } of added) this.gallery.add(rows)
-    return {
-      peopleAdded,
-      peopleMerged,
-      templatesAdded: batches.reduce((sum, b) => sum + b.templates.length, 0),
-      templatesSkipped,
-      refused
-    }
+    // Templates already here stay in so that mergeGallery counts them as skipped.
+    const admitted = people.map((person) => ({ ...person, templates: person.templates.filter((t) => known.has(t.templateId) || accepted.has(t)) }))
+    return { ...(await mergeGallery(this.store.gallery, admitted)).result, refused }
   }
 
   personIdByName(name: string): string {
@@ -244,11 +246,24 @@ export class Faces {
     return person.id
   }
 
-  /** Rebuilds the in-memory gallery from the store (after a deletion compacted it, or a re-encode switched it). */
-  async reload(): Promise<void> {
-    const gallery = new Gallery()
-    gallery.add(await this.store.gallery.load([]))
-    this.gallery = gallery
+  /** Applies a change of the store's templates; what the matrix already has (or lacks) is passed over. */
+  private follow(change: GalleryChange): void {
+    if (change.kind === 'replaced') {
+      const gallery = new Gallery()
+      gallery.add(change.rows)
+      this.gallery = gallery
+    } else if (change.kind === 'removed') {
+      this.gallery.removeTemplates(change.templateIds)
+    } else {
+      const { templateIds, personIds, descriptors } = change.rows
+      const known = new Set(this.gallery.templateIds)
+      const fresh = templateIds.flatMap((id, row) => (known.has(id) ? [] : [row]))
+      if (fresh.length === templateIds.length) this.gallery.add(change.rows)
+      else if (fresh.length > 0) {
+        const rows = fresh.map((row) => descriptors.subarray(row * descriptorDimension, (row + 1) * descriptorDimension))
+        this.gallery.add({ templateIds: fresh.map((row) => templateIds[row]!), personIds: fresh.map((row) => personIds[row]!), descriptors: Float32Array.from(rows.flatMap((r) => [...r])) })
+      }
+    }
   }
 
   private toPerson(personId: string): Person {

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { LikenessError } from '../../shared/errors'
 import type { GalleryFileProblem } from '../../shared/api/checkin'
-import type { StoredPerson } from '../store/gallery'
+import type { StoredPerson } from '../store/galleryStore'
 import { currentSchemaVersion, stockEncoder } from '../store/schema'
 import { descriptorDimension } from '../../shared/api/face'
+import { isEnvelope, openWithPassphrase, sealWithPassphrase, type EnvelopeProblem } from '../store/crypto/passphraseEnvelope'
 
 /**
  * The gallery as one file, to move it to another machine or keep a backup:
@@ -15,6 +16,9 @@ import { descriptorDimension } from '../../shared/api/face'
  * All integers and descriptors little-endian. The header lists people and, per template, where
  * its descriptor (128 float32), photo and thumbnail (JPEG) lie in the payload. The lengths up
  * front tell a truncated file from a damaged one; the checksum catches any flipped byte.
+ *
+ * What leaves the machine is that file sealed with a passphrase the user types (magic "LKGALENC",
+ * see passphraseEnvelope.ts): AES-256-GCM under scrypt(passphrase), so a lost copy reveals no face.
  */
 const magic = new TextEncoder().encode('LKGALLRY')
 const prefixBytes = magic.length + 12
@@ -39,11 +43,37 @@ const headerSchema = z
 
 type Header = z.infer<typeof headerSchema>
 
+const envelopeMagic = new TextEncoder().encode('LKGALENC')
+
 function refuse(problem: GalleryFileProblem, message: string): never {
-  throw new LikenessError(problem === 'checksum' || problem === 'truncated' ? 'ChecksumMismatch' : 'Unsupported', message, { problem })
+  const kind = problem === 'checksum' || problem === 'truncated' ? 'ChecksumMismatch' : problem === 'needs-passphrase' || problem === 'wrong-passphrase' ? 'WrongKey' : 'Unsupported'
+  throw new LikenessError(kind, message, { problem })
 }
 
-export function encodeGalleryFile(people: readonly StoredPerson[], exportedAt = Date.now()): Uint8Array {
+const envelopeRefusals: Record<EnvelopeProblem, [GalleryFileProblem, string]> = {
+  'wrong-passphrase': ['wrong-passphrase', 'That passphrase does not open the gallery file.'],
+  checksum: ['checksum', 'The gallery file is damaged: it does not decrypt.'],
+  truncated: ['truncated', 'The gallery file is incomplete: it was cut short.'],
+  'newer-format': ['newer-schema', 'The gallery file comes from a newer version of Likeness.'],
+  malformed: ['malformed', 'The gallery file is not laid out as Likeness writes it.']
+}
+
+/** The gallery file, encrypted with the passphrase: what an export hands out. */
+export function sealGalleryFile(people: readonly StoredPerson[], passphrase: string): Promise<Uint8Array> {
+  return sealWithPassphrase(encodeGalleryFile(people), passphrase, envelopeMagic)
+}
+
+/** The people of an exported file, or a typed error naming the problem; nothing here touches the store. */
+export async function openGalleryFile(file: Uint8Array, passphrase: string | undefined): Promise<StoredPerson[]> {
+  // A file exported before exports were encrypted is the plain format itself.
+  if (!isEnvelope(file, envelopeMagic)) return decodeGalleryFile(file)
+  if (passphrase === undefined) refuse('needs-passphrase', 'The gallery file is encrypted: type the passphrase it was exported with.')
+  const opened = await openWithPassphrase(file, passphrase)
+  if (!opened.ok) refuse(...envelopeRefusals[opened.problem])
+  return decodeGalleryFile(opened.plaintext)
+}
+
+function encodeGalleryFile(people: readonly StoredPerson[], exportedAt = Date.now()): Uint8Array {
   const chunks: Uint8Array[] = []
   let payloadLength = 0
   const put = (bytes: Uint8Array): [number, number] => {
@@ -82,8 +112,8 @@ export function encodeGalleryFile(people: readonly StoredPerson[], exportedAt = 
   return file
 }
 
-/** Reads a gallery file, or throws a typed error naming the problem; nothing here touches the store. */
-export function decodeGalleryFile(file: Uint8Array): StoredPerson[] {
+/** Reads a plain gallery file, or throws a typed error naming the problem. */
+function decodeGalleryFile(file: Uint8Array): StoredPerson[] {
   if (file.byteLength < magic.length || magic.some((b, i) => file[i] !== b)) refuse('not-a-gallery-file', 'That file is not a Likeness gallery file.')
   if (file.byteLength < prefixBytes) refuse('truncated', 'The gallery file is incomplete: it was cut short.')
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength)

@@ -6,6 +6,8 @@ import type { SystemInfo } from '../../shared/api/system'
 import { EnginePool } from '../worker/pool'
 import type { BackendChoice } from '../engine/backend'
 import { Store } from '../store'
+import type { KeyProvider } from '../store/crypto/keyring'
+import type { OsKeychain } from '../store/crypto/keyProviders'
 import { Faces } from './faces'
 import { faceHandlers } from './face'
 import { checkinHandlers } from './checkin'
@@ -18,13 +20,24 @@ import type { Handlers } from './handlers'
 import { Jobs } from './jobs'
 import { settingsHandlers } from './settings'
 import { systemHandlers } from './system'
+import { privacyHandlers } from './privacy'
+import { AdminGate } from './adminGate'
+import { auditCall } from './audit'
+import { CheckInRetention } from './retention'
+import { SharedGalleryControl, sharedHandlers } from './sharedGallery'
 
 export interface ServiceOptions {
   dataDir: string
+  /** What may unlock the data folder, in order (the desktop host puts the OS keychain first). */
+  keys: readonly KeyProvider[]
   workerScript: URL | string
   host: SystemInfo['host']
   workers?: number
   backend?: BackendChoice
+  /** A shared gallery's PostgreSQL connection string (LIKENESS_DATABASE_URL): overrides the one saved in Settings. */
+  databaseUrl?: string
+  /** The OS keychain, where there is one (the desktop app): it seals the shared gallery's password. */
+  secrets?: OsKeychain
 }
 
 /**
@@ -44,17 +57,28 @@ export class Service {
       ...galleryHandlers(context),
       ...exploreHandlers(context),
       ...styleHandlers(context),
-      ...trainHandlers(context)
+      ...trainHandlers(context),
+      ...sharedHandlers(context),
+      ...privacyHandlers(context)
     }
   }
 
   static async open(options: ServiceOptions): Promise<Service> {
-    const store = await Store.open(options.dataDir)
+    const store = await Store.open(options.dataDir, options.keys)
+    let service: Service | undefined
+    const shared = await SharedGalleryControl.open(store, {
+      environmentUrl: options.databaseUrl || undefined,
+      secrets: options.secrets,
+      announce: (status) => service?.emit({ type: 'shared', status })
+    })
     const pool = new EnginePool({ workerScript: options.workerScript, dataDir: options.dataDir, size: options.workers, backend: options.backend })
     const faces = await Faces.open(pool, store)
-    let service: Service | undefined
     const jobs = new Jobs((job) => service?.emit({ type: 'job', job: { ...job } }))
-    service = new Service({ dataDir: options.dataDir, host: options.host, pool, store, jobs, faces })
+    const retention = new CheckInRetention(store, async (outcome) => {
+      await store.audit.append({ action: 'retention', by: 'service', detail: 'error' in outcome ? { error: outcome.error } : { checkIns: outcome.removed, before: outcome.cutoff } })
+    })
+    service = new Service({ dataDir: options.dataDir, host: options.host, pool, store, jobs, faces, shared, admin: new AdminGate(store, options.host), retention })
+    await retention.start()
     return service
   }
 
@@ -70,8 +94,11 @@ export class Service {
           issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message }))
         })
       }
+      this.context.admin.check(method, parsed.data)
       const handler = this.handlers[method] as (request: unknown) => Promise<unknown>
-      return { ok: true, value: await handler(parsed.data) }
+      const value = await handler(parsed.data)
+      await this.audit(method, parsed.data, value)
+      return { ok: true, value }
     } catch (error) {
       return { ok: false, error: toErrorInfo(error) }
     }
@@ -92,12 +119,24 @@ export class Service {
   /** Jobs as an in-process client follows them (awaitJob in shared/jobs.ts): the CLI, the tests. */
   readonly jobFeed: JobFeed = {
     get: (jobId) => this.call('jobs.get', { jobId }),
-    subscribe: (listener) => this.subscribe((event) => listener(event.job))
+    subscribe: (listener) => this.subscribe((event) => event.type === 'job' && listener(event.job))
   }
 
   async close(): Promise<void> {
+    this.context.retention.stop()
     this.context.jobs.cancelAll()
     await this.context.pool.close()
+    await this.context.store.close()
+  }
+
+  /** The call is done whatever happens here: a log that cannot be written is reported, not thrown at the caller. */
+  private async audit(method: MethodName, request: unknown, response: unknown): Promise<void> {
+    const { store, host } = this.context
+    try {
+      await auditCall(store, host, method, request as never, response as never)
+    } catch (error) {
+      store.notices.push({ kind: 'audit-failed', message: `The audit log could not record ${method}: ${(error as Error).message}` })
+    }
   }
 
   private emit(event: AppEvent): void {

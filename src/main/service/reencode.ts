@@ -35,7 +35,6 @@ export async function reencodeGallery(
       break
     }
   }
-  await faces.reload()
   return { templates: faces.templateCount, dropped }
 }
 

@@ -24,7 +24,7 @@ function toModel(record: TrainedModelRecord): TrainedModel {
 }
 
 export function trainHandlers({ pool, jobs, store, faces: gallery }: ServiceContext): Pick<Handlers, TrainMethods> {
-  const data = new TrainingData(pool, store.gallery)
+  const data = new TrainingData(pool, () => store.gallery)
   const detectorFor = (detector?: Detector): Detector => detector ?? store.settings.get().detector
 
   async function train(source: DatasetSource, settings: TrainSettings, { report, signal }: JobContext): Promise<TrainResult> {

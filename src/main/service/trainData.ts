@@ -3,7 +3,7 @@ import { LikenessError } from '../../shared/errors'
 import type { DatasetSource } from '../../shared/api/train'
 import type { JobProgress } from '../../shared/jobs'
 import type { EnginePool } from '../worker/pool'
-import type { GalleryStore } from '../store/gallery'
+import type { GalleryStore } from '../store/galleryStore'
 import { chipLength } from '../face/align'
 import type { FaceRows } from '../train/run'
 import { listLabelledFolder } from './evaluate'
@@ -41,8 +41,13 @@ export class TrainingData {
 
   constructor(
     private readonly pool: EnginePool,
-    private readonly gallery: GalleryStore
+    /** The gallery in use when asked: the desk may switch between its own and a shared one. */
+    private readonly galleryNow: () => GalleryStore
   ) {}
+
+  private get gallery(): GalleryStore {
+    return this.galleryNow()
+  }
 
   load(source: DatasetSource | { kind: 'folder'; folder: string }, detector: Detector, report: (p: JobProgress) => void, signal: AbortSignal): Promise<PreparedFaces> {
     const key = source.kind === 'folder' ? `folder:${source.folder}:${detector}` : `gallery:${this.gallery.photos().map((p) => p.id).join(',')}:${detector}`

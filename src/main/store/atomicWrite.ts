@@ -12,6 +12,7 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   const folder = path.dirname(file)
   await mkdir(folder, { recursive: true })
   const temporary = path.join(folder, `.${path.basename(file)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`)
+  // temporaryFileWriter below reads this name back.
   try {
     const handle = await open(temporary, 'w')
     try {
@@ -28,11 +29,22 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   await syncFolder(folder)
 }
 
-async function syncFolder(folder: string): Promise<void> {
+/** Makes a folder's entries (a rename, a new file) durable. */
+export async function syncFolder(folder: string): Promise<void> {
   const handle = await open(folder, 'r')
   try {
     await handle.sync()
   } finally {
     await handle.close()
   }
+}
+
+/**
+ * The process id of the writer of a temporary file this module names, or undefined when `name`
+ * is not one: a crash between writing and renaming leaves such a file, with what was being
+ * written (a photo, the whole db.json) in it.
+ */
+export function temporaryFileWriter(name: string): number | undefined {
+  const match = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name)
+  return match ? Number(match[1]) : undefined
 }

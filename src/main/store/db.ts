@@ -5,6 +5,7 @@ import { LikenessError } from '../../shared/errors'
 import type { StoreNotice } from '../../shared/api/system'
 import { currentSchemaVersion, dbSchema, emptyDb, type DbData } from './schema'
 import { writeFileAtomic } from './atomicWrite'
+import { checkInsWithLiveness } from './checkIns'
 
 export const dbFileName = 'likeness.json'
 
@@ -26,7 +27,7 @@ class DurableJsonFile implements Adapter<DbData> {
 }
 
 /** Migrations by the version they upgrade from; each returns the next version's data. */
-const migrations: Record<number, (data: Record<string, unknown>) => Record<string, unknown>> = {}
+const migrations: Record<number, (data: Record<string, unknown>) => Record<string, unknown>> = { 1: checkInsWithLiveness }
 
 /**
  * The app's metadata in one JSON file (lowdb). Every change goes through `update`, which works

@@ -62,6 +62,11 @@ export class ExploreScanStore implements GalleryDependent {
     return this.db.data.exploreScans.find((record) => sameScan(key)(record) && record.setHash === setHash)
   }
 
+  /** Which image set a scan was made of (galleryScanKey for the gallery's photos), if there is such a scan. */
+  setKeyOf(scanId: string): string | undefined {
+    return this.db.data.exploreScans.find((record) => record.id === scanId)?.setKey
+  }
+
   /** The scan itself; the record is checked first, so a scan the gallery took with it is gone even if cached. */
   async read(scanId: string): Promise<ScanFile> {
     const record = this.db.data.exploreScans.find((candidate) => candidate.id === scanId)

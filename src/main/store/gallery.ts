@@ -7,33 +7,9 @@ import type { StoreFiles } from './files'
 import type { EmbeddingVersion } from '../face/types'
 import { stockEncoder, type DbData, type EmbeddingRecord, type PersonRecord, type PhotoRecord, type TemplateRecord, type TrainedModelRecord } from './schema'
 import type { GalleryDependent } from './cascade'
+import { ChangeFeed, type GalleryChange, type GalleryStore, type NewTemplate, type StoredPerson, type StoredTemplate, type TemplateTarget } from './galleryStore'
 import { appendTemplateRows, readTemplateMatrix, writeTemplateMatrix } from './templateMatrix'
 import { descriptorDimension } from '../../shared/api/face'
-
-export interface NewTemplate {
-  descriptor: Float32Array
-  /** JPEG of the whole picture and of the face, both kept for the gallery and re-encoding. */
-  photo: Uint8Array
-  thumbnail: Uint8Array
-  /** Kept from a gallery file, so importing the same file twice can skip what is already here. */
-  templateId?: string
-  photoId?: string
-  /** The embedding that made `descriptor` (the gallery's when absent); it must still be the gallery's when the records are written. */
-  encoder?: string
-}
-
-/** An existing person, or a new one by name (with the creation time a gallery file carries). */
-export type TemplateTarget = { personId: string } | { name: string; createdAt?: number }
-
-export interface StoredTemplate extends Required<NewTemplate> {
-  encoder: string
-}
-
-export interface StoredPerson {
-  name: string
-  createdAt: number
-  templates: StoredTemplate[]
-}
 
 const photoFile = (photoId: string): string => `photos/${photoId}.jpg`
 const thumbnailFile = (photoId: string): string => `thumbnails/${photoId}.jpg`
@@ -41,24 +17,29 @@ const thumbnailFile = (photoId: string): string => `thumbnails/${photoId}.jpg`
 const embeddingsFolder = 'embeddings'
 
 /**
- * The gallery: people, their photos and templates, and the embedding the templates are in. The one
+ * The embedded gallery: people, their photos and templates, and the embedding the templates are in. The one
  * writer of db.people, db.photos, db.templates, db.templateFile and db.embedding, of the template
  * matrix and of the photo and embedding files. db.json holds the records, one binary matrix file
  * holds the descriptors (row i ↔ templates[i]). Every change leaves them consistent at each step a
  * crash could interrupt; tables that point into the gallery follow in the same write (cascade.ts).
  */
-export class GalleryStore {
+export class LocalGallery implements GalleryStore {
+  private readonly changes = new ChangeFeed<GalleryChange>()
+
   constructor(
     private readonly db: Database,
     private readonly files: StoreFiles,
     private readonly dependents: readonly GalleryDependent[]
   ) {}
 
+  follow(listener: (change: GalleryChange) => void): () => void {
+    return this.changes.follow(listener)
+  }
+
   people(): readonly PersonRecord[] {
     return this.db.data.people
   }
 
-  /** Every stored photo, oldest first (a stable order for scans and training sets). */
   photos(): PhotoRecord[] {
     return [...this.db.data.photos].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
   }
@@ -75,7 +56,6 @@ export class GalleryStore {
     return this.db.data.templates.reduce((n, t) => n + (t.personId === personId ? 1 : 0), 0)
   }
 
-  /** The id of the embedding the templates are in: an analysis must compute the same one. */
   embeddingId(): string {
     return this.db.data.embedding.id
   }
@@ -90,10 +70,10 @@ export class GalleryStore {
    * matrix file was damaged: the records without rows are dropped and reported.
    */
   async load(notices: StoreNotice[]): Promise<TemplateRows> {
-    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension)
+    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension, this.files.key)
     const records = this.db.data.templates
     if (matrix.rows > records.length) {
-      await writeTemplateMatrix(this.matrixFile, descriptorDimension, matrix.values.slice(0, records.length * descriptorDimension))
+      await writeTemplateMatrix(this.matrixFile, descriptorDimension, matrix.values.slice(0, records.length * descriptorDimension), this.files.key)
     } else if (matrix.rows < records.length) {
       const lost = records.length - matrix.rows
       await this.db.update((draft) => {
@@ -109,7 +89,6 @@ export class GalleryStore {
     }
   }
 
-  /** The gallery's embedding with its files resolved: what every analysis must compute. */
   embedding(): EmbeddingVersion {
     return this.resolveEmbedding(this.db.data.embedding)
   }
@@ -134,21 +113,13 @@ export class GalleryStore {
   }
 
   /**
-   * Adds templates for an existing person (personId) or a new one (name). Photos first, then
-   * the matrix rows, then the records that make them count: a failure undoes what came before.
+   * Adds templates for existing people (personId) or new ones (name). Photos first, then the
+   * matrix rows, then the records that make them count: one matrix append and one record write
+   * for all, and a failure undoes what came before.
    */
-  async addTemplates(target: TemplateTarget, templates: readonly NewTemplate[]): Promise<{ person: PersonRecord; rows: TemplateRows }> {
-    const [added] = await this.addTemplateBatches([{ target, templates }])
-    return added!
-  }
-
-  /**
-   * Several people's templates in one step (a gallery import): one matrix append and one record
-   * write for all, so a failure anywhere leaves the store as it was.
-   */
-  async addTemplateBatches(batches: readonly { target: TemplateTarget; templates: readonly NewTemplate[] }[]): Promise<{ person: PersonRecord; rows: TemplateRows }[]> {
+  async addTemplateBatches(batches: readonly { target: TemplateTarget; templates: readonly NewTemplate[] }[]): Promise<PersonRecord[]> {
     const planned = batches.map(({ target, templates }) => ({
-      person: 'personId' in target ? this.person(target.personId) : { id: randomUUID(), name: target.name.trim(), createdAt: target.createdAt ?? Date.now() },
+      person: 'personId' in target ? this.person(target.personId) : { id: target.id ?? randomUUID(), name: target.name.trim(), createdAt: target.createdAt ?? Date.now() },
       isNew: !('personId' in target),
       templates,
       photoIds: templates.map((t) => t.photoId ?? randomUUID()),
@@ -171,7 +142,7 @@ export class GalleryStore {
           written.push(thumbnailFile(p.photoIds[i]!))
         }
       }
-      const rowsAfter = await appendTemplateRows(matrixFile, descriptorDimension, descriptors)
+      const rowsAfter = await appendTemplateRows(matrixFile, descriptorDimension, descriptors, this.files.key)
       if (rowsAfter !== rowsBefore + all.length) throw new LikenessError('StoreCorrupt', 'The template file and the records disagree.')
       const now = Date.now()
       await this.db.update((draft) => {
@@ -192,21 +163,19 @@ export class GalleryStore {
       if (matrixFile === this.matrixFile) await this.cutMatrixTo(rowsBefore)
       throw error
     }
-    let offset = 0
-    return planned.map((p) => {
-      const count = p.templates.length
-      const rows = { templateIds: p.templateIds, personIds: p.templateIds.map(() => p.person.id), descriptors: descriptors.slice(offset * descriptorDimension, (offset + count) * descriptorDimension) }
-      offset += count
-      return { person: p.person, rows }
+    this.changes.emit({
+      kind: 'added',
+      rows: { templateIds: planned.flatMap((p) => p.templateIds), personIds: planned.flatMap((p) => p.templateIds.map(() => p.person.id)), descriptors }
     })
+    return planned.map((p) => p.person)
   }
 
-  /** Every person with each template's descriptor, photo and thumbnail: what a gallery export holds. */
-  async everything(): Promise<StoredPerson[]> {
-    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension)
+  /** Every person (or the one of `personId`) with each template's descriptor, photo and thumbnail: what a gallery export holds. */
+  async everything(personId?: string): Promise<StoredPerson[]> {
+    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension, this.files.key)
     const rowOf = new Map(this.db.data.templates.map((t, i) => [t.id, i]))
     const result: StoredPerson[] = []
-    for (const person of this.db.data.people) {
+    for (const person of this.db.data.people.filter((p) => personId === undefined || p.id === personId)) {
       const templates: StoredTemplate[] = []
       for (const t of this.db.data.templates.filter((t) => t.personId === person.id && t.photoId !== null)) {
         const row = rowOf.get(t.id)!
@@ -219,7 +188,7 @@ export class GalleryStore {
           thumbnail: await this.files.read(thumbnailFile(t.photoId!))
         })
       }
-      result.push({ name: person.name, createdAt: person.createdAt, templates })
+      result.push({ id: person.id, name: person.name, createdAt: person.createdAt, templates })
     }
     return result
   }
@@ -266,7 +235,6 @@ export class GalleryStore {
     return this.person(photo.personId)
   }
 
-  /** Erases every person, template and photo, and whatever the tables that point into the gallery drop with them. */
   async wipe(): Promise<number> {
     const people = this.db.data.people.length
     const photos = this.db.data.photos.flatMap((p) => [photoFile(p.id), thumbnailFile(p.id)])
@@ -322,7 +290,7 @@ export class GalleryStore {
     kept.forEach((id, i) => values.set(descriptors.get(id)!, i * descriptorDimension))
     const previous = { matrix: this.db.data.templateFile, embedding: this.db.data.embedding }
     const nextFile = `templates-${Date.now()}-${randomUUID().slice(0, 8)}.lktm`
-    await writeTemplateMatrix(this.files.resolve(nextFile), descriptorDimension, values)
+    await writeTemplateMatrix(this.files.resolve(nextFile), descriptorDimension, values, this.files.key)
     let switched: boolean
     try {
       switched = await this.db.update((draft) => {
@@ -341,12 +309,12 @@ export class GalleryStore {
       await this.files.remove([nextFile])
       return { switched, dropped: 0 }
     }
+    this.changes.emit({ kind: 'replaced', rows: { templateIds: kept, personIds: this.db.data.templates.map((t) => t.personId), descriptors: values } })
     const inUse = new Set([embedding.finetune?.file, embedding.head?.file])
     await this.files.remove([previous.matrix, ...[previous.embedding.finetune?.file, previous.embedding.head?.file].filter((f): f is string => f !== undefined && !inUse.has(f))])
     return { switched, dropped: templateIds.length - kept.length }
   }
 
-  /** A stored photo by its file, as an explorer scan of the gallery records it. */
   readPhotoFile(file: string): Promise<Uint8Array> {
     if (!this.db.data.photos.some((p) => p.file === file)) throw new LikenessError('NotFound', 'That photo is no longer in the gallery.', { file })
     return this.files.read(file)
@@ -366,13 +334,13 @@ export class GalleryStore {
     alsoChange: (draft: DbData) => string[]
   ): Promise<{ removed: number; files: string[] }> {
     const records = this.db.data.templates
-    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension)
+    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension, this.files.key)
     const keep = records.map((t, i) => (doomed(t) ? -1 : i)).filter((i) => i >= 0)
     const values = new Float32Array(keep.length * descriptorDimension)
     keep.forEach((row, i) => values.set(matrix.values.subarray(row * descriptorDimension, (row + 1) * descriptorDimension), i * descriptorDimension))
     const previousFile = this.db.data.templateFile
     const nextFile = `templates-${Date.now()}-${randomUUID().slice(0, 8)}.lktm`
-    await writeTemplateMatrix(this.files.resolve(nextFile), descriptorDimension, values)
+    await writeTemplateMatrix(this.files.resolve(nextFile), descriptorDimension, values, this.files.key)
     let files: string[]
     try {
       files = await this.db.update((draft) => {
@@ -385,11 +353,13 @@ export class GalleryStore {
       throw error
     }
     await this.files.remove([previousFile])
+    const kept = new Set(keep)
+    this.changes.emit({ kind: 'removed', templateIds: records.flatMap((t, i) => (kept.has(i) ? [] : [t.id])) })
     return { removed: records.length - keep.length, files }
   }
 
   private async cutMatrixTo(rows: number): Promise<void> {
-    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension)
-    if (matrix.rows > rows) await writeTemplateMatrix(this.matrixFile, descriptorDimension, matrix.values.slice(0, rows * descriptorDimension))
+    const matrix = await readTemplateMatrix(this.matrixFile, descriptorDimension, this.files.key)
+    if (matrix.rows > rows) await writeTemplateMatrix(this.matrixFile, descriptorDimension, matrix.values.slice(0, rows * descriptorDimension), this.files.key)
   }
 }

@@ -1,12 +1,13 @@
 import { z } from 'zod'
 import { defaultSettings, settingsSchema } from '../../shared/api/settings'
+import { livenessModes } from '../../shared/api/checkin'
 import { fineTuneStages, pairFeatures, trainModes, trainedModelStatuses } from '../../shared/api/train'
 
 /**
  * The shape of db.json, checked on every read: a file on disk is untrusted input too.
  * Bump `currentSchemaVersion` and add a migration in db.ts whenever this changes.
  */
-export const currentSchemaVersion = 1
+export const currentSchemaVersion = 2
 
 const personRecord = z.object({
   id: z.string(),
@@ -33,6 +34,14 @@ const templateRecord = z.object({
   encoder: z.string()
 })
 
+/** CheckInLiveness, as the log keeps it (the shared server's queue too). */
+export const livenessEvidenceSchema = z.object({
+  mode: z.enum(livenessModes),
+  blinkSeenAt: z.number().nullable(),
+  antispoof: z.number().nullable(),
+  liveness: z.number().nullable()
+})
+
 const checkInRecord = z.object({
   id: z.string(),
   personId: z.string(),
@@ -40,7 +49,9 @@ const checkInRecord = z.object({
   at: z.number(),
   distance: z.number(),
   /** Relative to the data folder. */
-  thumbnail: z.string().nullable()
+  thumbnail: z.string().nullable(),
+  /** The liveness evidence the check-in was let in on; null before schema 2 kept it. */
+  liveness: livenessEvidenceSchema.nullable()
 })
 
 const styleResultRecord = z.object({
@@ -92,10 +103,16 @@ const embeddingRecord = z.object({
   head: z.object({ file: z.string() }).optional()
 })
 
+/** The shared gallery this desk uses: a connection string without password, the password sealed by the OS keychain (base64). */
+const sharedConnectionRecord = z.object({
+  url: z.string(),
+  sealedPassword: z.string().optional()
+})
+
 export const dbSchema = z.object({
   schemaVersion: z.number().int(),
-  // A data folder from before the language setting follows the system's.
-  settings: settingsSchema.extend({ language: settingsSchema.shape.language.default('system') }),
+  // Settings added later take their defaults in a file written before them.
+  settings: z.preprocess((stored) => (typeof stored === 'object' && stored !== null ? { ...defaultSettings, ...stored } : stored), settingsSchema),
   people: z.array(personRecord),
   photos: z.array(photoRecord),
   /** Row i of the template matrix file belongs to templates[i]. */
@@ -109,7 +126,8 @@ export const dbSchema = z.object({
   styleResults: z.array(styleResultRecord),
   exploreScans: z.array(exploreScanRecord).default([]),
   trainedModels: z.array(trainedModelRecord).default([]),
-  embedding: embeddingRecord.default({ id: stockEncoder })
+  embedding: embeddingRecord.default({ id: stockEncoder }),
+  sharedGallery: sharedConnectionRecord.nullable().default(null)
 })
 
 export type DbData = z.infer<typeof dbSchema>
@@ -121,6 +139,7 @@ export type StyleResultRecord = z.infer<typeof styleResultRecord>
 export type ExploreScanRecord = z.infer<typeof exploreScanRecord>
 export type TrainedModelRecord = z.infer<typeof trainedModelRecord>
 export type EmbeddingRecord = z.infer<typeof embeddingRecord>
+export type SharedConnectionRecord = z.infer<typeof sharedConnectionRecord>
 
 export function emptyDb(): DbData {
   return {
@@ -134,6 +153,7 @@ export function emptyDb(): DbData {
     styleResults: [],
     exploreScans: [],
     trainedModels: [],
-    embedding: { id: stockEncoder }
+    embedding: { id: stockEncoder },
+    sharedGallery: null
   }
 }

@@ -17,6 +17,8 @@ import type { BackendInfo } from '../engine/backend'
 import type { PhotoKernelName, SignalKernelName, VolumeKernelName } from '../explore/convKernels'
 import type { TopPatchScan } from '../explore/topPatches'
 import type { EmbeddingVersion, Face } from '../face/types'
+import type { FrameObservation, FramePlan } from '../face/live/observeFrame'
+import type { RgbImage } from '../image/decode'
 import type { ModelId } from '../models/registry'
 import type { FaceSample } from '../train/dataset'
 import type { FaceRows, TrainRunResult } from '../train/run'
@@ -60,6 +62,14 @@ export interface EngineOps {
     /** `embedding`: the gallery's (stock when absent); descriptors are only comparable within one. */
     args: { image: Uint8Array; detector: Detector; keepPhoto?: boolean; thumbnails?: boolean; embedding?: EmbeddingVersion }
     result: AnalyzedImage
+  }
+  /**
+   * One live frame's neural work (observeFrame), as the service's LiveSession planned it; the
+   * session's state stays in the service. Descriptors are in `embedding`, like face.analyze's.
+   */
+  'face.live': {
+    args: { frame: RgbImage; plan: FramePlan; embedding?: EmbeddingVersion }
+    result: FrameObservation
   }
   /**
    * One stylize run. Reports every iteration (losses in `values`, a PNG `preview` every

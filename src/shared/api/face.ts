@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { job, method } from '../method'
 import type { Box } from '../geometry'
+import type { ErasureReceipt, WipeResult } from './privacy'
 
 /** Up to this many images in one enroll call; a webcam session takes a handful. */
 const maxImagesPerCall = 20
@@ -151,12 +152,12 @@ export const faceMethods = {
   'face.roster': method<RosterEntry[]>()(z.object({}).strict()),
   'face.rename': method<Person>()(z.object({ personId: id, name: personName }).strict()),
   'face.removePhoto': method<Person>()(z.object({ photoId: id }).strict()),
-  /** Erases the person, their templates and their photos. */
-  'face.forget': method<{ removedTemplates: number }>()(z.object({ personId: id }).strict()),
+  /** Erases the person, their templates, photos and check-in pictures, and backups that held them; answers with a receipt. */
+  'face.forget': method<{ removedTemplates: number; receipt: ErasureReceipt }>()(z.object({ personId: id }).strict()),
   /** A stored photo as JPEG: the face crop ('thumbnail') or the whole picture. */
   'face.photo': method<Uint8Array>()(z.object({ photoId: id, kind: z.enum(['thumbnail', 'full']) }).strict()),
-  /** Erases every person, template, photo and check-in. */
-  'face.wipe': method<{ removedPeople: number }>()(z.object({ confirm: z.literal(true) }).strict()),
+  /** Erases every person, template, photo and check-in, and the backups and temporary files that held them. */
+  'face.wipe': method<WipeResult>()(z.object({ confirm: z.literal(true) }).strict()),
   /** Measures accuracy on a labelled folder in a scratch gallery (never the user's): a job. */
   'face.evaluate': job<EvalResult>()(z.object({ folder: z.string().min(1).max(4096), detector: z.enum(detectors).optional() }).strict())
 }

@@ -13,7 +13,7 @@ export interface WorkerInfo {
 }
 
 export interface StoreNotice {
-  kind: 'recovered-corrupt-file' | 'migrated'
+  kind: 'recovered-corrupt-file' | 'migrated' | 'audit-failed' | 'shared-gallery'
   message: string
   backupPath?: string
 }

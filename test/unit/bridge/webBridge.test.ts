@@ -9,6 +9,7 @@ import { bridgeSocketPath, bridgeTokenParam, type BridgeMessage } from '../../..
 import type { JobEvent } from '../../../src/shared/jobs'
 import { decodeWire, encodeWire } from '../../../src/shared/wire'
 import { demoPhoto } from '../../support/faceCrops'
+import { keysOf } from '../../support/keys'
 
 // The real service behind the real browser-mode bridge, a real socket: typed arrays in requests,
 // responses and events cross it as binary and come back as the same typed arrays.
@@ -31,13 +32,15 @@ describe('the web bridge', () => {
   }
 
   beforeAll(async () => {
-    service = await Service.open({ dataDir: await mkdtemp(path.join(os.tmpdir(), 'likeness-bridge-')), workerScript, host: 'browser', backend: 'wasm', workers: 2 })
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'likeness-bridge-'))
+    service = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'browser', backend: 'wasm', workers: 2 })
     bridge = await startWebBridge({ service, rendererDir: path.resolve('out/renderer') })
     socket = new WebSocket(`ws://127.0.0.1:${bridge.port}${bridgeSocketPath}?${bridgeTokenParam}=${bridge.token}`)
     socket.on('message', (data: Buffer) => {
       const message = decodeWire(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) as BridgeMessage
-      if (message.type === 'event') events.push(message.event)
-      else results.get(message.id)?.(message)
+      if (message.type === 'event') {
+        if (message.event.type === 'job') events.push(message.event)
+      } else results.get(message.id)?.(message)
     })
     await new Promise((resolve) => socket.once('open', resolve))
   })

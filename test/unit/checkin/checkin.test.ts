@@ -4,39 +4,60 @@ import os from 'node:os'
 import path from 'node:path'
 import { Service } from '../../../src/main/service'
 import { dbFileName } from '../../../src/main/store/db'
-import { cropFace, demoPhoto } from '../../support/faceCrops'
+import { cameraFrame, cropFace, demoPhoto, holdStill, type CameraFrame } from '../../support/faceCrops'
+import { keysOf } from '../../support/keys'
 
-// Real models on real faces through the real service: the frame loop's debounce and interval.
+// Real models on real faces through the real service: stills held up to the live front desk, the
+// vote, the liveness setting and the interval.
 const workerScript = path.resolve('out/main/worker.js')
 
 describe('check-in from camera frames', () => {
   let service: Service
   let dataDir: string
-  let ada: Uint8Array
-  let stranger: Uint8Array
+  let ada: CameraFrame
+  let stranger: CameraFrame
+  let strangerCrop: Uint8Array
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'likeness-checkin-'))
-    service = await Service.open({ dataDir, workerScript, host: 'cli', backend: 'wasm' })
+    service = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm' })
     const group = await demoPhoto(1)
     const boxes = (await service.call('face.detect', { image: group })).faces.map((f) => f.box)
-    ada = await cropFace(group, boxes[0]!)
-    stranger = await cropFace(group, boxes[1]!)
-    await service.call('face.enroll', { name: 'Ada', images: [ada] })
+    const adaCrop = await cropFace(group, boxes[0]!)
+    ada = await cameraFrame(adaCrop)
+    strangerCrop = await cropFace(group, boxes[1]!)
+    stranger = await cameraFrame(strangerCrop)
+    await service.call('face.enroll', { name: 'Ada', images: [adaCrop] })
   })
   afterAll(async () => service?.close())
 
-  const frames = async (image: Uint8Array, count: number, session = 'desk') => {
-    const results = []
-    for (let i = 0; i < count; i++) results.push(await service.call('checkin.frame', { image, session }))
-    return results
-  }
+  const frames = (frame: CameraFrame, count: number, session = 'desk') => holdStill(service, frame, count, session)
 
-  it('checks a recognised person in once for a run of frames, never on the first frame', async () => {
+  it('asks a still to blink and checks nobody in under the default liveness setting (blink)', async () => {
+    expect((await service.call('settings.get', {})).liveness).toBe('blink')
+    const run = await frames(ada, 8, 'print')
+    expect(run.every((r) => r.tracks.length === 1 && r.tracks[0]!.prompt === 'blink' && !r.tracks[0]!.checkedIn)).toBe(true)
+    // one frame never names anyone; the vote names Ada within a few and never anyone else
+    const names = run.map((r) => r.tracks[0]!.name)
+    expect(names[0]).toBeNull()
+    expect(names.at(-1)).toBe('Ada')
+    expect(names.filter((name) => name !== null && name !== 'Ada')).toEqual([])
+    expect(run.flatMap((r) => r.checkedIn)).toEqual([])
+    expect(await service.call('checkin.log', {})).toEqual([])
+  })
+
+  it('with liveness off, checks a recognised person in once for a track, never on its first frame, with the evidence', async () => {
+    await service.call('settings.update', { liveness: 'off' })
     const run = await frames(ada, 7)
-    expect(run.every((r) => r.faces[0]?.name === 'Ada')).toBe(true)
-    expect(run.map((r) => r.checkedIn.length)).toEqual([0, 0, 1, 0, 0, 0, 0])
-    expect(run[2]!.checkedIn[0]).toMatchObject({ personName: 'Ada', hasThumbnail: true })
+    expect(run.every((r) => r.tracks.length === 1 && r.tracks[0]!.prompt === null)).toBe(true)
+    const counts = run.map((r) => r.checkedIn.length)
+    const at = counts.indexOf(1)
+    expect(at).toBeGreaterThan(0)
+    expect(counts.reduce((a, b) => a + b)).toBe(1)
+    // the track that checked in is named Ada and says so from then on
+    expect(run.slice(at).every((r) => r.tracks[0]!.name === 'Ada' && r.tracks[0]!.checkedIn)).toBe(true)
+    expect(run.slice(0, at).every((r) => !r.tracks[0]!.checkedIn)).toBe(true)
+    expect(run[at]!.checkedIn[0]).toMatchObject({ personName: 'Ada', hasThumbnail: true, liveness: { mode: 'off', blinkSeenAt: null } })
     const log = await service.call('checkin.log', {})
     expect(log).toHaveLength(1)
     const thumbnail = await service.call('checkin.thumbnail', { checkInId: log[0]!.id })
@@ -45,14 +66,17 @@ describe('check-in from camera frames', () => {
 
   it('marks a face never enrolled as unknown and checks nobody in', async () => {
     const run = await frames(stranger, 4, 'door')
-    expect(run.every((r) => r.faces.length === 1 && r.faces[0]!.personId === null)).toBe(true)
+    expect(run.every((r) => r.tracks.length === 1 && r.tracks[0]!.personId === null)).toBe(true)
+    expect(run.slice(1).every((r) => r.tracks[0]!.decided)).toBe(true)
     expect(run.flatMap((r) => r.checkedIn)).toEqual([])
   })
 
   it('checks the same person in again only once the interval has passed', async () => {
+    expect((await frames(ada, 5, 'again')).flatMap((r) => r.checkedIn)).toEqual([])
     await service.call('settings.update', { checkInIntervalMinutes: 0 })
-    const run = await frames(ada, 3, 'door')
-    expect(run.map((r) => r.checkedIn.length)).toEqual([0, 0, 1])
+    const run = await frames(ada, 5, 'later')
+    expect(run[0]!.checkedIn).toEqual([])
+    expect(run.flatMap((r) => r.checkedIn)).toHaveLength(1)
     expect(await service.call('checkin.log', {})).toHaveLength(2)
     await service.call('settings.update', { checkInIntervalMinutes: 60 })
   })
@@ -69,7 +93,7 @@ describe('check-in from camera frames', () => {
   })
 
   it("lists the gallery's roster: each person's templates, photos and latest check-in", async () => {
-    await service.call('face.enroll', { name: 'Stranger', images: [stranger] })
+    await service.call('face.enroll', { name: 'Stranger', images: [strangerCrop] })
     const log = await service.call('checkin.log', {})
     const roster = await service.call('face.roster', {})
     const people = await service.call('face.people', {})

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { Service } from '../../../src/main/service'
 import { awaitJob, type JobInfo } from '../../../src/shared/jobs'
 import type { ScanSummary } from '../../../src/shared/api/explore'
+import { keysOf } from '../../support/keys'
 
 // The engine worker runs from its bundle: build with `npx electron-vite build` first.
 const workerScript = path.resolve('out/main/worker.js')
@@ -29,7 +30,7 @@ async function scanFolder(folder: string): Promise<ScanSummary> {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'likeness-explore-'))
-  service = await Service.open({ dataDir, workerScript, host: 'cli', backend: 'wasm' })
+  service = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm' })
 })
 afterAll(async () => service.close())
 

@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LikenessError } from '../../../src/shared/errors'
 import { initBackend } from '../../../src/main/engine/backend'
 import { decodeImage, type RgbImage } from '../../../src/main/image/decode'
-import { analyzeFaces } from '../../../src/main/face/analyze'
+import { analyzeFaces, findFaces } from '../../../src/main/face/analyze'
 import type { FaceModels } from '../../../src/main/face/faceModels'
 import type { ModelCache } from '../../../src/main/models/cache'
 import { modelCache } from '../../support/models'
 import type { Face } from '../../../src/main/face/types'
 import type { Box } from '../../../src/shared/geometry'
+import { sharedDatasets } from '../../support/datasets'
 
 const require = createRequire(import.meta.url)
 const demoDir = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo')
@@ -153,5 +154,53 @@ describe('analyzeFaces', () => {
     const before = tf.memory().numTensors
     for (let i = 0; i < 5; i++) await analyzeFaces(models, crop, { detector: i % 2 ? 'ssd' : 'tiny', mirror: i === 2 })
     expect(tf.memory().numTensors).toBe(before)
+  })
+})
+
+const datasets = sharedDatasets()
+if (!datasets) console.warn('analyzeFaces on the shared face sets: needs ../shared/datasets (or LIKENESS_DATASETS): skipped')
+
+/** A labelled photo as a camera frame of 100 px on its long side, in grey (luma in all three channels). */
+async function greyFrame(file: string): Promise<RgbImage> {
+  const { data, info } = await sharp(readFileSync(file)).removeAlpha().resize(100, 100, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true })
+  const grey = new Uint8Array(data.length)
+  for (let i = 0; i < data.length; i += 3) grey.fill(Math.round(0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2]), i, i + 3)
+  return { width: info.width, height: info.height, data: grey }
+}
+
+// Photos that SSD alone missed (bench:face-detect before the retries and the second opinion).
+describe.skipIf(!datasets)('analyzeFaces on small grey frames and face-free photos', () => {
+  let cache: ModelCache
+  let models: FaceModels
+
+  beforeAll(async () => {
+    await initBackend('wasm')
+    cache = modelCache()
+    models = await cache.faceModels()
+  })
+
+  afterAll(() => cache.dispose())
+
+  it('finds a whole head in a 100-px grey frame (yale, SSD framed by half the side)', async () => {
+    for (const name of ['normal', 'rightlight', 'wink']) {
+      const found = await findFaces(models, await greyFrame(path.join(datasets!, 'faces', 'yale', 'subject07', `${name}.png`)), { detector: 'ssd', minFaceSize: 0 })
+      expect(found, name).toHaveLength(1)
+    }
+  })
+
+  it('finds a face filling a 100-px grey frame that SSD misses in every framing (BlazeFace, confirmed by FaceMesh)', async () => {
+    const file = path.join(datasets!, 'faces', 'dlib_johns', 'John_Shimkus', '000376_02340068.jpg')
+    const [face] = await findFaces(models, await greyFrame(file), { detector: 'ssd', minFaceSize: 0 })
+    expect(face).toBeDefined()
+    // the same face as in the full-size colour chip
+    const [original] = await analyzeFaces(models, (await decodeImage(readFileSync(file))).image, { detector: 'ssd' })
+    const [small] = await analyzeFaces(models, await greyFrame(file), { detector: 'ssd', minFaceSize: 0 })
+    expect(squaredDistance(small.descriptor, original.descriptor)).toBeLessThan(0.36)
+    expect(face.landmarks).toHaveLength(68)
+  })
+
+  it('finds no face in a row of houses that SSD framed by half takes for one', async () => {
+    const { image } = await decodeImage(readFileSync(path.join(datasets!, 'content', 'tubingen.jpg')))
+    expect(await findFaces(models, image, { detector: 'ssd', minFaceSize: 0 })).toEqual([])
   })
 })

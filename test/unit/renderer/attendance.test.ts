@@ -4,7 +4,7 @@ import { arrivalsPerHour, localIso, periodBounds, presences, shiftPeriod } from 
 
 // Local times, as the desk's clock reads them: the machine's time zone, whatever it is.
 const at = (day: number, hour: number, minute = 0): number => new Date(2025, 5, day, hour, minute).getTime()
-const checkIn = (personId: string, time: number): CheckIn => ({ id: `${personId}-${time}`, personId, personName: personId.toUpperCase(), at: time, distance: 0.2, hasThumbnail: false })
+const checkIn = (personId: string, time: number): CheckIn => ({ id: `${personId}-${time}`, personId, personName: personId.toUpperCase(), at: time, distance: 0.2, hasThumbnail: false, liveness: null })
 
 describe('attendance from the check-in log', () => {
   const log = [checkIn('ada', at(3, 17, 5)), checkIn('bob', at(3, 8, 40)), checkIn('ada', at(3, 9, 10)), checkIn('ada', at(3, 12)), checkIn('ada', at(4, 8, 55))]

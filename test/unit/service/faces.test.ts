@@ -6,6 +6,7 @@ import sharp from 'sharp'
 import { Service } from '../../../src/main/service'
 import type { Box } from '../../../src/shared/geometry'
 import { cropFace, demoPhoto } from '../../support/faceCrops'
+import { keysOf } from '../../support/keys'
 
 // Real models, real photos: face-api's demo group photos, and crops the test cuts from them.
 const workerScript = path.resolve('out/main/worker.js')
@@ -25,7 +26,7 @@ describe('face check-in use cases', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'likeness-faces-'))
-    service = await Service.open({ dataDir, workerScript, host: 'cli', backend: 'wasm' })
+    service = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm' })
     group = await demoPhoto(1)
     const detection = await service.call('face.detect', { image: group })
     boxes = detection.faces.map((f) => f.box)
@@ -141,7 +142,7 @@ describe('face check-in use cases', () => {
 
   it('reloads the gallery intact after a restart', async () => {
     await service.close()
-    service = await Service.open({ dataDir, workerScript, host: 'cli', backend: 'wasm' })
+    service = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm' })
     const people = await service.call('face.people', {})
     expect(people.map((p) => p.name)).toEqual(['Ada'])
     const again = await service.call('face.identify', { image: ada })

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { Service } from '../../../src/main/service'
 import { followJob } from '../../support/jobs'
 import type { AppEvent } from '../../../src/shared/contract'
+import { keysOf } from '../../support/keys'
 
 // The engine worker runs from its bundle: `npm test` builds before it runs the unit tests.
 const workerScript = path.resolve('out/main/worker.js')
@@ -12,7 +13,8 @@ const workerScript = path.resolve('out/main/worker.js')
 describe('Service', () => {
   let service: Service
   beforeAll(async () => {
-    service = await Service.open({ dataDir: await mkdtemp(path.join(os.tmpdir(), 'likeness-svc-')), workerScript, host: 'cli', backend: 'wasm' })
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'likeness-svc-'))
+    service = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm' })
   })
   afterAll(async () => service.close())
 
@@ -42,7 +44,7 @@ describe('Service', () => {
     expect(final.state).toBe('done')
     if (!result) throw new Error('warm-up ended without a result')
     expect(result.seconds).toHaveLength(result.workers)
-    expect(events.filter((e) => e.job.id === job.id && e.job.progress).length).toBeGreaterThanOrEqual(1)
+    expect(events.filter((e) => e.type === 'job' && e.job.id === job.id && e.job.progress).length).toBeGreaterThanOrEqual(1)
   })
 
   it("tells the window the language LIKENESS_LANG sets, or none; Settings keeps the user's choice", async () => {

@@ -36,6 +36,22 @@ describe('Database', () => {
     expect(again.data.settings).toMatchObject({ tau: db.data.settings.tau, language: 'system' })
   })
 
+  it('upgrades a schema-1 folder: its check-ins keep no liveness evidence, the desk asks for a blink', async () => {
+    const dir = await tempDir()
+    await Database.open(dir)
+    const file = path.join(dir, dbFileName)
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { schemaVersion: number; settings: Record<string, unknown>; checkIns: unknown[] }
+    saved.schemaVersion = 1
+    delete saved.settings.liveness
+    delete saved.settings.passiveThresholds
+    saved.checkIns = [{ id: 'c1', personId: 'p1', personName: 'Ada', at: 5, distance: 0.2, thumbnail: null }]
+    await writeFile(file, JSON.stringify(saved))
+    const again = await Database.open(dir)
+    expect(again.notices).toEqual([expect.objectContaining({ kind: 'migrated', message: 'Data upgraded from schema 1 to 2.' })])
+    expect(again.data.checkIns).toEqual([{ id: 'c1', personId: 'p1', personName: 'Ada', at: 5, distance: 0.2, thumbnail: null, liveness: null }])
+    expect(again.data.settings).toMatchObject({ liveness: 'blink', passiveThresholds: { antispoof: 0.5, liveness: 0.5 } })
+  })
+
   it('keeps a truncated file aside, reports it, and starts empty', async () => {
     const dir = await tempDir()
     const db = await Database.open(dir)

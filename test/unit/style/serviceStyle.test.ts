@@ -11,6 +11,7 @@ import { encodePng } from '../../../src/main/image/encode'
 import { followJob as follow } from '../../support/jobs'
 import { lbfgsShiftEvery, styleThumbnailSide, type StyleOptions } from '../../../src/shared/api/style'
 import { testPainting } from './helpers/images'
+import { keysOf } from '../../support/keys'
 
 // The engine worker runs from its bundle: build with `npx electron-vite build` first.
 const workerScript = path.resolve('out/main/worker.js')
@@ -26,7 +27,7 @@ describe('style studio through the Service', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'likeness-style-'))
-    service = await Service.open({ dataDir, workerScript, host: 'cli', backend: 'wasm', workers: 2 })
+    service = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm', workers: 2 })
     photo = new Uint8Array(readFileSync('node_modules/@vladmandic/face-api/demo/sample1.jpg'))
     painting = await encodePng(testPainting(96, 96))
   })
@@ -83,8 +84,8 @@ describe('style studio through the Service', () => {
 
   it('cancels a run, keeps its picture so far, and resumes from it for more iterations', async () => {
     const job = await service.call('style.start', { content: photo, styles: [{ image: painting, weight: 1 }], network: 'mobilenet', options: { ...quick, iterations: 500 } })
-    const cancelOnce = service.subscribe(({ job: info }) => {
-      if (info.id === job.id && (info.progress?.done ?? 0) >= 3) {
+    const cancelOnce = service.subscribe((event) => {
+      if (event.type === 'job' && event.job.id === job.id && (event.job.progress?.done ?? 0) >= 3) {
         cancelOnce()
         void service.call('jobs.cancel', { jobId: job.id })
       }

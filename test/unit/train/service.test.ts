@@ -6,6 +6,7 @@ import sharp from 'sharp'
 import { Service } from '../../../src/main/service'
 import { followJob } from '../../support/jobs'
 import { cropFace, demoPhoto } from '../../support/faceCrops'
+import { keysOf } from '../../support/keys'
 
 // The built worker, real models on wasm, a labelled folder the test makes from face-api's demo photos.
 const workerScript = path.resolve('out/main/worker.js')
@@ -22,7 +23,7 @@ describe('training lab service on a short real job', () => {
 
   beforeAll(async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'likeness-train-'))
-    service = await Service.open({ dataDir, workerScript, host: 'cli', backend: 'wasm' })
+    service = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm' })
     folder = path.join(dataDir, '..', `${path.basename(dataDir)}-faces`)
     for (const n of [1, 2]) {
       const photo = await demoPhoto(n)

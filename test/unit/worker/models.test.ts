@@ -38,7 +38,7 @@ describe('a worker loads each network once, whatever uses it', () => {
     await pool.run('face.analyze', { image: photo, detector: 'ssd' }, { lane: 'batch' })
     await pool.run('train.sample', { image: photo, detector: 'ssd' }, { lane: 'batch' })
     const [interactive, batch] = await pool.broadcast('engine.status', {})
-    expect(batch!.loads).toEqual({ inception: 1, encoder: 1, ssd: 1, tiny: 1, landmarks68: 1 })
+    expect(batch!.loads).toEqual({ inception: 1, encoder: 1, ssd: 1, tiny: 1, landmarks68: 1, blazeFace: 1, faceMesh: 1 })
     // Nothing was asked of the interactive worker, so it loaded nothing.
     expect(interactive!.loads).toEqual({})
   })

@@ -21,7 +21,7 @@ export const host = windowApi.host
 /** The main process's jobs as the renderer follows them. */
 const jobFeed: JobFeed = {
   get: (jobId) => call('jobs.get', { jobId }),
-  subscribe: (listener) => onEvent((event) => listener(event.job))
+  subscribe: (listener) => onEvent((event) => event.type === 'job' && listener(event.job))
 }
 
 /** Follows a job started by a call until it ends: resolves with its result, rejects with its error (Cancelled included). */

@@ -37,6 +37,9 @@ const headlines: Record<ErrorKind, () => string> = {
   Busy: m.error_busy,
   StoreCorrupt: m.error_store_corrupt,
   Unsupported: m.error_unsupported,
+  Offline: m.error_offline,
+  WrongKey: m.error_wrong_key,
+  Locked: m.error_locked,
   Internal: m.error_internal
 }
 
@@ -46,7 +49,9 @@ const galleryFileProblems: Record<GalleryFileProblem, () => string> = {
   checksum: m.gallery_file_checksum,
   'newer-schema': m.gallery_file_newer_schema,
   malformed: m.gallery_file_malformed,
-  'other-encoder': m.gallery_file_other_encoder
+  'other-encoder': m.gallery_file_other_encoder,
+  'needs-passphrase': m.gallery_file_needs_passphrase,
+  'wrong-passphrase': m.gallery_file_wrong_passphrase
 }
 
 /** Where the bridge client lost or never reached the main process (its own errors carry this detail). */
@@ -84,6 +89,14 @@ function details({ kind, detail = {} }: ErrorInfo): string[] {
       const issues = detail.issues as { path: string[] }[] | undefined
       const field = issues?.[0]?.path.join('.') || (typeof detail.field === 'string' ? detail.field : undefined)
       if (field) sentences.push(m.error_bad_field({ field }))
+      break
+    }
+    case 'WrongKey':
+      if (detail.problem === 'wrong-pin') sentences.push(m.error_wrong_pin())
+      break
+    case 'Locked': {
+      const wait = number(detail.retryAfterMs)
+      if (wait !== undefined && wait > 0) sentences.push(m.error_wait_seconds({ seconds: Math.ceil(wait / 1000) }))
       break
     }
     case 'Internal':

@@ -18,7 +18,9 @@ const titles: Record<JobKind, () => string> = {
   'train.calibrate': m.job_train_calibrate,
   'train.reencode': m.job_train_reencode,
   'explore.scan': m.job_explore_scan,
-  'gallery.import': m.job_gallery_import
+  'gallery.import': m.job_gallery_import,
+  'shared.connect': m.job_shared_connect,
+  'shared.disconnect': m.job_shared_disconnect
 }
 
 const isKind = (kind: string): kind is JobKind => kind in titles

@@ -26,3 +26,6 @@ export const views = [
 ] as const satisfies readonly { id: string; label: () => string; component: Component }[]
 
 export type ViewId = (typeof views)[number]['id']
+
+/** The views behind the admin PIN when kiosk mode is on. */
+export const adminViews: ReadonlySet<ViewId> = new Set<ViewId>(['enroll', 'gallery', 'attendance', 'train', 'settings'])

@@ -1,0 +1,209 @@
+/**
+ * Liveness, measured: the face videos of ../shared/datasets/video are live; the spoofs are made
+ * from them (test/support/spoofs.ts): stills held up like prints, and the videos re-shown on a
+ * simulated screen. Every presentation is a fresh session of the live pipeline (the same code
+ * the check-in view runs) over a clip, after half a second of an empty doorway; it is accepted
+ * in a liveness mode when some track is named and judged live in that mode. Everyone is enrolled
+ * from a frame at 75% of their video, so the spoofs show an enrolled person.
+ *
+ *   APCER = spoof presentations accepted / spoof presentations   (ISO/IEC 30107-3)
+ *   BPCER = live presentations refused / live presentations
+ *
+ * JSON lines: one per presentation, a sweep of the passive thresholds, and a summary per mode.
+ * Goal (issue 11): APCER 0, BPCER ≤ 5%.
+ *
+ *   npm run bench:liveness [-- --clip-seconds 6] [-- --videos d0,d9]
+ */
+import os from 'node:os'
+import path from 'node:path'
+import { emptyDoorway, faceVideos, sharedDatasets } from '../test/support/datasets'
+import { printAttack, screenReplay } from '../test/support/spoofs'
+import { initBackend } from '../src/main/engine/backend'
+import type { RgbImage } from '../src/main/image/decode'
+import { analyzeFaces } from '../src/main/face/analyze'
+import { Gallery } from '../src/main/face/gallery'
+import { identifyIn, LivePipeline } from '../src/main/face/live/livePipeline'
+import type { LiveModels } from '../src/main/face/live/liveModels'
+import { ModelCache } from '../src/main/models/cache'
+import { livenessVerdict } from '../src/main/face/live/livenessVerdict'
+import type { LivenessMode } from '../src/shared/api/checkin'
+import { defaultSession } from '../src/main/face/live/liveSession'
+import type { PassiveSummary } from '../src/main/face/live/passiveEvidence'
+import { ffmpegAvailable, probeVideo, videoFrames } from '../src/main/image/videoFrames'
+import { round } from './stats'
+
+const width = 640
+const height = 480
+const tau = 0.36
+// The pipeline looks at about 15 frames a second (bench:live); the clips are fed at that rate.
+const frameMs = 1000 / 15
+const modes: LivenessMode[] = ['off', 'passive', 'blink']
+
+function argument(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+type Kind = 'live' | 'print' | 'replay'
+
+/** What one frame of a presentation showed of its best track: enough to decide any mode and threshold afterwards. */
+interface FrameEvidence {
+  named: boolean
+  blinkSeen: boolean
+  passive: PassiveSummary
+  ageMs: number
+}
+
+interface Presentation {
+  kind: Kind
+  video: string
+  clip: number
+  frames: FrameEvidence[]
+}
+
+/** Frames of the video at `fps`-ish spacing, in [from, to) ms, as the camera would deliver them at 15 fps. */
+async function clipFrames(file: string, size: { width: number; height: number }, fromMs: number, toMs: number): Promise<{ image: RgbImage; at: number }[]> {
+  const frames: { image: RgbImage; at: number }[] = []
+  let next = 0
+  for await (const frame of videoFrames(file, { ...size, start: fromMs / 1000, duration: (toMs - fromMs) / 1000 })) {
+    if (frame.at + 1e-6 < next) continue
+    frames.push({ image: frame.image, at: frame.at })
+    next += frameMs
+  }
+  return frames
+}
+
+async function present(models: LiveModels, gallery: Gallery, desk: RgbImage, frames: readonly { image: RgbImage; at: number }[]): Promise<FrameEvidence[]> {
+  const pipeline = new LivePipeline(models, identifyIn(gallery, tau))
+  let at = 0
+  for (; at < 500; at += frameMs) await pipeline.frame(desk, at)
+  const evidence: FrameEvidence[] = []
+  for (const frame of frames) {
+    const result = await pipeline.frame(frame.image, at + frame.at)
+    // the track that has gone furthest: named, then most passive samples
+    const best = [...result.tracks].sort((p, q) => Number(q.identity.personId !== null) - Number(p.identity.personId !== null) || q.liveness.passive.samples - p.liveness.passive.samples)[0]
+    if (best) {
+      evidence.push({
+        named: best.identity.decided && best.identity.personId !== null,
+        blinkSeen: best.liveness.blinkSeenAt !== null,
+        passive: best.liveness.passive,
+        ageMs: result.at - best.firstSeenAt
+      })
+    }
+  }
+  return evidence
+}
+
+/** Accepted in `mode` with the passive verdict recomputed at the given thresholds. */
+function accepted(p: Presentation, mode: LivenessMode, minAntispoof: number, minLiveness: number): boolean {
+  return p.frames.some((f) => {
+    if (!f.named) return false
+    const { antispoof, liveness, samples } = f.passive
+    const verdict: PassiveSummary['verdict'] =
+      samples < defaultSession.passive.minSamples ? 'pending' : antispoof! >= minAntispoof && liveness! >= minLiveness ? 'live' : 'spoof'
+    return livenessVerdict({ blinkSeenAt: f.blinkSeen ? 0 : null, blinks: f.blinkSeen ? 1 : 0, openness: null, passive: { ...f.passive, verdict } }, mode, f.ageMs) === 'live'
+  })
+}
+
+function rates(presentations: readonly Presentation[], mode: LivenessMode, minAntispoof: number, minLiveness: number): { apcer: number; bpcer: number; apcerPrint: number; apcerReplay: number } {
+  const rate = (kind: Kind | 'spoof', want: boolean): number => {
+    const group = presentations.filter((p) => (kind === 'spoof' ? p.kind !== 'live' : p.kind === kind))
+    return group.filter((p) => accepted(p, mode, minAntispoof, minLiveness) === want).length / Math.max(1, group.length)
+  }
+  return { apcer: rate('spoof', true), bpcer: rate('live', false), apcerPrint: rate('print', true), apcerReplay: rate('replay', true) }
+}
+
+const medianOf = (values: number[]): number | null => (values.length ? [...values].sort((a, b) => a - b)[values.length >> 1] : null)
+
+async function main(): Promise<void> {
+  const datasets = sharedDatasets()
+  if (!datasets || !(await ffmpegAvailable())) {
+    console.log(JSON.stringify({ bench: 'liveness', skipped: datasets ? 'ffmpeg is not installed' : 'the shared datasets are absent (set LIKENESS_DATASETS)' }))
+    return
+  }
+  const clipMs = 1000 * Number(argument('clip-seconds') ?? 6)
+  const videos = argument('videos')?.split(',') ?? [...faceVideos]
+  const backend = await initBackend('wasm')
+  const cache = new ModelCache({ dataDir: os.tmpdir() })
+  const models = await cache.liveModels()
+  const desk = await emptyDoorway()
+
+  const gallery = new Gallery()
+  const files = Object.fromEntries(videos.map((v) => [v, path.join(datasets, 'video', `${v}.mp4`)]))
+  for (const video of videos) {
+    const { seconds } = await probeVideo(files[video])
+    const [frame] = await clipFrames(files[video], { width, height }, 750 * seconds, 750 * seconds + 200)
+    const [face] = await analyzeFaces(models.face, frame.image, { detector: 'ssd' })
+    gallery.add({ templateIds: [`${video}-enrolled`], personIds: [video], descriptors: face.descriptor })
+  }
+
+  const presentations: Presentation[] = []
+  const report = (p: Presentation): void => {
+    presentations.push(p)
+    const last = p.frames.at(-1)
+    console.log(
+      JSON.stringify({
+        bench: 'liveness.presentation',
+        kind: p.kind,
+        video: p.video,
+        clip: p.clip,
+        frames: p.frames.length,
+        named: p.frames.some((f) => f.named),
+        blink: p.frames.some((f) => f.blinkSeen),
+        antispoof: last?.passive.antispoof == null ? null : round(last.passive.antispoof, 3),
+        liveness: last?.passive.liveness == null ? null : round(last.passive.liveness, 3),
+        minAntispoof: round(Math.min(...p.frames.filter((f) => f.passive.samples >= 3).map((f) => f.passive.antispoof!)), 3),
+        accepted: Object.fromEntries(modes.map((m) => [m, accepted(p, m, defaultSession.passive.minAntispoof, defaultSession.passive.minLiveness)]))
+      })
+    )
+  }
+  let seed = 1
+  for (const video of videos) {
+    const file = files[video]
+    const { seconds, width: nativeWidth, height: nativeHeight } = await probeVideo(file)
+    const native = { width: nativeWidth, height: nativeHeight }
+    const clips = Math.max(1, Math.floor((1000 * seconds) / clipMs))
+    for (let clip = 0; clip < clips; clip++) {
+      const from = clip * clipMs
+      const to = Math.min(1000 * seconds, from + clipMs)
+      report({ kind: 'live', video, clip, frames: await present(models, gallery, desk, await clipFrames(file, { width, height }, from, to)) })
+      const replay = screenReplay(desk, seed++)
+      const shown = (await clipFrames(file, native, from, to)).map(({ image, at }) => ({ image: replay(image, at).image, at }))
+      report({ kind: 'replay', video, clip, frames: await present(models, gallery, desk, shown) })
+    }
+    for (const [clip, fraction] of [0.2, 0.5, 0.8].entries()) {
+      const [still] = await clipFrames(file, native, fraction * 1000 * seconds, fraction * 1000 * seconds + 200)
+      const print = printAttack(still.image, desk, seed++)
+      const frames = Array.from({ length: Math.round(clipMs / frameMs) }, (_, i) => ({ image: print(i * frameMs).image, at: i * frameMs }))
+      report({ kind: 'print', video, clip, frames: await present(models, gallery, desk, frames) })
+    }
+  }
+
+  // The passive thresholds: where they would put each kind of presentation.
+  for (const minAntispoof of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]) {
+    for (const minLiveness of [0, 0.3, 0.5, 0.7]) {
+      console.log(JSON.stringify({ bench: 'liveness.sweep', minAntispoof, minLiveness, ...Object.fromEntries(modes.filter((m) => m !== 'off').map((m) => [m, rates(presentations, m, minAntispoof, minLiveness)])) }))
+    }
+  }
+  const count = (kind: Kind): number => presentations.filter((p) => p.kind === kind).length
+  const passiveOf = (kind: Kind, key: 'antispoof' | 'liveness'): number | null =>
+    medianOf(presentations.filter((p) => p.kind === kind).flatMap((p) => (p.frames.at(-1)?.passive[key] == null ? [] : [p.frames.at(-1)!.passive[key]!])))
+  console.log(
+    JSON.stringify({
+      bench: 'liveness.summary',
+      backend: backend.name,
+      clipSeconds: clipMs / 1000,
+      presentations: { live: count('live'), print: count('print'), replay: count('replay') },
+      spoofsNamed: presentations.filter((p) => p.kind !== 'live' && p.frames.some((f) => f.named)).length,
+      liveBlinked: presentations.filter((p) => p.kind === 'live' && p.frames.some((f) => f.blinkSeen)).length,
+      spoofsBlinked: { print: presentations.filter((p) => p.kind === 'print' && p.frames.some((f) => f.blinkSeen)).length, replay: presentations.filter((p) => p.kind === 'replay' && p.frames.some((f) => f.blinkSeen)).length },
+      medianAntispoof: { live: passiveOf('live', 'antispoof'), print: passiveOf('print', 'antispoof'), replay: passiveOf('replay', 'antispoof') },
+      medianLiveness: { live: passiveOf('live', 'liveness'), print: passiveOf('print', 'liveness'), replay: passiveOf('replay', 'liveness') },
+      thresholds: { minAntispoof: defaultSession.passive.minAntispoof, minLiveness: defaultSession.passive.minLiveness },
+      ...Object.fromEntries(modes.map((m) => [m, rates(presentations, m, defaultSession.passive.minAntispoof, defaultSession.passive.minLiveness)])),
+      goals: { apcer: 0, bpcer: 0.05 }
+    })
+  )
+}
+
+await main()
