@@ -37,5 +37,12 @@ export function scaleStages(
   const remainders = exact.map((x, i) => ({ i, r: x - counts[i] })).sort((a, b) => b.r - a.r || a.i - b.i)
   const leftOver = iterations - counts.reduce((a, b) => a + b, 0)
   for (let k = 0; k < leftOver; k++) counts[remainders[k].i]++
+  // The picture comes out at the size asked for: the finest scale keeps at least one iteration,
+  // taken from the scale with the most (with 1 iteration over two scales, the result was 128 px).
+  const finest = counts.length - 1
+  if (counts[finest] === 0 && iterations > 0) {
+    counts[counts.indexOf(Math.max(...counts))]--
+    counts[finest] = 1
+  }
   return sizes.map((s, i) => ({ ...s, iterations: counts[i] })).filter((stage) => stage.iterations > 0)
 }

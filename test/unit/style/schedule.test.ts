@@ -24,6 +24,14 @@ describe('coarse-to-fine schedule', () => {
     expect(scaleStages({ width: 640, height: 480 }, 200, 40, options)).toEqual([{ width: 200, height: 150, iterations: 40 }])
   })
 
+  it('always paints the finest scale, so the picture has the size asked for, however few the iterations', () => {
+    expect(scaleStages({ width: 1024, height: 768 }, 256, 1, options)).toEqual([{ width: 256, height: 192, iterations: 1 }])
+    expect(scaleStages({ width: 1024, height: 768 }, 512, 2, options).map((s) => [s.width, s.iterations])).toEqual([
+      [256, 1],
+      [512, 1]
+    ])
+  })
+
   it('skips a coarse scale whose short side would be thinner than allowed', () => {
     const stages = scaleStages({ width: 1000, height: 200 }, 256, 20, options)
     expect(stages).toEqual([{ width: 256, height: 51, iterations: 20 }])
