@@ -18,7 +18,7 @@ export async function settled(page: Page, view: string): Promise<void> {
  * messages are marked translate="no" or lang="en" in the page and never reach this list.
  */
 const kept = new Set(
-  'Likeness px MB CSV PNG JPEG WAV SSD MobileNet Tiny InceptionV3 MobileNetV2 VGG19 L-BFGS Adam SWAG softmax Gram Sobel AUC EER TAR FAR ROC Gatys dlib nH nW nC TV'.split(' ')
+  'Likeness px MB CSV PNG JPEG WAV SSD MobileNet Tiny InceptionV3 MobileNetV2 VGG19 L-BFGS Adam SWAG softmax Gram Sobel AUC EER TAR FAR ROC Gatys dlib nH nW nC TV PIN PostgreSQL'.split(' ')
 )
 
 /**

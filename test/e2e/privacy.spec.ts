@@ -19,7 +19,7 @@ test('kiosk mode: the admin views ask for the PIN, a wrong one is refused, leavi
   await expect(page.getByTestId('admin-pin-problem')).toHaveText('That is not the admin PIN.')
   await page.getByTestId('admin-pin').fill('2468')
   await page.getByRole('button', { name: 'Unlock' }).click()
-  await expect(page.getByTestId('people')).toBeVisible()
+  await expect(page.getByTestId('gallery-count')).toBeVisible()
 
   // Between admin views the session holds; a view anyone may use locks it.
   await nav.getByRole('link', { name: 'Settings', exact: true }).click()

@@ -15,6 +15,7 @@ import { containsAnyWindow, imageSignatures } from '../../support/bytes'
 import { demoPhoto } from '../../support/faceCrops'
 import { folderSnapshot } from '../../support/folder'
 import { keysOf } from '../../support/keys'
+import { plainMatrix } from '../../support/legacyMatrix'
 
 // A data folder as Likeness wrote it before encryption (JPEG photos, a plaintext template matrix,
 // check-in pictures, a style result), migrated in place by a child process that is killed with
@@ -34,17 +35,6 @@ interface Legacy {
 /** A process id that no longer runs: a writer that died with its temporary file on disk. */
 function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '']).pid!
-}
-
-function plainMatrix(values: Float32Array): Uint8Array {
-  const bytes = new Uint8Array(16 + values.byteLength)
-  const view = new DataView(bytes.buffer)
-  bytes.set(new TextEncoder().encode('LKTM'), 0)
-  view.setUint32(4, 1, true)
-  view.setUint32(8, descriptorDimension, true)
-  view.setUint32(12, values.length / descriptorDimension, true)
-  bytes.set(new Uint8Array(values.buffer), 16)
-  return bytes
 }
 
 async function writePlaintextFolder(dir: string): Promise<Legacy> {

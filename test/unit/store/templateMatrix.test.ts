@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DataKey } from '../../../src/main/store/crypto/dataKey'
 import { appendTemplateRows, readTemplateMatrix, sealPlainTemplateMatrix, writeTemplateMatrix } from '../../../src/main/store/templateMatrix'
 import { containsAnyWindow, looksRandom } from '../../support/bytes'
+import { plainMatrix } from '../../support/legacyMatrix'
 
 const D = 128
 /** Header, then per chunk its row count, nonce and tag around the rows. */
@@ -23,18 +24,6 @@ function concat(...parts: Float32Array[]): Float32Array {
     at += part.length
   }
   return all
-}
-
-/** A matrix as Likeness wrote it before encryption: "LKTM", version 1, width, rows, then the floats. */
-function plainMatrix(values: Float32Array): Uint8Array {
-  const bytes = new Uint8Array(16 + values.byteLength)
-  const view = new DataView(bytes.buffer)
-  bytes.set(new TextEncoder().encode('LKTM'), 0)
-  view.setUint32(4, 1, true)
-  view.setUint32(8, D, true)
-  view.setUint32(12, values.length / D, true)
-  bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), 16)
-  return bytes
 }
 
 const storeCorrupt = expect.objectContaining({ kind: 'StoreCorrupt' })

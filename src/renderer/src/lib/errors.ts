@@ -91,6 +91,14 @@ function details({ kind, detail = {} }: ErrorInfo): string[] {
       if (field) sentences.push(m.error_bad_field({ field }))
       break
     }
+    case 'WrongKey':
+      if (detail.problem === 'wrong-pin') sentences.push(m.error_wrong_pin())
+      break
+    case 'Locked': {
+      const wait = number(detail.retryAfterMs)
+      if (wait !== undefined && wait > 0) sentences.push(m.error_wait_seconds({ seconds: Math.ceil(wait / 1000) }))
+      break
+    }
     case 'Internal':
       if (detail.bridge === 'lost') sentences.push(m.error_connection_lost())
       if (detail.bridge === 'unreachable') sentences.push(m.error_connection_unreachable())
