@@ -7,6 +7,8 @@ import { createRequire } from 'node:module'
 import { EnginePool } from '../../../src/main/worker/pool'
 import { defaultStyleSettings } from '../../../src/main/style/settings'
 import { isInstalled, modelIds, requireInstalled } from '../../../src/main/models/registry'
+import { decodeImage } from '../../../src/main/image/decode'
+import { fitWithin } from '../../../src/main/image/crop'
 
 // Real networks from node_modules on a real worker thread: face-api's demo photo, nsfwjs's networks.
 const workerScript = path.resolve('out/main/worker.js')
@@ -41,6 +43,17 @@ describe('a worker loads each network once, whatever uses it', () => {
     expect(batch!.loads).toEqual({ inception: 1, encoder: 1, ssd: 1, tiny: 1, landmarks68: 1, blazeFace: 1, faceMesh: 1 })
     // Nothing was asked of the interactive worker, so it loaded nothing.
     expect(interactive!.loads).toEqual({})
+  })
+
+  it('live frames load the live networks once on the interactive worker, beside the face models they share', async () => {
+    const { image } = await decodeImage(new Uint8Array(await readFile(demo)))
+    const frame = await fitWithin(image, 640)
+    const plan = { detect: true, follow: [] }
+    const first = await pool.run('face.live', { frame, plan }, { lane: 'interactive' })
+    expect(first.faces.length).toBeGreaterThan(0)
+    await pool.run('face.live', { frame, plan }, { lane: 'interactive' })
+    const [interactive] = await pool.broadcast('engine.status', {})
+    expect(interactive!.loads).toEqual({ ssd: 1, tiny: 1, landmarks68: 1, encoder: 1, blazeFace: 1, faceMesh: 1, iris: 1, antispoof: 1, liveness: 1 })
   })
 
   it('answers a missing download with the one ModelUnavailable error, and loads it when asked again later', async () => {
