@@ -22,6 +22,7 @@ const errorKinds = [
   'WrongKey', // a key, key file, passphrase or PIN that does not open what it was given for, or none here that can (detail.problem)
   'Locked', // an admin action while kiosk mode is on and the admin PIN has not been entered
   'Unsupported',
+  'LiveFaceRequired', // a photo where the settings ask for a live face at the camera (verify's liveness setting)
   'Offline', // the shared gallery's server cannot be reached, and this needs it (enrolling, forgetting, the log)
   'Internal'
 ] as const

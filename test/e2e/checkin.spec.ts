@@ -193,6 +193,25 @@ test('front desk on a real video: a still held up and moved like a print is aske
     await expect(page.getByTestId('face-labels')).not.toContainText('checked in')
     await expect(logRows(page).filter({ hasText: 'D9' })).toHaveCount(0)
   })
+
+  // Verify asking for a live face: no photo is taken, and the print, though it is D9, is refused
+  // once its blink window (10 s) has passed without a blink.
+  await withCamera(print, baseURL, async (page) => {
+    await page.goto(appUrl('settings'))
+    await page.getByTestId('settings-verify-liveness').selectOption('blink')
+    await page.goto(appUrl('verify'))
+    await expect(page.getByTestId('verify-live-only')).toHaveText('Verify needs a live face at the camera here: photos are not accepted.')
+    await expect(page.getByTestId('verify-file')).toHaveCount(0)
+    await expect(page.getByTestId('verify-capture')).toHaveCount(0)
+    await cameraReady(page)
+    await page.getByTestId('verify-live').click()
+    await expect(page.getByTestId('verify-prompt')).toHaveText('Blink to verify', { timeout: 30_000 })
+    await expect(page.getByTestId('verify-verdict')).toHaveText('Not verified: no sign of a live face.', { timeout: 60_000 })
+    await page.goto(appUrl('settings'))
+    await page.getByTestId('settings-verify-liveness').selectOption('off')
+    await page.reload()
+    await expect(page.getByTestId('settings-verify-liveness')).toHaveValue('off')
+  })
 })
 
 // A blink lasts a few hundred milliseconds: the view has to answer frames often enough for one

@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { LikenessError } from '../../shared/errors'
-import type { Person } from '../../shared/api/face'
+import type { LiveVerifyResult, Person } from '../../shared/api/face'
+import { deskVideoFrames } from '../image/videoFrames'
 import type { Service } from '../service'
 import type { CliCommand } from './command'
 import { followJob } from './jobs'
@@ -39,13 +40,39 @@ export const enrollCommand: CliCommand = {
   }
 }
 
+/** Files `verify` treats as a camera: their frames go through a live verification. */
+const videoExtensions = new Set(['.y4m', '.mp4', '.webm', '.mkv', '.mov', '.avi'])
+
+/** A live verification over a video's frames, until its verdict or the video's end (no verdict: null). */
+async function verifyVideo(service: Service, personId: string, file: string): Promise<{ frames: number; result: LiveVerifyResult | null }> {
+  const session = `verify-${Date.now()}`
+  const start = Date.now()
+  let frames = 0
+  let last: LiveVerifyResult | null = null
+  for await (const { image, at } of deskVideoFrames(file)) {
+    last = await service.call('face.verifyLive', { session, at: start + at, frame: { width: image.width, height: image.height, rgb: image.data }, personId })
+    frames++
+    if (last.verdict) break
+  }
+  return { frames, result: last }
+}
+
 export const verifyCommand: CliCommand = {
-  usage: 'verify <name> <image> [--json]',
-  summary: 'is the face in the image this person? (1:1)',
+  usage: 'verify <name> <image|video> [--json]',
+  summary: 'is the face in the image this person? (1:1; a video is verified as at the camera, with the verify liveness setting)',
   async run(service, args) {
     need(args.positional, 2, this.usage)
     const [name, file] = args.positional
     const person = await findPerson(service, name!)
+    if (videoExtensions.has(path.extname(file!).toLowerCase())) {
+      const { frames, result } = await verifyVideo(service, person.id, file!)
+      const verdict = result?.verdict ?? null
+      const text =
+        verdict === null
+          ? `no verdict after ${frames} frames: no face decided, or no proof of life yet`
+          : `${verdict.match ? 'match' : verdict.liveness === 'spoof' ? 'no match: no sign of a live face' : 'no match'}: d = ${verdict.distance.toFixed(3)} (τ = ${result!.threshold}), after ${frames} frames`
+      return { value: { frames, verdict, threshold: result?.threshold ?? null, personId: person.id, name: person.name }, text }
+    }
     const result = await service.call('face.verify', { personId: person.id, image: await readImage(file!) })
     return { value: result, text: `${result.match ? 'match' : 'no match'}: d = ${result.distance.toFixed(3)} (τ = ${result.threshold})` }
   }

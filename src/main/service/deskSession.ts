@@ -1,4 +1,4 @@
-import type { CheckInLiveness, LiveTrack as TrackView } from '../../shared/api/checkin'
+import type { CheckInLiveness, LivenessMode, LiveTrack as TrackView } from '../../shared/api/checkin'
 import type { Settings } from '../../shared/api/settings'
 import type { Identify, LiveFrameResult, LiveTrack } from '../face/live/liveSession'
 import { defaultSession, LiveSession, type SessionRule } from '../face/live/liveSession'
@@ -7,10 +7,10 @@ import type { FrameObservation, FramePlan } from '../face/live/observeFrame'
 /** A gap this long between a session's frames starts it afresh: the camera stopped, the view was left. */
 const staleMs = 10_000
 
-/** The live session's rule under the desk's settings: the liveness mode and the passive thresholds. */
-export function sessionRule(settings: Settings): SessionRule {
+/** The live session's rule under the desk's settings: the liveness mode (check-in's, unless another is asked) and the passive thresholds. */
+export function sessionRule(settings: Settings, mode: LivenessMode = settings.liveness): SessionRule {
   const { antispoof, liveness } = settings.passiveThresholds
-  return { ...defaultSession, mode: settings.liveness, passive: { ...defaultSession.passive, minAntispoof: antispoof, minLiveness: liveness } }
+  return { ...defaultSession, mode, passive: { ...defaultSession.passive, minAntispoof: antispoof, minLiveness: liveness } }
 }
 
 /** A track's liveness evidence as the log keeps it (without the mode). */

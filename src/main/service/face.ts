@@ -3,12 +3,14 @@ import { evaluateFolder } from './evaluate'
 import { forgetPerson, wipeGallery } from './erasure'
 import type { Handlers } from './handlers'
 import type { ServiceContext } from './context'
+import { LiveVerifications } from './liveVerify'
 
 type FaceMethods =
   | 'face.detect'
   | 'face.enroll'
   | 'face.addPhotos'
   | 'face.verify'
+  | 'face.verifyLive'
   | 'face.identify'
   | 'face.people'
   | 'face.roster'
@@ -20,11 +22,13 @@ type FaceMethods =
   | 'face.evaluate'
 
 export function faceHandlers({ faces, pool, jobs, store }: ServiceContext): Pick<Handlers, FaceMethods> {
+  const liveVerifications = new LiveVerifications(faces, store)
   return {
     'face.detect': ({ image, detector }) => faces.detect(image, detector),
     'face.enroll': ({ name, images, faceIndex }) => faces.enroll({ name }, images, faceIndex),
     'face.addPhotos': ({ personId, images, faceIndex }) => faces.enroll({ personId }, images, faceIndex),
     'face.verify': ({ personId, image }) => faces.verify(personId, image),
+    'face.verifyLive': ({ session, at, frame, personId }) => liveVerifications.frame(session, at, frame, personId),
     'face.identify': async ({ image, k }) => {
       const { analyzed: _analyzed, ...identification } = await faces.identify(image, k)
       return identification

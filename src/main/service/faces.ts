@@ -4,7 +4,7 @@ import type { GalleryImportResult } from '../../shared/api/checkin'
 import { Gallery } from '../face/gallery'
 import type { EmbeddingVersion } from '../face/types'
 import type { IdentityAnswer } from '../face/live/identityVote'
-import { identifyIn } from '../face/live/livePipeline'
+import { identifyIn, verifyAgainst } from '../face/live/livePipeline'
 import type { FrameObservation, FramePlan } from '../face/live/observeFrame'
 import type { RgbImage } from '../image/decode'
 import type { AnalyzedFace, AnalyzedImage } from '../worker/ops'
@@ -14,6 +14,7 @@ import type { JobProgress } from '../../shared/jobs'
 import { squaredDistance } from '../face/distance'
 import { mergeGallery } from './galleryMerge'
 import type { Store } from '../store'
+import type { PersonRecord } from '../store/schema'
 import { requireGoodShot, shotProblems } from './enrollmentRule'
 import { eachOnEngine } from './eachOnEngine'
 
@@ -82,6 +83,18 @@ export class Faces {
     return identifyIn(this.gallery, this.store.settings.get().tau)(descriptors)
   }
 
+  /** The claimed person's answer for each descriptor, within τ or not: what a live verification's vote counts. */
+  verifyDescriptors(personId: string, descriptors: Float32Array[]): IdentityAnswer[] {
+    return verifyAgainst(this.gallery, personId, this.store.settings.get().tau)(descriptors)
+  }
+
+  /** The person a verification claims, who must have templates to compare with. */
+  verifiable(personId: string): PersonRecord {
+    const person = this.store.gallery.person(personId)
+    if (!this.gallery.hasPerson(personId)) throw new LikenessError('UnknownPerson', `${person.name} has no templates.`, { personId })
+    return person
+  }
+
   /** A person's name; null once they are forgotten (a live track may outlast them by a frame). */
   personName(personId: string): string | null {
     try {
@@ -117,8 +130,11 @@ export class Faces {
   }
 
   async verify(personId: string, image: Uint8Array): Promise<VerifyResult> {
-    const person = this.store.gallery.person(personId)
-    if (!this.gallery.hasPerson(personId)) throw new LikenessError('UnknownPerson', `${person.name} has no templates.`, { personId })
+    const mode = this.store.settings.get().verifyLiveness
+    if (mode !== 'off') {
+      throw new LikenessError('LiveFaceRequired', 'Verification needs a live face at the camera here: a photo is not accepted (the verify liveness setting).', { mode })
+    }
+    const person = this.verifiable(personId)
     const face = largest((await this.analyze(image)).faces)
     const tau = this.store.settings.get().tau
     const verdict = this.gallery.verify(face.descriptor, personId, tau)

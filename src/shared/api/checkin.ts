@@ -11,7 +11,7 @@ const maxFramePixels = 1280 * 720
  * A camera frame as raw RGB, 3 bytes a pixel, row by row: it crosses the bridge as binary, and the
  * worker samples its crops from the bytes (a JPEG would cost an encode here and a decode there).
  */
-const rgbFrame = z
+export const rgbFrame = z
   .object({
     width: z.number().int().min(32).max(1920),
     height: z.number().int().min(32).max(1920),
@@ -20,6 +20,10 @@ const rgbFrame = z
   .strict()
   .refine((f) => f.width * f.height <= maxFramePixels, 'a frame of at most 1280×720 pixels')
   .refine((f) => f.rgb.byteLength === f.width * f.height * 3, 'width × height × 3 bytes of RGB')
+/** Names the camera view (or watched video) a frame belongs to: each has its own tracks. */
+export const cameraSession = z.string().min(1).max(100)
+/** A frame's capture time, ms since the epoch. */
+export const frameTime = z.number().min(0)
 /** The gallery file holds photos: 500 MB is some thousands of people. */
 const galleryBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes of a gallery file').refine((b) => b.byteLength <= 500 * 1024 * 1024, 'a gallery file of at most 500 MB')
 const time = z.number().int().min(0)
@@ -115,7 +119,7 @@ export const checkinMethods = {
    * since the epoch); `dryRun` decides without writing to the log.
    */
   'checkin.frame': method<FrameResult>()(
-    z.object({ session: z.string().min(1).max(100), at: z.number().min(0), frame: rgbFrame, dryRun: z.boolean().optional() }).strict()
+    z.object({ session: cameraSession, at: frameTime, frame: rgbFrame, dryRun: z.boolean().optional() }).strict()
   ),
   /** The attendance log in a time span, newest first. */
   'checkin.log': method<CheckIn[]>()(span),

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { job, method } from '../method'
 import type { Box } from '../geometry'
 import type { ErasureReceipt, WipeResult } from './privacy'
+import { cameraSession, frameTime, rgbFrame, type LiveTrack, type LivenessVerdict } from './checkin'
 
 /** Up to this many images in one enroll call; a webcam session takes a handful. */
 const maxImagesPerCall = 20
@@ -106,6 +107,22 @@ export interface VerifyResult {
   name: string
 }
 
+/**
+ * A verification at the camera, frame by frame: the face in view (the largest, tracked) is
+ * compared with the claimed person over several encodings and, under the verify liveness setting,
+ * must prove it is live. `verdict` stays null until both are decided.
+ */
+export interface LiveVerifyResult {
+  width: number
+  height: number
+  threshold: number
+  personId: string
+  name: string
+  /** The face the verdict is about, as the overlay draws it (its `name` is the claimed person's once matched); null with no face in view. */
+  track: LiveTrack | null
+  verdict: { match: boolean; distance: number; liveness: LivenessVerdict } | null
+}
+
 export interface EnrollResult {
   person: Person
   templatesAdded: number
@@ -145,7 +162,10 @@ export const faceMethods = {
   'face.addPhotos': method<EnrollResult>()(
     z.object({ personId: id, images: z.array(imageBytes).min(1).max(maxImagesPerCall), faceIndex: z.number().int().min(0).max(100).optional() }).strict()
   ),
+  /** 1:1 on one photo. Refused (LiveFaceRequired) when the verify liveness setting asks for a live face. */
   'face.verify': method<VerifyResult>()(z.object({ personId: id, image: imageBytes }).strict()),
+  /** 1:1 on camera frames, one call a frame: see LiveVerifyResult. A new person or a pause starts afresh. */
+  'face.verifyLive': method<LiveVerifyResult>()(z.object({ session: cameraSession, at: frameTime, frame: rgbFrame, personId: id }).strict()),
   'face.identify': method<Identification>()(z.object({ image: imageBytes, k: z.number().int().min(1).max(50).optional() }).strict()),
   'face.people': method<Person[]>()(z.object({}).strict()),
   /** Everyone with their counts and latest check-in, for the Gallery's list (tens of thousands of people). */

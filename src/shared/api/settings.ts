@@ -13,6 +13,11 @@ export const settingsSchema = z
     /** What a check-in needs besides a name (check-in's liveness setting). */
     liveness: z.enum(livenessModes),
     /**
+     * What a verification needs: 'off' accepts a photo; 'passive' or 'blink' only a face at the
+     * camera (face.verifyLive) judged live in that mode, as at check-in.
+     */
+    verifyLiveness: z.enum(livenessModes),
+    /**
      * The passive networks' thresholds: a track is live to them when the medians of its scores
      * reach both. 0.5 refused none of the recorded live faces (bench:liveness).
      */
@@ -40,6 +45,7 @@ export const defaultSettings: Settings = {
   detector: 'ssd',
   cameraId: null,
   liveness: 'blink',
+  verifyLiveness: 'off',
   passiveThresholds: { antispoof: 0.5, liveness: 0.5 },
   language: 'system',
   checkInRetentionDays: defaultRetentionDays,

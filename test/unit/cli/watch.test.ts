@@ -57,4 +57,14 @@ describe.skipIf(unavailable !== null)('cli watch', () => {
     expect(missing.code).toBe(1)
     expect(missing.lines.at(-1)).toMatchObject({ error: { kind: 'Unsupported', message: expect.stringContaining('not installed') } })
   })
+
+  it('verify on a video verifies as at the camera: a verdict from the live session, then it stops', async () => {
+    const { code, lines } = await cli(['verify', 'd9', path.join(clips, 'd9.y4m')])
+    expect(code).toBe(0)
+    const [answer] = lines as [{ frames: number; verdict: { match: boolean; distance: number; liveness: string } | null; threshold: number; name: string }]
+    expect(answer).toMatchObject({ name: 'd9', verdict: { match: true, liveness: 'live' } })
+    expect(answer.verdict!.distance).toBeLessThanOrEqual(answer.threshold)
+    // it stopped at the verdict, before the clip's last frame
+    expect(answer.frames).toBeLessThan(48)
+  })
 })

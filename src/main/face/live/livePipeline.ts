@@ -12,6 +12,19 @@ export function identifyIn(gallery: Gallery, tau: number): Identify {
 }
 
 /**
+ * Gallery.verify at τ as the session's Identify, for a verification: each encoding answers the
+ * claimed person when it is within τ of their nearest template, else null, so the vote decides
+ * between "this is them" and "this is not them" and never names anyone else.
+ */
+export function verifyAgainst(gallery: Gallery, personId: string, tau: number): Identify {
+  return (descriptors) =>
+    descriptors.map((descriptor) => {
+      const { match, distance } = gallery.verify(descriptor, personId, tau)
+      return { personId: match ? personId : null, distance }
+    })
+}
+
+/**
  * The live pipeline in one process: each frame's neural work (observeFrame) and the session's
  * tracking, vote and liveness. A camera view, `cli watch` and bench:live feed it the same way;
  * only where the frames come from differs. In the app the two halves sit on either side of the

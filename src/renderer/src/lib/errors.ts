@@ -40,6 +40,7 @@ const headlines: Record<ErrorKind, () => string> = {
   Offline: m.error_offline,
   WrongKey: m.error_wrong_key,
   Locked: m.error_locked,
+  LiveFaceRequired: m.error_live_face_required,
   Internal: m.error_internal
 }
 
