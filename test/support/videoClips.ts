@@ -1,4 +1,5 @@
 import path from 'node:path'
+import sharp from 'sharp'
 import type { RgbImage } from '../../src/main/image/decode'
 import { ffmpegAvailable, videoFrames } from '../../src/main/image/videoFrames'
 import { sharedDatasets } from './datasets'
@@ -22,4 +23,9 @@ export async function videoClip(name: string, seconds: number, start = 0): Promi
   const frames: ClipFrame[] = []
   for await (const frame of videoFrames(file, { width: 640, height: 480, start, duration: seconds })) frames.push(frame)
   return frames
+}
+
+/** A frame as the JPEG a photo would be (to enroll someone from their own video). */
+export async function frameJpeg({ width, height, data }: RgbImage): Promise<Uint8Array> {
+  return new Uint8Array(await sharp(data, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer())
 }

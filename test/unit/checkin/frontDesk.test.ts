@@ -2,14 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtemp } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import sharp from 'sharp'
 import { Service } from '../../../src/main/service'
 import type { FrameResult } from '../../../src/shared/api/checkin'
 import type { RgbImage } from '../../../src/main/image/decode'
 import { emptyDoorway } from '../../support/datasets'
 import { keysOf } from '../../support/keys'
 import { printAttack } from '../../support/spoofs'
-import { videoClip, videoTestsUnavailable } from '../../support/videoClips'
+import { frameJpeg as jpeg, videoClip, videoTestsUnavailable } from '../../support/videoClips'
 
 // The front desk through the real service and engine worker, on the real face videos of
 // ../shared/datasets/video (decoded by ffmpeg) with the default liveness setting (blink): the
@@ -17,8 +16,6 @@ import { videoClip, videoTestsUnavailable } from '../../support/videoClips'
 const workerScript = path.resolve('out/main/worker.js')
 const unavailable = await videoTestsUnavailable()
 if (unavailable) console.warn(`front desk tests ${unavailable}`)
-
-const jpeg = async ({ width, height, data }: RgbImage): Promise<Uint8Array> => new Uint8Array(await sharp(data, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer())
 
 describe.skipIf(unavailable !== null)('the front desk on real video', () => {
   let service: Service

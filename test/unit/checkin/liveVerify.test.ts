@@ -2,22 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtemp } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import sharp from 'sharp'
 import { Service } from '../../../src/main/service'
 import type { LiveVerifyResult } from '../../../src/shared/api/face'
 import type { RgbImage } from '../../../src/main/image/decode'
 import { emptyDoorway } from '../../support/datasets'
 import { keysOf } from '../../support/keys'
 import { printAttack } from '../../support/spoofs'
-import { videoClip, videoTestsUnavailable } from '../../support/videoClips'
+import { frameJpeg as jpeg, videoClip, videoTestsUnavailable } from '../../support/videoClips'
 
 // Verification at the camera through the real service and engine worker, on the real face videos
 // of ../shared/datasets/video (decoded by ffmpeg): d9 blinks at 0.4–0.7 s into its video.
 const workerScript = path.resolve('out/main/worker.js')
 const unavailable = await videoTestsUnavailable()
 if (unavailable) console.warn(`live verify tests ${unavailable}`)
-
-const jpeg = async ({ width, height, data }: RgbImage): Promise<Uint8Array> => new Uint8Array(await sharp(data, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer())
 
 describe.skipIf(unavailable !== null)('verify with a live face', () => {
   let service: Service
