@@ -10,13 +10,21 @@ import type { StyleResultRecord } from './schema'
 const losses = { content: z.number(), style: z.number(), tv: z.number(), total: z.number() }
 
 /**
+ * Options the studio gained after a result may have been saved, at the values that describe how
+ * such a result was made (raw pixels, no palette step, no chroma smoothing; its scales' iterations
+ * matter only for display, since Resume runs one scale). Without them an older result would not
+ * parse and would vanish from the history.
+ */
+const optionsBefore: Partial<StyleOptions> = { paletteMatch: 'none', parameterisation: 'pixels', chromaSmoothing: 0, fineShare: 1 }
+
+/**
  * What a style result's `params` hold in db.json. Read back through this schema: a file on disk
  * is untrusted, and a record that does not parse is reported, not half-shown.
  */
 const storedRun = z.object({
   jobId: z.string(),
   network: z.enum(styleNetworks),
-  options: styleOptionsSchema,
+  options: z.preprocess((stored) => (typeof stored === 'object' && stored !== null ? { ...optionsBefore, ...stored } : stored), styleOptionsSchema),
   width: z.number().int(),
   height: z.number().int(),
   iterations: z.number().int(),

@@ -18,7 +18,7 @@ export function rgbToYiq(images: tf.Tensor4D): tf.Tensor4D {
 }
 
 // [R G B]ᵀ = M⁻¹·[Y I Q]ᵀ per pixel
-function yiqToRgb(images: tf.Tensor4D): tf.Tensor4D {
+export function yiqToRgb(images: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => applyPerPixel(images, tf.tensor2d(invert3(rgbToYiqMatrix))))
 }
 

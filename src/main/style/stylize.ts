@@ -4,6 +4,7 @@ import type { FeatureNetwork } from '../engine/network'
 import type { RgbImage } from '../image/decode'
 import { imageToTensor, tensorToImage } from '../image/tensor'
 import { luminanceImage, transferLuminance } from './colour'
+import { smoothChroma } from './chromaSmoothing'
 import { largestRegionSide, regionFitsBackend } from './heapBudget'
 import { matchPalette, paletteOf, type Palette } from './palette'
 import { paintRegion } from './region'
@@ -35,6 +36,12 @@ export interface StylizeResult {
   image: RgbImage
   history: LossRecord[]
 }
+
+/**
+ * The guided filter's ε on Y in [0, 1]: a brightness step of more than about √ε ≈ 0.03 (8 grey
+ * levels) across a window keeps the colour edge along it.
+ */
+const chromaEdge = 1e-3
 
 /** Neighbouring tiles share this many pixels, across which they are blended. */
 export const tileOverlap = 64
@@ -83,6 +90,11 @@ export async function stylize(params: StyleParams, network: FeatureNetwork, hook
       const recoloured = recolour(generated as tf.Tensor4D, palette, params)
       generated?.dispose()
       generated = recoloured
+    }
+    if (params.colour === 'style' && params.chromaSmoothing > 0) {
+      const smoothed = smoothChroma(generated as tf.Tensor4D, params.chromaSmoothing, chromaEdge)
+      generated?.dispose()
+      generated = smoothed
     }
     const final = generated as tf.Tensor4D
     const colourContent = resizeImages(run.content, final.shape[1], final.shape[2])

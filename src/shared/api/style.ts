@@ -100,6 +100,11 @@ export const styleOptionsSchema = z
     colour: z.enum(colourModes),
     paletteMatch: z.enum(paletteMatches),
     parameterisation: z.enum(parameterisations),
+    /**
+     * With colour 'style': the result's chroma guided-filtered by its own luminance over windows of
+     * this radius (px), which takes out the fine colour noise the networks paint; 0 leaves it.
+     */
+    chromaSmoothing: z.number().int().min(0).max(8),
     /** Size of the painting relative to the result: 2 makes its strokes half as large in the result. */
     styleScale: z.number().positive().max(4),
     /** A preview (and a point of the loss chart's detail) every this many iterations. */

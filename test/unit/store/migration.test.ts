@@ -37,6 +37,9 @@ function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '']).pid!
 }
 
+/** A style result's options as Likeness saved them before the studio's pictures worth keeping (issue 12). */
+const { paletteMatch: _p, parameterisation: _q, chromaSmoothing: _c, fineShare: _f, ...olderStyleOptions } = defaultStyleSettings('mobilenet')
+
 async function writePlaintextFolder(dir: string): Promise<Legacy> {
   const photos = await Promise.all([1, 2, 3, 4, 5, 6].map(demoPhoto))
   const png = new Uint8Array(await sharp(photos[0]).resize(96).png().toBuffer())
@@ -69,7 +72,7 @@ async function writePlaintextFolder(dir: string): Promise<Legacy> {
     params: {
       jobId: 'j',
       network: 'mobilenet',
-      options: defaultStyleSettings('mobilenet'),
+      options: olderStyleOptions,
       width: 96,
       height: 96,
       iterations: 1,
@@ -117,6 +120,9 @@ async function expectIntactAndSealed(dir: string, legacy: Legacy): Promise<void>
   }
   for (const checkInId of legacy.checkInIds) expect(same(await store.checkIns.thumbnail(checkInId), `checkins/${checkInId}.jpg`), checkInId).toBe(true)
   const style = await store.styleHistory.detail(legacy.styleResultId)
+  // saved before the studio had these options: listed, and described as it was made
+  expect(store.styleHistory.list().map((r) => r.id)).toEqual([legacy.styleResultId])
+  expect(style.options).toMatchObject({ paletteMatch: 'none', parameterisation: 'pixels', chromaSmoothing: 0 })
   for (const image of [style.image, style.content, style.styles[0]!.image]) expect(same(image, `style/${legacy.styleResultId}.png`)).toBe(true)
   const onDisk = await folderSnapshot(dir)
   expect(Object.keys(onDisk).filter((name) => name.endsWith('.tmp'))).toEqual([])

@@ -71,6 +71,7 @@ const rows: Partial<Record<Key, Row>> = {
     },
     advanced: true
   },
+  chromaSmoothing: { label: m.style_chroma_smoothing, advanced: true },
   fineShare: { label: m.style_fine_share, step: 0.05, advanced: true },
   optimizer: {
     label: m.style_optimizer,
