@@ -33,6 +33,7 @@ const before: Overrides = {
   weights: { content: 1, style: 3, tv: 1 },
   parameterisation: 'pixels',
   paletteMatch: 'none',
+  chromaSmoothing: 0,
   iterations: 100,
   init: 'mix'
 }
@@ -41,6 +42,7 @@ const fhg: Overrides = { ...before, fineShare: 0.5, parameterisation: 'fourier',
 
 export const styleMethods: Record<string, StyleMethod> = {
   studio: { description: "the studio's defaults", options: () => ({}) },
+  studioUnsmoothed: { description: "the studio's defaults without the chroma smoothing step", options: () => ({ chromaSmoothing: 0 }) },
   before: { description: 'the defaults before issue 12 (SWAG, β 3, pixels)', options: () => before },
   decorrelated: { description: 'before, in decorrelated colour', options: () => ({ ...before, parameterisation: 'decorrelated' }) },
   fourier: { description: 'before, decorrelated colour and 1/f cosine basis', options: () => ({ ...before, parameterisation: 'fourier' }) },
