@@ -4,6 +4,7 @@ import { LikenessError } from '../../../shared/errors'
 import { defaultSettings } from '../../../shared/api/settings'
 import { descriptorDimension } from '../../../shared/api/face'
 import { stockEncoder } from '../schema'
+import { blobOverhead } from '../crypto/dataKey'
 
 /**
  * Likeness's tables on a shared PostgreSQL server, in a schema of their own (`likeness`) so they
@@ -134,6 +135,20 @@ const migrations: readonly string[] = [
     VALUES (p_id, p_person, coalesce(v_name, p_name), v_at, p_distance, p_desk, CASE WHEN v_name IS NOT NULL THEN p_thumbnail END, p_liveness);
     RETURN 'added';
   END $$;
+  `,
+  // 2 → 3: the biometric columns are sealed under the gallery key (galleryKey.ts, sealedColumns.ts), which the server
+  // holds only wrapped by the gallery passphrase: scrypt(passphrase, key_salt, 2^key_log_n, 8, 1).
+  // All three are null until a desk seals the gallery; then every photo, thumbnail, descriptor and
+  // check-in picture is "LKS1" | nonce | ciphertext | tag, 32 bytes longer than its plaintext.
+  `
+  ALTER TABLE likeness.gallery
+    ADD COLUMN key_salt bytea,
+    ADD COLUMN key_log_n smallint,
+    ADD COLUMN sealed_key bytea,
+    ADD CONSTRAINT gallery_key_whole CHECK ((key_salt IS NULL) = (sealed_key IS NULL) AND (key_salt IS NULL) = (key_log_n IS NULL));
+
+  ALTER TABLE likeness.templates DROP CONSTRAINT templates_descriptor_check;
+  ALTER TABLE likeness.templates ADD CONSTRAINT templates_descriptor_length CHECK (octet_length(descriptor) IN (${descriptorDimension * 4}, ${descriptorDimension * 4 + blobOverhead}));
   `
 ]
 
