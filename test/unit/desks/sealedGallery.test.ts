@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto'
 import { mkdtemp, readdir } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
 import sharp from 'sharp'
 import { Store } from '../../../src/main/store'
 import { migrate } from '../../../src/main/store/shared/schema'
 import { Gallery } from '../../../src/main/face/gallery'
 import { defaultTau, descriptorDimension } from '../../../src/shared/api/face'
-import { containsAnyWindow, imageSignatures, looksRandom } from '../../support/bytes'
+import { imageSignatures } from '../../support/bytes'
+import { asAdmin, faceLeaks, serverBytes, serverState } from '../../support/serverBytes'
 import { demoPhoto } from '../../support/faceCrops'
 import { keysOf } from '../../support/keys'
 import { postgresMissing, skipWithoutPostgres, startTestServer, type TestServer } from '../../support/postgres'
@@ -36,65 +36,6 @@ function near(v: Float32Array): Float32Array {
 }
 
 const bytesOf = (v: Float32Array): Uint8Array => new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
-
-async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(url)
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
-}
-
-/** Every bytea value in the likeness schema, by table.column:id. */
-async function serverBytes(url: string): Promise<Map<string, Uint8Array>> {
-  return admin(url, async (client) => {
-    const columns = (
-      await client.query<{ table_name: string; column_name: string }>(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'likeness' AND data_type = 'bytea' ORDER BY table_name, column_name"
-      )
-    ).rows
-    const values = new Map<string, Uint8Array>()
-    for (const { table_name: table, column_name: column } of columns) {
-      const key = table === 'gallery' ? 'id::text' : 'id'
-      for (const row of (await client.query<{ id: string; value: Buffer | null }>(`SELECT ${key} AS id, ${column} AS value FROM likeness.${table}`)).rows) {
-        if (row.value) values.set(`${table}.${column}:${row.id}`, new Uint8Array(row.value))
-      }
-    }
-    return values
-  })
-}
-
-/** Every row of every likeness table, as text: what "the server changed" compares. */
-async function serverState(url: string): Promise<string> {
-  return admin(url, async (client) => {
-    const tables = (await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'likeness' ORDER BY table_name")).rows
-    const rows: string[] = []
-    for (const { table_name: table } of tables) {
-      rows.push(...(await client.query<{ row: string }>(`SELECT to_jsonb(t)::text AS row FROM likeness.${table} t ORDER BY 1`)).rows.map((r) => `${table} ${r.row}`))
-    }
-    return rows.join('\n')
-  })
-}
-
-/** No image signature, no 16-byte piece of a template, and the values read as random bytes. */
-function expectNoFace(values: Map<string, Uint8Array>, templates: readonly Float32Array[]): void {
-  const biometric = [...values].filter(([name]) => !name.startsWith('gallery.'))
-  expect(biometric.length).toBeGreaterThan(0)
-  for (const [name, bytes] of values) {
-    expect(imageSignatures(bytes), name).toEqual([])
-    for (const template of templates) expect(containsAnyWindow(bytes, bytesOf(template), 16), name).toBe(false)
-  }
-  for (const [name, bytes] of biometric) {
-    // Each a sealed blob: "LKS1", then nonce, ciphertext and tag.
-    expect(new TextDecoder().decode(bytes.subarray(0, 4)), name).toBe('LKS1')
-    if (bytes.byteLength >= 1024) expect(looksRandom(bytes), name).toBe(true)
-  }
-  // The templates (544 bytes each) together, magic aside: float32 rows would read far from random.
-  const descriptors = biometric.filter(([name]) => name.startsWith('templates.')).map(([, bytes]) => bytes.subarray(4))
-  expect(looksRandom(Buffer.concat(descriptors))).toBe(true)
-}
 
 describe.skipIf(postgresMissing)('a shared gallery sealed under its gallery key', () => {
   let server: TestServer
@@ -172,7 +113,7 @@ describe.skipIf(postgresMissing)('a shared gallery sealed under its gallery key'
 
     const values = await serverBytes(sealedUrl)
     expect([...values.keys()].filter((k) => k.startsWith('check_ins.thumbnail:')).sort()).toEqual([`check_ins.thumbnail:${adaIn.id}`, `check_ins.thumbnail:${bobIn.id}`].sort())
-    expectNoFace(values, [ada, bob])
+    expect(faceLeaks(values, [ada, bob])).toEqual([])
 
     // Read back through either desk, every value opens to what was written.
     expect(await a.checkIns.thumbnail(adaIn.id)).toEqual(thumbnail)
@@ -217,7 +158,7 @@ describe.skipIf(postgresMissing)('a shared gallery sealed under its gallery key'
     const a = opened.find((s) => s.gallery.people().length === 2)!
     const [ada, bob] = ['Ada', 'Bob'].map((name) => a.gallery.personByName(name)!)
     const [adaPhoto, bobPhoto] = [ada, bob].map((p) => a.gallery.photosOf(p.id)[0]!.id)
-    await admin(sealedUrl, async (client) => {
+    await asAdmin(sealedUrl, async (client) => {
       // Bob's face onto Ada's record, in each column: as someone with the database and not the key could.
       await client.query('UPDATE likeness.photos SET photo = (SELECT photo FROM likeness.photos WHERE id = $2) WHERE id = $1', [adaPhoto, bobPhoto])
       await client.query('UPDATE likeness.templates SET descriptor = (SELECT descriptor FROM likeness.templates WHERE person_id = $2) WHERE person_id = $1', [ada.id, bob.id])
@@ -237,7 +178,7 @@ describe.skipIf(postgresMissing)('a shared gallery sealed under its gallery key'
     // As a Likeness from before sealing left it: JPEG photos, PNG thumbnails, float32 rows, a check-in picture.
     const people = Array.from({ length: 5 }, (_, i) => ({ id: randomUUID(), name: `Person ${i}`, photoId: randomUUID(), templateId: randomUUID(), descriptor: unitVector() }))
     const checkInId = randomUUID()
-    await admin(url, async (client) => {
+    await asAdmin(url, async (client) => {
       await migrate(client)
       for (const p of people) {
         await client.query('INSERT INTO likeness.people (id, name, created_at) VALUES ($1, $2, now())', [p.id, p.name])
@@ -263,18 +204,18 @@ describe.skipIf(postgresMissing)('a shared gallery sealed under its gallery key'
     expect(await serverState(url)).toBe(plain)
 
     // Sealing is one transaction: made to fail at its last table, it leaves every value plain and no key.
-    await admin(url, (client) =>
+    await asAdmin(url, (client) =>
       client.query(`CREATE FUNCTION likeness.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the disk is full'; END $$;
         CREATE TRIGGER refuse BEFORE UPDATE ON likeness.check_ins FOR EACH ROW EXECUTE FUNCTION likeness.refuse()`)
     )
     await expect(desk(url, { galleryPassphrase: passphrase })).rejects.toThrow(/the disk is full/)
-    await admin(url, (client) => client.query('DROP TRIGGER refuse ON likeness.check_ins; DROP FUNCTION likeness.refuse()'))
+    await asAdmin(url, (client) => client.query('DROP TRIGGER refuse ON likeness.check_ins; DROP FUNCTION likeness.refuse()'))
     expect(await serverState(url)).toBe(plain)
 
     const a = await desk(url, { galleryPassphrase: passphrase })
     // Five photos and thumbnails, five templates, one check-in picture.
     expect(a.shared!.sealedNow).toBe(16)
-    expectNoFace(await serverBytes(url), people.map((p) => p.descriptor))
+    expect(faceLeaks(await serverBytes(url), people.map((p) => p.descriptor))).toEqual([])
     for (const p of people) expect(await identify(a, p.descriptor)).toBe(p.name)
     expect(await a.gallery.readPhoto(people[2]!.photoId, 'full')).toEqual(photo)
     expect(await a.checkIns.thumbnail(checkInId)).toEqual(thumbnail)
