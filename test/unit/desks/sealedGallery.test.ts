@@ -169,6 +169,17 @@ describe.skipIf(postgresMissing)('a shared gallery sealed under its gallery key'
     const adaIn = (await a.checkIns.ofPerson(ada.id))[0]!
     await expect(a.checkIns.thumbnail(adaIn.id)).rejects.toMatchObject({ kind: 'StoreCorrupt', detail: { column: 'check_ins.thumbnail' } })
     await expect(a.gallery.everything()).rejects.toMatchObject({ kind: 'StoreCorrupt' })
+    // A desk of an older Likeness, still running, writing a face in the clear: the server refuses it.
+    await expect(
+      asAdmin(sealedUrl, (client) =>
+        client.query('INSERT INTO likeness.photos (id, person_id, created_at, photo, thumbnail) VALUES ($1, $2, now(), $3, $3)', [randomUUID(), bob.id, Buffer.from(photo)])
+      )
+    ).rejects.toThrow(/sealed biometrics only/)
+    await expect(
+      asAdmin(sealedUrl, (client) =>
+        client.query("SELECT likeness.check_in($1, $2, 'Bob', $3, 0.2, 'old desk', $4, 0, NULL)", [randomUUID(), bob.id, Date.now() + 10 * hour, Buffer.from(thumbnail)])
+      )
+    ).rejects.toThrow(/sealed biometrics only/)
     // A desk joining now reads the templates whole, and refuses the moved one.
     await expect(desk(sealedUrl, { galleryPassphrase: passphrase })).rejects.toMatchObject({ kind: 'StoreCorrupt', detail: { column: 'templates.descriptor' } })
   })

@@ -149,6 +149,33 @@ const migrations: readonly string[] = [
 
   ALTER TABLE likeness.templates DROP CONSTRAINT templates_descriptor_check;
   ALTER TABLE likeness.templates ADD CONSTRAINT templates_descriptor_length CHECK (octet_length(descriptor) IN (${descriptorDimension * 4}, ${descriptorDimension * 4 + blobOverhead}));
+
+  -- Once the gallery is sealed, the server itself refuses a biometric value that is not a sealed
+  -- blob: a desk of an older Likeness still running (it migrated before) cannot write a face in the clear.
+  CREATE FUNCTION likeness.refuse_plain_biometrics() RETURNS trigger LANGUAGE plpgsql AS $$
+  DECLARE
+    v_magic constant bytea := decode('4c4b5331', 'hex'); -- "LKS1", the start of every sealed blob
+  BEGIN
+    IF NOT EXISTS (SELECT 1 FROM likeness.gallery WHERE sealed_key IS NOT NULL) THEN
+      RETURN NEW;
+    END IF;
+    -- One table per branch: plpgsql resolves every field an expression names, whichever table fired.
+    IF TG_TABLE_NAME = 'photos' THEN
+      IF substring(NEW.photo FROM 1 FOR 4) = v_magic AND substring(NEW.thumbnail FROM 1 FOR 4) = v_magic THEN
+        RETURN NEW;
+      END IF;
+    ELSIF TG_TABLE_NAME = 'templates' THEN
+      IF substring(NEW.descriptor FROM 1 FOR 4) = v_magic THEN
+        RETURN NEW;
+      END IF;
+    ELSIF NEW.thumbnail IS NULL OR substring(NEW.thumbnail FROM 1 FOR 4) = v_magic THEN
+      RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'likeness.% holds sealed biometrics only: update Likeness on this desk', TG_TABLE_NAME USING ERRCODE = 'check_violation';
+  END $$;
+  CREATE TRIGGER photos_sealed BEFORE INSERT OR UPDATE ON likeness.photos FOR EACH ROW EXECUTE FUNCTION likeness.refuse_plain_biometrics();
+  CREATE TRIGGER templates_sealed BEFORE INSERT OR UPDATE ON likeness.templates FOR EACH ROW EXECUTE FUNCTION likeness.refuse_plain_biometrics();
+  CREATE TRIGGER check_ins_sealed BEFORE INSERT OR UPDATE ON likeness.check_ins FOR EACH ROW EXECUTE FUNCTION likeness.refuse_plain_biometrics();
   `
 ]
 
