@@ -124,7 +124,7 @@ describe.skipIf(postgresMissing)('a shared gallery sealed under its gallery key'
     const everything = await a.gallery.everything()
     expect(everything.map((p) => p.name).sort()).toEqual(['Ada', 'Bob'])
     expect([...everything.find((p) => p.name === 'Bob')!.templates[0]!.descriptor]).toEqual([...bob])
-    expect((await a.checkIns.everything()).every((c) => c.thumbnail && Buffer.from(c.thumbnail).equals(Buffer.from(thumbnail)))).toBe(true)
+    expect((await a.shared!.checkIns.everything()).every((c) => c.thumbnail && Buffer.from(c.thumbnail).equals(Buffer.from(thumbnail)))).toBe(true)
 
     // A restart asks for no passphrase: the desk kept the gallery key, sealed under its data key.
     await close(a)
