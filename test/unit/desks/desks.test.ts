@@ -45,8 +45,8 @@ describe.skipIf(postgresMissing)('several desks on one shared gallery, on real f
   const statusAtA: SharedGalleryStatus[] = []
 
   // Stills at the camera: the desks check in without asking for a blink (the front desk's own tests hold liveness).
-  const open = async (dataDir: string, databaseUrl?: string) => {
-    const desk = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm', databaseUrl, galleryPassphrase: databaseUrl && galleryPassphrase })
+  const open = async (dataDir: string, databaseUrl?: string, passphrase: string | null = galleryPassphrase) => {
+    const desk = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm', databaseUrl, galleryPassphrase: passphrase ?? undefined })
     await desk.call('settings.update', { liveness: 'off' })
     return desk
   }
@@ -115,6 +115,21 @@ describe.skipIf(postgresMissing)('several desks on one shared gallery, on real f
     const cli = async (...args: string[]) => JSON.parse((await promisify(execFile)(process.execPath, [cliScript, ...args, '--json'], { env })).stdout.trim().split('\n').at(-1)!)
     expect(await cli('shared')).toMatchObject({ mode: 'shared', source: 'environment', online: true, queued: 0 })
     expect((await cli('people')).map((p: { name: string }) => p.name).sort()).toEqual(['Ada'])
+  })
+
+  it('a desk LIKENESS_DATABASE_URL points at without the gallery passphrase keeps its own gallery until one is given', async () => {
+    const d = await open(await mkdtemp(path.join(os.tmpdir(), 'likeness-desk-d-')), url, null)
+    try {
+      expect(await d.call('shared.status', {})).toMatchObject({ mode: 'local' })
+      const wrong = await followJob(d, await d.call('shared.connect', { galleryPassphrase: 'not the passphrase' }))
+      expect(wrong.error).toMatchObject({ kind: 'WrongKey', detail: { problem: 'wrong-gallery-passphrase' } })
+      expect(await d.call('shared.status', {})).toMatchObject({ mode: 'local' })
+      const { result } = await followJob(d, await d.call('shared.connect', { galleryPassphrase }))
+      expect(result).toMatchObject({ mode: 'shared', source: 'environment', online: true })
+      expect(await nameIn(d, ada)).toBe('Ada')
+    } finally {
+      await d.close()
+    }
   })
 
   it('three desks seeing the same person at once log one check-in', async () => {

@@ -29,11 +29,12 @@ interface WrappedKey {
 /** The wrapped key names its gallery: a wrapping copied into another gallery's row does not open there. */
 const wrapData = (galleryId: string): Uint8Array => new TextEncoder().encode(`likeness:gallery-key:${galleryId}`)
 
+/** scrypt's block size and parallelism, fixed here (the row stores the cost and the salt only). */
 const r = 8
 const p = 1
 
 async function wrap(key: DataKey, passphrase: string, galleryId: string): Promise<WrappedKey> {
-  const params = newScryptParams()
+  const params = { ...newScryptParams(), r, p }
   const kek = await deriveKey(passphrase, params)
   const raw = key.exportForWrapping()
   const sealed = gcmSeal(kek, raw, wrapData(galleryId))
