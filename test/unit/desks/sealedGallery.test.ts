@@ -184,6 +184,21 @@ describe.skipIf(postgresMissing)('a shared gallery sealed under its gallery key'
     await expect(desk(sealedUrl, { galleryPassphrase: passphrase })).rejects.toMatchObject({ kind: 'StoreCorrupt', detail: { column: 'templates.descriptor' } })
   })
 
+  it('a database replaced under a running desk is not written with the old gallery’s key', async () => {
+    const url = await server.database('replaced')
+    const a = await desk(url, { galleryPassphrase: passphrase })
+    await enroll(a, 'Ada', unitVector())
+    const maintenance = url.replace(/\/replaced$/, '/postgres')
+    await asAdmin(maintenance, async (client) => {
+      await client.query('DROP DATABASE replaced WITH (FORCE)')
+      await client.query('CREATE DATABASE replaced')
+    })
+    // Back on the new, empty database: the schema is made again, and the desk's key is not its key.
+    await expect.poll(() => a.shared!.currentStatus().problem ?? '', { timeout: 15_000 }).toMatch(/set a gallery passphrase/)
+    await expect(enroll(a, 'Bob', unitVector())).rejects.toMatchObject({ kind: 'Offline' })
+    expect(await asAdmin(url, async (client) => (await client.query('SELECT count(*)::int AS n FROM likeness.photos')).rows[0].n)).toBe(0)
+  })
+
   it('an existing plain gallery with people is sealed in one transaction on the first connect with a passphrase, and still identifies them', async () => {
     const url = await server.database('plain')
     // As a Likeness from before sealing left it: JPEG photos, PNG thumbnails, float32 rows, a check-in picture.

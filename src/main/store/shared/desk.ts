@@ -67,7 +67,6 @@ export class SharedDesk {
   readonly status = new ChangeFeed<DeskStatus>()
   readonly synced: SyncCounts = { full: 0, changes: 0 }
   private problem: string | null = null
-  private migrated = false
   /** The gallery key, once the server's gallery has been opened with it in this process: until then nothing biometric is written or read there. */
   private galleryKey: OpenedGalleryKey | null = null
   private passphrase: string | undefined
@@ -156,17 +155,22 @@ export class SharedDesk {
   }
 
   private async catchUp(): Promise<void> {
-    if (!this.migrated) {
-      await this.server.withClient(migrate)
-      this.migrated = true
+    // At every reconnection, not once: a database replaced meanwhile starts without the schema. An
+    // up-to-date one costs a transaction that reads the version.
+    await this.server.withClient(migrate)
+    // At every reconnection too: the database may have been replaced meanwhile (another gallery, or
+    // one not sealed), and values sealed under this key there would open at no other desk.
+    let opened: OpenedGalleryKey
+    try {
+      opened = await openGalleryKey(this.server, this.galleryKey ?? (await this.keptKey.read()), this.passphrase)
+    } catch (error) {
+      if (!isConnectionLoss(error)) this.galleryKey = null
+      throw error
     }
-    if (!this.galleryKey) {
-      const opened = await openGalleryKey(this.server, await this.keptKey.read(), this.passphrase)
-      if (opened.fromPassphrase) await this.keptKey.write(opened)
-      this.galleryKey = opened
-      // Kept (sealed under the data key) from now on; the passphrase itself is not.
-      this.passphrase = undefined
-    }
+    if (opened.fromPassphrase) await this.keptKey.write(opened)
+    if (opened.fromPassphrase || !this.galleryKey) this.galleryKey = opened
+    // Kept (sealed under the data key) from now on; the passphrase itself is not.
+    this.passphrase = undefined
     await this.sync()
     this.problem = null
     void this.checkIns.flush()
