@@ -30,7 +30,7 @@ function printError(error: unknown): void {
 
 let service: Service
 try {
-  service = await Service.open({ dataDir, keys: keyProvidersFromEnv(dataDir, process.env, { createKeyFile: true }), workerScript, host: 'cli', backend: backendChoiceFromEnv(), databaseUrl: process.env.LIKENESS_DATABASE_URL })
+  service = await Service.open({ dataDir, keys: keyProvidersFromEnv(dataDir, process.env, { createKeyFile: true }), workerScript, host: 'cli', backend: backendChoiceFromEnv(), databaseUrl: process.env.LIKENESS_DATABASE_URL, galleryPassphrase: process.env.LIKENESS_GALLERY_PASSPHRASE })
 } catch (error) {
   // A folder that does not unlock (no key here, a wrong passphrase) is a typed refusal like any other.
   printError(error)

@@ -70,7 +70,7 @@ app.whenReady().then(async () => {
   let service: Service
   try {
     const keychain = await osKeychain()
-    service = await Service.open({ dataDir, keys: keyProviders(dataDir, keychain), workerScript, host: 'electron', backend: backendChoiceFromEnv(), databaseUrl: process.env.LIKENESS_DATABASE_URL, secrets: keychain })
+    service = await Service.open({ dataDir, keys: keyProviders(dataDir, keychain), workerScript, host: 'electron', backend: backendChoiceFromEnv(), databaseUrl: process.env.LIKENESS_DATABASE_URL, galleryPassphrase: process.env.LIKENESS_GALLERY_PASSPHRASE, secrets: keychain })
   } catch (error) {
     // A folder this login cannot unlock: say why and stop, rather than start on an empty gallery.
     dialog.showErrorBox('Likeness cannot open its data', (error as Error).message)

@@ -15,7 +15,7 @@ const portFlag = process.argv.indexOf('--port')
 const port = portFlag >= 0 ? Number(process.argv[portFlag + 1]) : Number(process.env.LIKENESS_PORT ?? 0)
 
 const dataDir = defaultDataDir()
-const service = await Service.open({ dataDir, keys: keyProvidersFromEnv(dataDir, process.env, { createKeyFile: true }), workerScript, host: 'browser', backend: backendChoiceFromEnv(), databaseUrl: process.env.LIKENESS_DATABASE_URL })
+const service = await Service.open({ dataDir, keys: keyProvidersFromEnv(dataDir, process.env, { createKeyFile: true }), workerScript, host: 'browser', backend: backendChoiceFromEnv(), databaseUrl: process.env.LIKENESS_DATABASE_URL, galleryPassphrase: process.env.LIKENESS_GALLERY_PASSPHRASE })
 const bridge = await startWebBridge({ service, rendererDir: path.join(here, '../renderer'), port, token: process.env.LIKENESS_TOKEN })
 console.log(`Likeness is serving on ${bridge.url}`)
 

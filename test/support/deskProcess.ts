@@ -16,6 +16,8 @@ import { keysOf } from './keys'
 interface Order {
   dataDir: string
   url: string
+  /** The gallery passphrase, for a desk joining for the first time. */
+  galleryPassphrase?: string
   mode: 'join' | 'make' | 'flush'
   names?: string[]
   count?: number
@@ -29,7 +31,7 @@ interface Order {
 const order = JSON.parse(process.argv[2]!) as Order
 const say = (event: Record<string, unknown>): void => void process.stdout.write(JSON.stringify(event) + '\n')
 const store = await Store.open(order.dataDir, keysOf(order.dataDir))
-const desk = await store.openShared(order.url, { requireServer: order.mode === 'join' })
+const desk = await store.openShared(order.url, { requireServer: order.mode === 'join', galleryPassphrase: order.galleryPassphrase })
 await store.use(desk)
 
 if (order.mode === 'join') {

@@ -28,6 +28,18 @@ function promptHidden(question: string): Promise<string> {
 }
 
 /**
+ * The gallery passphrase for `share`: LIKENESS_GALLERY_PASSPHRASE when set, else typed at the
+ * terminal (empty: this desk already keeps the gallery's key); undefined without a terminal, and
+ * the service says when one is needed.
+ */
+export async function galleryPassphrase(): Promise<string | undefined> {
+  const fromEnv = process.env.LIKENESS_GALLERY_PASSPHRASE
+  if (fromEnv) return fromEnv
+  if (!process.stdin.isTTY) return undefined
+  return (await promptHidden('Gallery passphrase (empty if this desk already has the gallery key): ')) || undefined
+}
+
+/**
  * The passphrase of an export or import: LIKENESS_EXPORT_PASSPHRASE when set (scripts), else typed
  * at the terminal, twice when it will seal a new file. Never a command-line argument, which
  * other users can read in the process list.

@@ -4,6 +4,7 @@ import type { Service } from '../service'
 import type { ParsedArgs } from './args'
 import type { CliCommand } from './command'
 import { followJob } from './jobs'
+import { galleryPassphrase } from './passphrase'
 
 function describe(status: SharedGalleryStatus): string {
   if (status.mode === 'local') return 'gallery: this desk’s own'
@@ -35,8 +36,8 @@ function switchCommand(usage: string, summary: string, start: (service: Service,
 
 export const shareCommand = switchCommand(
   'share [<postgres://user@host/db>] [--move] [--json]',
-  'use a shared gallery (the URL, or LIKENESS_DATABASE_URL); --move takes this desk’s gallery there',
-  (service, args) => service.call('shared.connect', { url: args.positional[0], move: args.flags.has('move') })
+  'use a shared gallery (the URL, or LIKENESS_DATABASE_URL); --move takes this desk’s gallery there; the gallery passphrase is typed, or LIKENESS_GALLERY_PASSPHRASE',
+  async (service, args) => service.call('shared.connect', { url: args.positional[0], galleryPassphrase: await galleryPassphrase(), move: args.flags.has('move') })
 )
 
 export const unshareCommand = switchCommand('unshare [--move] [--json]', 'back to this desk’s own gallery; --move brings a copy of the shared one', (service, args) =>

@@ -28,8 +28,8 @@ const recorders: { [M in MethodName]?: Recorder<M> } = {
   'train.keep': ({ modelId }) => ({ action: 'train-keep', detail: { modelId } }),
   'train.revert': ({ modelId }) => ({ action: 'train-revert', detail: { modelId } }),
   'train.reencode': (_, job) => ({ action: 'reencode', detail: { jobId: job.id } }),
-  // Where the gallery lives, not the connection string: it may carry a password.
-  'shared.connect': ({ move }, job) => ({ action: 'shared-connect', detail: { move, jobId: job.id } }),
+  // Where the gallery lives, not the connection string: it may carry a password. Whether a gallery passphrase was given, never it.
+  'shared.connect': ({ move, galleryPassphrase }, job) => ({ action: 'shared-connect', detail: { move, galleryPassphrase: galleryPassphrase !== undefined, jobId: job.id } }),
   'shared.disconnect': ({ move }, job) => ({ action: 'shared-disconnect', detail: { move, jobId: job.id } }),
   'admin.setPin': ({ pin }) => ({ action: 'admin-pin', detail: { set: pin !== null } }),
   'admin.unlock': () => ({ action: 'admin-unlock' })

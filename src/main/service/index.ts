@@ -36,6 +36,8 @@ export interface ServiceOptions {
   backend?: BackendChoice
   /** A shared gallery's PostgreSQL connection string (LIKENESS_DATABASE_URL): overrides the one saved in Settings. */
   databaseUrl?: string
+  /** The gallery passphrase for the first time this desk opens LIKENESS_DATABASE_URL's gallery (LIKENESS_GALLERY_PASSPHRASE). */
+  galleryPassphrase?: string
   /** The OS keychain, where there is one (the desktop app): it seals the shared gallery's password. */
   secrets?: OsKeychain
 }
@@ -68,6 +70,7 @@ export class Service {
     let service: Service | undefined
     const shared = await SharedGalleryControl.open(store, {
       environmentUrl: options.databaseUrl || undefined,
+      galleryPassphrase: options.galleryPassphrase || undefined,
       secrets: options.secrets,
       announce: (status) => service?.emit({ type: 'shared', status })
     })

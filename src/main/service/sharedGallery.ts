@@ -31,7 +31,9 @@ function withPassword(url: string, password: string | undefined): string {
 /**
  * Which gallery this desk uses — its own, or a shared one on a PostgreSQL server — and moving
  * between them. LIKENESS_DATABASE_URL (command line, browser mode, tests) overrides what Settings
- * saved; the desktop app keeps the password sealed by the OS keychain.
+ * saved; the desktop app keeps the password sealed by the OS keychain. The gallery passphrase is
+ * asked once per desk (the request, or LIKENESS_GALLERY_PASSPHRASE with LIKENESS_DATABASE_URL):
+ * the desk then keeps the gallery key itself, and the passphrase is never stored.
  */
 export class SharedGalleryControl {
   private unfollow: () => void = () => undefined
@@ -40,13 +42,17 @@ export class SharedGalleryControl {
     private readonly store: Store,
     private readonly secrets: OsKeychain | undefined,
     private source: SharedGalleryStatus['source'],
-    private readonly announce: (status: SharedGalleryStatus) => void
+    private readonly announce: (status: SharedGalleryStatus) => void,
+    private readonly environmentUrl: string | undefined
   ) {
     this.watch()
   }
 
   /** Opens the shared gallery the environment or the settings name; a desk that cannot reach it starts from its mirror. */
-  static async open(store: Store, options: { environmentUrl?: string; secrets?: OsKeychain; announce: (status: SharedGalleryStatus) => void }): Promise<SharedGalleryControl> {
+  static async open(
+    store: Store,
+    options: { environmentUrl?: string; galleryPassphrase?: string; secrets?: OsKeychain; announce: (status: SharedGalleryStatus) => void }
+  ): Promise<SharedGalleryControl> {
     const saved = store.sharedConnection.get()
     let source: SharedGalleryStatus['source'] = null
     let connection: string | undefined
@@ -59,13 +65,13 @@ export class SharedGalleryControl {
     }
     if (connection) {
       try {
-        await store.use(await store.openShared(connection))
+        await store.use(await store.openShared(connection, { galleryPassphrase: source === 'environment' ? options.galleryPassphrase : undefined }))
       } catch (error) {
         source = null
         store.notices.push({ kind: 'shared-gallery', message: `The shared gallery could not be opened, so this desk uses its own gallery: ${(error as Error).message}` })
       }
     }
-    return new SharedGalleryControl(store, options.secrets, source, options.announce)
+    return new SharedGalleryControl(store, options.secrets, source, options.announce, options.environmentUrl)
   }
 
   status(): SharedGalleryStatus {
@@ -76,9 +82,25 @@ export class SharedGalleryControl {
   }
 
   /** Uses a shared gallery from now on; with `move`, this desk's gallery and log go to it and leave the desk. */
-  async connect({ url, password, move }: { url?: string; password?: string; move: boolean }, { report }: JobContext): Promise<SharedGalleryStatus> {
+  async connect(
+    { url, password, galleryPassphrase, move }: { url?: string; password?: string; galleryPassphrase?: string; move: boolean },
+    { report }: JobContext
+  ): Promise<SharedGalleryStatus> {
     let desk = this.store.shared
-    if (url !== undefined) {
+    if (url === undefined && !desk && this.environmentUrl) {
+      // LIKENESS_DATABASE_URL's gallery did not open at start (its passphrase was missing or wrong): again, with the one given now.
+      report({ done: 0, total: 2, message: `Connecting to ${describeServer(this.environmentUrl)}` })
+      const next = await this.store.openShared(this.environmentUrl, { requireServer: true, galleryPassphrase })
+      try {
+        if (move) await this.moveIn(next, report)
+      } catch (error) {
+        await next.close()
+        throw error
+      }
+      await this.store.use(next)
+      this.source = 'environment'
+      desk = next
+    } else if (url !== undefined) {
       if (this.source === 'environment') throw new LikenessError('BadRequest', 'LIKENESS_DATABASE_URL chooses the shared gallery of this desk; change or unset it instead.')
       // One desk at a time on this data folder's mirror and queue.
       if (desk) throw new LikenessError('BadRequest', 'This desk already uses a shared gallery: go back to its own gallery first.')
@@ -88,7 +110,7 @@ export class SharedGalleryControl {
         throw new LikenessError('Unsupported', 'Here there is no OS keychain to keep the password (browser mode, command line): give it in LIKENESS_DATABASE_URL, PGPASSWORD or ~/.pgpass instead.')
       }
       report({ done: 0, total: 2, message: `Connecting to ${describeServer(bare)}` })
-      const next = await this.store.openShared(withPassword(bare, secret), { requireServer: true })
+      const next = await this.store.openShared(withPassword(bare, secret), { requireServer: true, galleryPassphrase })
       try {
         if (move) await this.moveIn(next, report)
         await this.store.sharedConnection.set({ url: bare, sealedPassword: secret === undefined ? undefined : Buffer.from(await this.secrets!.encryptString(secret)).toString('base64') })
@@ -123,6 +145,8 @@ export class SharedGalleryControl {
       await copyGallery(desk.gallery, desk.checkIns.everything(), this.store.local.gallery, (checkIns) => this.store.local.checkIns.receive(checkIns))
     }
     await this.store.sharedConnection.set(null)
+    // Leaving is for good: the desk forgets the gallery key, and joining again asks for the passphrase.
+    await desk.forgetGalleryKey()
     await this.store.use(null)
     this.source = null
     this.watch()

@@ -115,8 +115,12 @@ export class Store {
     return this.galleryChanges.follow(listener)
   }
 
-  /** Opens this desk's place in a shared gallery (its mirror and queue live in the data folder's shared/); `use` switches to it. */
-  openShared(connection: string, options: { requireServer?: boolean } = {}): Promise<SharedDesk> {
+  /**
+   * Opens this desk's place in a shared gallery (its mirror, queue and gallery key live in the data
+   * folder's shared/); `use` switches to it. `galleryPassphrase` opens the gallery's key the first
+   * time (or seals a gallery that is not sealed yet).
+   */
+  openShared(connection: string, options: { requireServer?: boolean; galleryPassphrase?: string } = {}): Promise<SharedDesk> {
     return SharedDesk.open({
       connection,
       folder: this.files.resolve('shared'),
@@ -124,7 +128,8 @@ export class Store {
       localGallery: this.local.gallery,
       localSettings: this.local.settings,
       cascade: (departed) => this.cascade(departed, [this.scans]),
-      requireServer: options.requireServer
+      requireServer: options.requireServer,
+      galleryPassphrase: options.galleryPassphrase
     })
   }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { job, method } from '../method'
+import { passphrase } from './privacy'
 
 /**
  * Where this desk's gallery lives, and whether the server is with us. In 'shared' mode people,
@@ -42,9 +43,16 @@ export const sharedMethods = {
    * Uses a shared gallery from now on: `url` (or LIKENESS_DATABASE_URL when it is set), and the
    * password, which the desktop app keeps in the OS keychain. With `move`, this desk's local
    * gallery and check-ins go to the server and leave the desk.
+   *
+   * `galleryPassphrase` opens the gallery key under which the server's photos, thumbnails and
+   * templates are sealed; an admin types it the first time a desk joins (the desk keeps the key,
+   * sealed under its data key). Given for a gallery not sealed yet, it seals it; a wrong one is
+   * WrongKey and changes nothing.
    */
   'shared.connect': job<SharedGalleryStatus>()(
-    z.object({ url: connectionUrl.optional(), password: z.string().min(1).max(1000).optional(), move: z.boolean().default(false) }).strict()
+    z
+      .object({ url: connectionUrl.optional(), password: z.string().min(1).max(1000).optional(), galleryPassphrase: passphrase.optional(), move: z.boolean().default(false) })
+      .strict()
   ),
   /** Back to the local gallery; with `move`, the shared gallery and its check-ins are copied into it first (the server keeps them). */
   'shared.disconnect': job<SharedGalleryStatus>()(z.object({ move: z.boolean().default(false) }).strict())

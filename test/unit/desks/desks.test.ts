@@ -8,6 +8,7 @@ import { Service } from '../../../src/main/service'
 import { dbFileName } from '../../../src/main/store/db'
 import type { SharedGalleryStatus } from '../../../src/shared/api/shared'
 import { imageSignatures, looksRandom } from '../../support/bytes'
+import { faceLeaks, serverBytes } from '../../support/serverBytes'
 import { cameraFrame, cropFace, demoPhoto, holdStill } from '../../support/faceCrops'
 import { followJob } from '../../support/jobs'
 import { keysOf } from '../../support/keys'
@@ -18,6 +19,8 @@ import { postgresMissing, skipWithoutPostgres, startTestServer, type TestServer 
 if (postgresMissing) console.warn(skipWithoutPostgres)
 const workerScript = path.resolve('out/main/worker.js')
 const cliScript = path.resolve('out/main/cli.js')
+/** Desk A seals the gallery with it when it moves in; the other desks are given it the first time they open it. */
+const galleryPassphrase = 'entrance and gym floor'
 
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<{ value: T; ms: number }> {
   const start = performance.now()
@@ -42,8 +45,8 @@ describe.skipIf(postgresMissing)('several desks on one shared gallery, on real f
   const statusAtA: SharedGalleryStatus[] = []
 
   // Stills at the camera: the desks check in without asking for a blink (the front desk's own tests hold liveness).
-  const open = async (dataDir: string, databaseUrl?: string) => {
-    const desk = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm', databaseUrl })
+  const open = async (dataDir: string, databaseUrl?: string, passphrase: string | null = galleryPassphrase) => {
+    const desk = await Service.open({ dataDir, keys: keysOf(dataDir), workerScript, host: 'cli', backend: 'wasm', databaseUrl, galleryPassphrase: passphrase ?? undefined })
     await desk.call('settings.update', { liveness: 'off' })
     return desk
   }
@@ -73,7 +76,11 @@ describe.skipIf(postgresMissing)('several desks on one shared gallery, on real f
   it('moves a desk’s own gallery and log into the shared gallery in one job, leaving no copy behind', async () => {
     await a.call('face.enroll', { name: 'Ada', images: [ada] })
     expect(await frames(a, ada, 3, 'front')).toHaveLength(1)
-    const { result } = await followJob(a, await a.call('shared.connect', { url, move: true }))
+    // Without a gallery passphrase the gallery would hold faces in the clear: refused, and the desk keeps its own.
+    expect((await followJob(a, await a.call('shared.connect', { url, move: true }))).error).toMatchObject({ kind: 'WrongKey', detail: { problem: 'gallery-not-sealed' } })
+    expect(await a.call('shared.status', {})).toMatchObject({ mode: 'local' })
+    expect((await a.call('face.people', {})).map((p) => p.name)).toEqual(['Ada'])
+    const { result } = await followJob(a, await a.call('shared.connect', { url, galleryPassphrase, move: true }))
     expect(result).toMatchObject({ mode: 'shared', source: 'settings', online: true, queued: 0, server: expect.stringContaining('/desks') })
     expect((await a.call('face.people', {})).map((p) => p.name)).toEqual(['Ada'])
     expect(await a.call('checkin.log', {})).toHaveLength(1)
@@ -104,10 +111,25 @@ describe.skipIf(postgresMissing)('several desks on one shared gallery, on real f
   })
 
   it('the command line joins the shared gallery LIKENESS_DATABASE_URL names', async () => {
-    const env = { ...process.env, LIKENESS_DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'likeness-desk-cli-')), LIKENESS_DATABASE_URL: url, LIKENESS_BACKEND: 'wasm' }
+    const env = { ...process.env, LIKENESS_DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'likeness-desk-cli-')), LIKENESS_DATABASE_URL: url, LIKENESS_GALLERY_PASSPHRASE: galleryPassphrase, LIKENESS_BACKEND: 'wasm' }
     const cli = async (...args: string[]) => JSON.parse((await promisify(execFile)(process.execPath, [cliScript, ...args, '--json'], { env })).stdout.trim().split('\n').at(-1)!)
     expect(await cli('shared')).toMatchObject({ mode: 'shared', source: 'environment', online: true, queued: 0 })
     expect((await cli('people')).map((p: { name: string }) => p.name).sort()).toEqual(['Ada'])
+  })
+
+  it('a desk LIKENESS_DATABASE_URL points at without the gallery passphrase keeps its own gallery until one is given', async () => {
+    const d = await open(await mkdtemp(path.join(os.tmpdir(), 'likeness-desk-d-')), url, null)
+    try {
+      expect(await d.call('shared.status', {})).toMatchObject({ mode: 'local' })
+      const wrong = await followJob(d, await d.call('shared.connect', { galleryPassphrase: 'not the passphrase' }))
+      expect(wrong.error).toMatchObject({ kind: 'WrongKey', detail: { problem: 'wrong-gallery-passphrase' } })
+      expect(await d.call('shared.status', {})).toMatchObject({ mode: 'local' })
+      const { result } = await followJob(d, await d.call('shared.connect', { galleryPassphrase }))
+      expect(result).toMatchObject({ mode: 'shared', source: 'environment', online: true })
+      expect(await nameIn(d, ada)).toBe('Ada')
+    } finally {
+      await d.close()
+    }
   })
 
   it('three desks seeing the same person at once log one check-in', async () => {
@@ -144,6 +166,13 @@ describe.skipIf(postgresMissing)('several desks on one shared gallery, on real f
     await server.start()
     await until(() => a.call('shared.status', {}), (status) => status.online && status.queued === 0, 10_000)
     expect(await b.call('checkin.log', {})).toHaveLength(logged + 1)
+
+    // Three desks have enrolled and checked in (one through its queue): the server's columns hold no face, and a picture opens at another desk.
+    const log = await b.call('checkin.log', {})
+    expect(log.filter((entry) => entry.hasThumbnail).length).toBeGreaterThanOrEqual(2)
+    expect(faceLeaks(await serverBytes(url))).toEqual([])
+    const picture = await b.call('checkin.thumbnail', { checkInId: log.find((entry) => entry.hasThumbnail)!.id })
+    expect(imageSignatures(picture)).not.toEqual([])
   })
 
   it('moves the shared gallery back out to a desk in one job; the server keeps it for the others', async () => {
@@ -151,6 +180,8 @@ describe.skipIf(postgresMissing)('several desks on one shared gallery, on real f
     const log = await a.call('checkin.log', {})
     const { result } = await followJob(a, await a.call('shared.disconnect', { move: true }))
     expect(result).toMatchObject({ mode: 'local', server: null })
+    // Leaving is for good: the desk forgot the gallery key it kept.
+    expect(await readdir(path.join(aFolder, 'shared'))).not.toContain('gallery-key.lks')
     expect((await a.call('face.people', {})).map((p) => p.name).sort()).toEqual(people)
     expect((await a.call('checkin.log', {})).map((entry) => entry.id).sort()).toEqual(log.map((entry) => entry.id).sort())
     expect(await nameIn(a, bob)).toBe('Bob')

@@ -20,6 +20,8 @@ if (postgresMissing) console.warn(skipWithoutPostgres)
 const hour = 3_600_000
 const rule = { interval: hour }
 const deskScript = path.resolve('test/support/deskProcess.ts')
+/** Every gallery here is sealed by the first desk that joins it with this, and opened with it by the rest. */
+const galleryPassphrase = 'correct horse battery'
 
 function unitVector(): Float32Array {
   const v = Float32Array.from({ length: descriptorDimension }, () => Math.random() * 2 - 1)
@@ -86,7 +88,7 @@ describe.skipIf(postgresMissing)('a shared gallery on a real PostgreSQL server',
   async function desk(url: string, dataDir?: string): Promise<Store> {
     const dir = dataDir ?? (await folder())
     const store = await Store.open(dir, keysOf(dir))
-    await store.use(await store.openShared(url))
+    await store.use(await store.openShared(url, { galleryPassphrase }))
     opened.push(store)
     return store
   }
@@ -137,7 +139,7 @@ describe.skipIf(postgresMissing)('a shared gallery on a real PostgreSQL server',
     expect(rows.every((r) => r.ssl)).toBe(true)
     const dir = await folder()
     const store = await Store.open(dir, keysOf(dir))
-    await expect(store.openShared(`${url}?sslmode=verify-full&sslrootcert=${encodeURIComponent(otherCa)}`, { requireServer: true })).rejects.toMatchObject({
+    await expect(store.openShared(`${url}?sslmode=verify-full&sslrootcert=${encodeURIComponent(otherCa)}`, { requireServer: true, galleryPassphrase })).rejects.toMatchObject({
       kind: 'Offline',
       message: expect.stringMatching(/certificate/)
     })
@@ -212,7 +214,7 @@ describe.skipIf(postgresMissing)('a shared gallery on a real PostgreSQL server',
     const names = Array.from({ length: 20 }, (_, i) => `P${String(i).padStart(2, '0')}`)
     await enroll(a, names)
     const bFolder = await folder()
-    const join = childDesk({ dataDir: bFolder, url, mode: 'join' })
+    const join = childDesk({ dataDir: bFolder, url, mode: 'join', galleryPassphrase })
     expect(await join.waitFor((l) => 'joined' in l)).toEqual({ joined: true, people: 20 })
     expect(await join.exited).toBe(0)
 

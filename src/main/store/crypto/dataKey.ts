@@ -5,6 +5,9 @@ import { gcmOpen, gcmSeal, keyBytes, sealOverhead } from './aesGcm'
 /** The first bytes of every sealed blob: no JPEG, PNG or JSON starts so. */
 const magic = new TextEncoder().encode('LKS1')
 
+/** How much longer a sealed blob is than its plaintext: the magic, the nonce and the tag. */
+export const blobOverhead = magic.byteLength + sealOverhead
+
 const associated = (context: string): Uint8Array => new TextEncoder().encode(`likeness:${context}`)
 
 /**

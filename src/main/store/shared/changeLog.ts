@@ -4,6 +4,7 @@ import { descriptorDimension } from '../../../shared/api/face'
 import { changeChannel } from './server'
 import { galleryLock } from './schema'
 import { sharedPhotoFile, type GalleryHeader, type MirrorUpdate, type PersonState } from './mirror'
+import type { SealedColumns } from './sealedColumns'
 
 /** ms since the epoch, from a timestamptz, exactly (extract gives numeric). */
 export const epochMs = (column: string): string => `(extract(epoch FROM ${column}) * 1000)::float8`
@@ -36,13 +37,14 @@ async function readHeader(client: pg.ClientBase): Promise<GalleryHeader> {
   return { galleryId: row.id, encoder: row.encoder, settings: { tau: row.tau, checkInIntervalMinutes: row.interval } }
 }
 
-/** A template's bytes as float32, little-endian as every platform Electron ships on (one copy: bytea buffers are not aligned). */
-export function descriptorOf(bytes: Buffer): Float32Array {
+/** A template's bytes as float32, little-endian as every platform Electron ships on (one copy: bytea buffers and opened values are not aligned). */
+export function descriptorOf(bytes: Uint8Array): Float32Array {
+  if (bytes.byteLength !== descriptorDimension * 4) throw new LikenessError('StoreCorrupt', `A shared template of ${bytes.byteLength} bytes; this Likeness makes ${descriptorDimension * 4}.`)
   return new Float32Array(Uint8Array.prototype.slice.call(bytes).buffer)
 }
 
 /** The current state of these people (all of them when `personIds` is null); people not found are gone. */
-async function readPeople(client: pg.ClientBase, personIds: readonly string[] | null): Promise<Map<string, PersonState | null>> {
+async function readPeople(client: pg.ClientBase, personIds: readonly string[] | null, columns: SealedColumns): Promise<Map<string, PersonState | null>> {
   const where = personIds ? 'WHERE person_id = ANY($1)' : ''
   const values = personIds ? [personIds] : []
   const people = await client.query<{ id: string; name: string; created_at: number }>(
@@ -61,7 +63,7 @@ async function readPeople(client: pg.ClientBase, personIds: readonly string[] | 
   for (const p of people.rows) states.set(p.id, { person: { id: p.id, name: p.name, createdAt: p.created_at }, photos: [], templates: [] })
   for (const p of photos.rows) states.get(p.person_id)?.photos.push({ id: p.id, personId: p.person_id, file: sharedPhotoFile(p.id), createdAt: p.created_at })
   for (const t of templates.rows) {
-    states.get(t.person_id)?.templates.push({ record: { id: t.id, personId: t.person_id, photoId: t.photo_id, encoder: t.encoder }, descriptor: descriptorOf(t.descriptor) })
+    states.get(t.person_id)?.templates.push({ record: { id: t.id, personId: t.person_id, photoId: t.photo_id, encoder: t.encoder }, descriptor: descriptorOf(columns.open('templates.descriptor', t.id, t.descriptor)) })
   }
   return states
 }
@@ -71,11 +73,11 @@ async function readPeople(client: pg.ClientBase, personIds: readonly string[] | 
  * changed after `cursor`, read in one snapshot with the changes, so the state and the new cursor
  * agree exactly.
  */
-export async function readUpdate(client: pg.ClientBase, galleryId: string | null, cursor: number): Promise<MirrorUpdate> {
+export async function readUpdate(client: pg.ClientBase, galleryId: string | null, cursor: number, columns: SealedColumns): Promise<MirrorUpdate> {
   const header = await readHeader(client)
   if (galleryId !== header.galleryId) {
     const [last] = (await client.query<{ id: string | null }>('SELECT max(id) AS id FROM likeness.gallery_changes')).rows
-    const people = await readPeople(client, null)
+    const people = await readPeople(client, null, columns)
     return { kind: 'full', header, cursor: Number(last?.id ?? 0), people: [...people.values()].filter((p) => p !== null) }
   }
   const changes = (await client.query<{ id: string; kind: GalleryChangeRecord['kind']; person_id: string | null }>(
@@ -90,6 +92,6 @@ export async function readUpdate(client: pg.ClientBase, galleryId: string | null
     cursor: changes.length > 0 ? Number(changes.at(-1)!.id) : cursor,
     count: changes.length,
     wiped: lastWipe >= 0,
-    people: personIds.length > 0 ? await readPeople(client, personIds) : new Map()
+    people: personIds.length > 0 ? await readPeople(client, personIds, columns) : new Map()
   }
 }

@@ -6,6 +6,7 @@ import type { CheckIn, CheckInLiveness } from '../../../shared/api/checkin'
 import { tooClose, type CheckInRule, type CheckInStore, type NewCheckIn, type StoredCheckIn } from '../checkInStore'
 import type { CheckInQueue, QueuedCheckIn } from './checkInQueue'
 import { epochMs } from './changeLog'
+import type { SealedColumns } from './sealedColumns'
 import { isConnectionLoss, offline, type SharedServer } from './server'
 
 /** The longest interval the settings allow: what this desk remembers of its own check-ins is older than nothing that matters. */
@@ -51,6 +52,8 @@ export class SharedCheckIns implements CheckInStore {
     private readonly galleryId: () => string | null,
     private readonly folder: string,
     private readonly queueChanged: () => void,
+    /** Check-in pictures go to the server sealed under the gallery key. */
+    private readonly columns: () => SealedColumns,
     private readonly desk = os.hostname()
   ) {}
 
@@ -103,9 +106,10 @@ export class SharedCheckIns implements CheckInStore {
   }
 
   async thumbnail(checkInId: string): Promise<Uint8Array> {
+    const columns = this.columns()
     const [row] = await this.server.query<{ thumbnail: Buffer | null }>('SELECT thumbnail FROM likeness.check_ins WHERE id = $1', [checkInId])
     if (!row?.thumbnail) throw new LikenessError('NotFound', 'That check-in has no picture.', { checkInId })
-    return new Uint8Array(row.thumbnail)
+    return columns.open('check_ins.thumbnail', checkInId, row.thumbnail)
   }
 
   /** Sends the queue, oldest first, while the server answers; one flush at a time. Never rejects: a problem is kept in `problem`. */
@@ -153,6 +157,7 @@ export class SharedCheckIns implements CheckInStore {
   }
 
   private async send({ id, personId, personName, at, distance, thumbnail, liveness }: NewCheckIn, rule: CheckInRule): Promise<Outcome> {
+    const sealed = thumbnail ? this.columns().seal('check_ins.thumbnail', id, thumbnail) : null
     const [row] = await this.server.query<{ outcome: Outcome }>('SELECT likeness.check_in($1, $2, $3, $4, $5, $6, $7, $8, $9) AS outcome', [
       id,
       personId,
@@ -160,7 +165,7 @@ export class SharedCheckIns implements CheckInStore {
       at,
       distance,
       this.desk,
-      thumbnail ? Buffer.from(thumbnail.buffer, thumbnail.byteOffset, thumbnail.byteLength) : null,
+      sealed,
       rule.interval,
       liveness ? JSON.stringify(liveness) : null
     ])
@@ -174,25 +179,27 @@ export class SharedCheckIns implements CheckInStore {
 
   /** The whole log with its pictures: what moving the shared gallery to a desk carries. */
   async everything(): Promise<StoredCheckIn[]> {
+    const columns = this.columns()
     const rows = await this.server.query<CheckInRow & { thumbnail: Buffer | null }>(
       `SELECT id, person_id, person_name, ${epochMs('at')} AS at, distance, liveness, thumbnail FROM likeness.check_ins ORDER BY at, id`
     )
     return rows.map((r) => ({
       ...fromRow(r),
       hasThumbnail: r.thumbnail !== null,
-      thumbnail: r.thumbnail ? new Uint8Array(r.thumbnail) : undefined
+      thumbnail: r.thumbnail ? columns.open('check_ins.thumbnail', r.id, r.thumbnail) : undefined
     }))
   }
 
   /** Adds another log's check-ins (a desk's local gallery moving in) as they were: history is not re-decided; ids already here are skipped. */
   async receive(checkIns: readonly StoredCheckIn[]): Promise<number> {
+    const columns = this.columns()
     return this.server.transaction(async (client) => {
       let added = 0
       for (const c of checkIns) {
         const result = await client.query(
           `INSERT INTO likeness.check_ins (id, person_id, person_name, at, distance, desk, thumbnail, liveness)
            VALUES ($1, $2, $3, to_timestamp($4::float8 / 1000), $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-          [c.id, c.personId, c.personName, c.at, c.distance, this.desk, c.thumbnail ? Buffer.from(c.thumbnail) : null, c.liveness ? JSON.stringify(c.liveness) : null]
+          [c.id, c.personId, c.personName, c.at, c.distance, this.desk, c.thumbnail ? columns.seal('check_ins.thumbnail', c.id, c.thumbnail) : null, c.liveness ? JSON.stringify(c.liveness) : null]
         )
         added += result.rowCount ?? 0
       }

@@ -7,6 +7,8 @@ import { ChangeFeed, type GalleryStore } from '../galleryStore'
 import type { SettingsStore } from '../settings'
 import { stockEncoder } from '../schema'
 import { readUpdate } from './changeLog'
+import { KeptGalleryKey, openGalleryKey, type OpenedGalleryKey } from './galleryKey'
+import type { SealedColumns } from './sealedColumns'
 import { CheckInQueue } from './checkInQueue'
 import { SharedCheckIns } from './checkIns'
 import { SharedGallery } from './gallery'
@@ -31,6 +33,11 @@ export interface DeskOptions {
   dataKey: DataKey
   /** Fail at once when the server cannot be reached (connecting for the first time) instead of starting from the mirror. */
   requireServer?: boolean
+  /**
+   * The gallery passphrase an admin typed: it opens the gallery key the first time this desk joins
+   * (or seals a gallery that is not sealed yet). Later the desk opens with the key it kept.
+   */
+  galleryPassphrase?: string
 }
 
 /** How the mirror has caught up since the desk opened: full rebuilds, and change records applied after a cursor. */
@@ -60,7 +67,9 @@ export class SharedDesk {
   readonly status = new ChangeFeed<DeskStatus>()
   readonly synced: SyncCounts = { full: 0, changes: 0 }
   private problem: string | null = null
-  private migrated = false
+  /** The gallery key, once the server's gallery has been opened with it in this process: until then nothing biometric is written or read there. */
+  private galleryKey: OpenedGalleryKey | null = null
+  private passphrase: string | undefined
   private catchingUp: Promise<void> | null = null
   private closed = false
   private running: Promise<void> | null = null
@@ -73,11 +82,14 @@ export class SharedDesk {
     private readonly options: DeskOptions,
     private readonly server: SharedServer,
     private readonly mirror: Mirror,
-    private readonly queue: CheckInQueue
+    private readonly queue: CheckInQueue,
+    private readonly keptKey: KeptGalleryKey
   ) {
+    this.passphrase = options.galleryPassphrase
     const sync = (): Promise<void> => this.sync()
-    this.gallery = new SharedGallery(server, mirror, options.localGallery, sync)
-    this.checkIns = new SharedCheckIns(server, queue, () => mirror.galleryId, options.folder, () => this.emitStatus())
+    const columns = (): SealedColumns => this.columns()
+    this.gallery = new SharedGallery(server, mirror, options.localGallery, sync, columns)
+    this.checkIns = new SharedCheckIns(server, queue, () => mirror.galleryId, options.folder, () => this.emitStatus(), columns)
     this.settings = new SharedSettings(server, mirror, options.localSettings, sync)
     server.notified.follow(() => void this.sync().catch((error: unknown) => this.noteProblem(error)))
     server.status.follow(({ online }) => {
@@ -90,7 +102,8 @@ export class SharedDesk {
     await mkdir(options.folder, { recursive: true })
     const mirror = await Mirror.load(path.join(options.folder, 'mirror.lkmr'), options.dataKey)
     const queue = await CheckInQueue.open(path.join(options.folder, 'checkin-queue.jsonl'), options.dataKey)
-    const desk = new SharedDesk(options, new SharedServer(options.connection), mirror, queue)
+    const keptKey = new KeptGalleryKey(path.join(options.folder, 'gallery-key.lks'), options.dataKey)
+    const desk = new SharedDesk(options, new SharedServer(options.connection), mirror, queue, keptKey)
     try {
       if (await desk.server.connect()) await desk.caughtUp()
       else if (options.requireServer) throw offline(desk.server.problem)
@@ -116,17 +129,48 @@ export class SharedDesk {
     }
   }
 
-  /** Back online (or first there): the schema, the mirror, then the queue. One at a time: opening and the reconnection both ask. */
+  /**
+   * The biometric columns under the gallery key. Before the desk has opened the key this process
+   * (it is offline, or still catching up), writes wait as they do offline: a check-in is queued.
+   */
+  private columns(): SealedColumns {
+    if (!this.galleryKey) throw offline(this.server.problem ?? 'the gallery key is not open yet')
+    return this.galleryKey.columns
+  }
+
+  /** What the gallery's key was opened with when this desk joined: how many values it sealed, if it set the passphrase. */
+  get sealedNow(): number {
+    return this.galleryKey?.sealedNow ?? 0
+  }
+
+  /** The desk leaves the gallery for good: it forgets the key it kept, and joining again asks for the passphrase. */
+  async forgetGalleryKey(): Promise<void> {
+    await this.keptKey.remove()
+  }
+
+  /** Back online (or first there): the schema, the gallery key, the mirror, then the queue. One at a time: opening and the reconnection both ask. */
   private caughtUp(): Promise<void> {
     this.catchingUp ??= this.catchUp().finally(() => (this.catchingUp = null))
     return this.catchingUp
   }
 
   private async catchUp(): Promise<void> {
-    if (!this.migrated) {
-      await this.server.withClient(migrate)
-      this.migrated = true
+    // At every reconnection, not once: a database replaced meanwhile starts without the schema. An
+    // up-to-date one costs a transaction that reads the version.
+    await this.server.withClient(migrate)
+    // At every reconnection too: the database may have been replaced meanwhile (another gallery, or
+    // one not sealed), and values sealed under this key there would open at no other desk.
+    let opened: OpenedGalleryKey
+    try {
+      opened = await openGalleryKey(this.server, this.galleryKey ?? (await this.keptKey.read()), this.passphrase)
+    } catch (error) {
+      if (!isConnectionLoss(error)) this.galleryKey = null
+      throw error
     }
+    if (opened.fromPassphrase) await this.keptKey.write(opened)
+    if (opened.fromPassphrase || !this.galleryKey) this.galleryKey = opened
+    // Kept (sealed under the data key) from now on; the passphrase itself is not.
+    this.passphrase = undefined
     await this.sync()
     this.problem = null
     void this.checkIns.flush()
@@ -153,7 +197,7 @@ export class SharedDesk {
 
   private async syncOnce(): Promise<void> {
     if (this.closed || !this.server.online) return
-    const update = await this.server.transaction((client) => readUpdate(client, this.mirror.galleryId, this.mirror.cursor), 'REPEATABLE READ')
+    const update = await this.server.transaction((client) => readUpdate(client, this.mirror.galleryId, this.mirror.cursor, this.columns()), 'REPEATABLE READ')
     if (update.header.encoder !== stockEncoder) {
       throw new LikenessError('Unsupported', `The shared gallery's templates come from another face encoder (${update.header.encoder}) than this Likeness computes.`)
     }

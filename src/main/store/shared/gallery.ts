@@ -7,11 +7,12 @@ import type { GalleryChange, GalleryStore, NewTemplate, StoredPerson, TemplateTa
 import type { EmbeddingRecord, PersonRecord, PhotoRecord, TemplateRecord, TrainedModelRecord } from '../schema'
 import { descriptorOf, epochMs, lockGallery, recordChanges, type GalleryChangeRecord } from './changeLog'
 import type { Mirror } from './mirror'
+import type { SealedColumns } from './sealedColumns'
 import type { SharedServer } from './server'
 
 const photoPrefix = 'shared:'
 
-const bytesOf = (values: Float32Array | Uint8Array): Buffer => Buffer.from(values.buffer, values.byteOffset, values.byteLength)
+const bytesOf = (values: Float32Array | Uint8Array): Uint8Array => new Uint8Array(values.buffer, values.byteOffset, values.byteLength)
 
 async function personRow(client: pg.ClientBase, where: 'id' | 'name', value: string): Promise<PersonRecord | undefined> {
   const condition = where === 'id' ? 'id = $1' : 'lower(name) = lower($1)'
@@ -25,6 +26,9 @@ async function personRow(client: pg.ClientBase, where: 'id' | 'name', value: str
  * which the desk catches up from the change log — its own change arrives the way every other
  * desk's does. Writing needs the server: offline, enrolling and forgetting fail with Offline.
  *
+ * Photos, thumbnails and descriptors go to the server sealed under the gallery key and are opened
+ * when read back (sealedColumns.ts): the server's disk holds no face.
+ *
  * The templates stay in the stock encoder: every desk must compute descriptors the others can
  * compare, so re-encoding with a model trained on one desk is refused here.
  */
@@ -35,7 +39,9 @@ export class SharedGallery implements GalleryStore {
     /** The desk's own gallery, which keeps the embedding files of its training lab. */
     private readonly local: GalleryStore,
     /** Catches the mirror up with the server; resolves once it has. */
-    private readonly sync: () => Promise<void>
+    private readonly sync: () => Promise<void>,
+    /** The biometric columns under the gallery key. */
+    private readonly columns: () => SealedColumns
   ) {}
 
   people(): readonly PersonRecord[] {
@@ -94,22 +100,24 @@ export class SharedGallery implements GalleryStore {
     if (batches.some((b) => b.templates.some((t) => (t.encoder ?? encoder) !== encoder))) {
       throw new LikenessError('Unsupported', 'These templates come from another face model than the shared gallery’s; they cannot be compared with it.', { encoder })
     }
+    const columns = this.columns()
     const people = await this.write(async (client) => {
       const added: PersonRecord[] = []
       for (const { target, templates } of batches) {
         const person = await this.personFor(client, target)
         for (const t of templates) {
           const photoId = t.photoId ?? randomUUID()
+          const templateId = t.templateId ?? randomUUID()
           await client.query(
             `INSERT INTO likeness.photos (id, person_id, created_at, photo, thumbnail) VALUES ($1, $2, to_timestamp($3::float8 / 1000), $4, $5) ON CONFLICT (id) DO NOTHING`,
-            [photoId, person.id, Date.now(), bytesOf(t.photo), bytesOf(t.thumbnail)]
+            [photoId, person.id, Date.now(), columns.seal('photos.photo', photoId, bytesOf(t.photo)), columns.seal('photos.thumbnail', photoId, bytesOf(t.thumbnail))]
           )
           await client.query(`INSERT INTO likeness.templates (id, person_id, photo_id, encoder, descriptor) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`, [
-            t.templateId ?? randomUUID(),
+            templateId,
             person.id,
             photoId,
             encoder,
-            bytesOf(t.descriptor)
+            columns.seal('templates.descriptor', templateId, bytesOf(t.descriptor))
           ])
         }
         added.push(person)
@@ -139,6 +147,7 @@ export class SharedGallery implements GalleryStore {
   async everything(personId?: string): Promise<StoredPerson[]> {
     // $1 null: everyone.
     const only = [personId ?? null]
+    const columns = this.columns()
     return this.server.transaction(async (client) => {
       const people = (
         await client.query<{ id: string; name: string; created_at: number }>(
@@ -163,9 +172,9 @@ export class SharedGallery implements GalleryStore {
             templateId: t.id,
             photoId: t.photo_id,
             encoder: t.encoder,
-            descriptor: descriptorOf(t.descriptor),
-            photo: new Uint8Array(t.photo),
-            thumbnail: new Uint8Array(t.thumbnail)
+            descriptor: descriptorOf(columns.open('templates.descriptor', t.id, t.descriptor)),
+            photo: columns.open('photos.photo', t.photo_id, t.photo),
+            thumbnail: columns.open('photos.thumbnail', t.photo_id, t.thumbnail)
           }))
       }))
     }, 'REPEATABLE READ')
@@ -215,10 +224,11 @@ export class SharedGallery implements GalleryStore {
   }
 
   async readPhoto(photoId: string, kind: 'thumbnail' | 'full'): Promise<Uint8Array> {
+    const columns = this.columns()
     const query = kind === 'full' ? 'SELECT photo AS bytes FROM likeness.photos WHERE id = $1' : 'SELECT thumbnail AS bytes FROM likeness.photos WHERE id = $1'
     const [row] = await this.server.query<{ bytes: Buffer }>(query, [photoId])
     if (!row) throw new LikenessError('NotFound', 'That photo is not in the gallery.', { photoId })
-    return new Uint8Array(row.bytes)
+    return columns.open(kind === 'full' ? 'photos.photo' : 'photos.thumbnail', photoId, row.bytes)
   }
 
   readPhotoFile(file: string): Promise<Uint8Array> {

@@ -4,6 +4,7 @@ import { LikenessError } from '../../../shared/errors'
 import { defaultSettings } from '../../../shared/api/settings'
 import { descriptorDimension } from '../../../shared/api/face'
 import { stockEncoder } from '../schema'
+import { blobOverhead } from '../crypto/dataKey'
 
 /**
  * Likeness's tables on a shared PostgreSQL server, in a schema of their own (`likeness`) so they
@@ -134,6 +135,47 @@ const migrations: readonly string[] = [
     VALUES (p_id, p_person, coalesce(v_name, p_name), v_at, p_distance, p_desk, CASE WHEN v_name IS NOT NULL THEN p_thumbnail END, p_liveness);
     RETURN 'added';
   END $$;
+  `,
+  // 2 → 3: the biometric columns are sealed under the gallery key (galleryKey.ts, sealedColumns.ts), which the server
+  // holds only wrapped by the gallery passphrase: scrypt(passphrase, key_salt, 2^key_log_n, 8, 1).
+  // All three are null until a desk seals the gallery; then every photo, thumbnail, descriptor and
+  // check-in picture is "LKS1" | nonce | ciphertext | tag, 32 bytes longer than its plaintext.
+  `
+  ALTER TABLE likeness.gallery
+    ADD COLUMN key_salt bytea,
+    ADD COLUMN key_log_n smallint,
+    ADD COLUMN sealed_key bytea,
+    ADD CONSTRAINT gallery_key_whole CHECK ((key_salt IS NULL) = (sealed_key IS NULL) AND (key_salt IS NULL) = (key_log_n IS NULL));
+
+  ALTER TABLE likeness.templates DROP CONSTRAINT templates_descriptor_check;
+  ALTER TABLE likeness.templates ADD CONSTRAINT templates_descriptor_length CHECK (octet_length(descriptor) IN (${descriptorDimension * 4}, ${descriptorDimension * 4 + blobOverhead}));
+
+  -- Once the gallery is sealed, the server itself refuses a biometric value that is not a sealed
+  -- blob: a desk of an older Likeness still running (it migrated before) cannot write a face in the clear.
+  CREATE FUNCTION likeness.refuse_plain_biometrics() RETURNS trigger LANGUAGE plpgsql AS $$
+  DECLARE
+    v_magic constant bytea := decode('4c4b5331', 'hex'); -- "LKS1", the start of every sealed blob
+  BEGIN
+    IF NOT EXISTS (SELECT 1 FROM likeness.gallery WHERE sealed_key IS NOT NULL) THEN
+      RETURN NEW;
+    END IF;
+    -- One table per branch: plpgsql resolves every field an expression names, whichever table fired.
+    IF TG_TABLE_NAME = 'photos' THEN
+      IF substring(NEW.photo FROM 1 FOR 4) = v_magic AND substring(NEW.thumbnail FROM 1 FOR 4) = v_magic THEN
+        RETURN NEW;
+      END IF;
+    ELSIF TG_TABLE_NAME = 'templates' THEN
+      IF substring(NEW.descriptor FROM 1 FOR 4) = v_magic THEN
+        RETURN NEW;
+      END IF;
+    ELSIF NEW.thumbnail IS NULL OR substring(NEW.thumbnail FROM 1 FOR 4) = v_magic THEN
+      RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'likeness.% holds sealed biometrics only: update Likeness on this desk', TG_TABLE_NAME USING ERRCODE = 'check_violation';
+  END $$;
+  CREATE TRIGGER photos_sealed BEFORE INSERT OR UPDATE ON likeness.photos FOR EACH ROW EXECUTE FUNCTION likeness.refuse_plain_biometrics();
+  CREATE TRIGGER templates_sealed BEFORE INSERT OR UPDATE ON likeness.templates FOR EACH ROW EXECUTE FUNCTION likeness.refuse_plain_biometrics();
+  CREATE TRIGGER check_ins_sealed BEFORE INSERT OR UPDATE ON likeness.check_ins FOR EACH ROW EXECUTE FUNCTION likeness.refuse_plain_biometrics();
   `
 ]
 

@@ -94,6 +94,9 @@ function details({ kind, detail = {} }: ErrorInfo): string[] {
     }
     case 'WrongKey':
       if (detail.problem === 'wrong-pin') sentences.push(m.error_wrong_pin())
+      if (detail.problem === 'wrong-gallery-passphrase') sentences.push(m.error_gallery_passphrase_wrong())
+      if (detail.problem === 'needs-gallery-passphrase') sentences.push(m.error_gallery_passphrase_needed())
+      if (detail.problem === 'gallery-not-sealed') sentences.push(m.error_gallery_not_sealed())
       break
     case 'Locked': {
       const wait = number(detail.retryAfterMs)
