@@ -57,9 +57,9 @@ const common = {
 /**
  * Starting points per network. InceptionV3 and MobileNetV2 layers are the ones measured in
  * notes/style-offline-networks.md; InceptionV3's weights are bench:style-quality's best over the
- * shared pairs; MobileNetV2 keeps SWAG at 10 × std with style weight 3 (bench:style-quality: 47 of 56 pairs meet every goal). VGG19
- * follows Gatys et al. (conv1_1…conv5_1, content conv4_2) with Keras' layer names; its weights were
- * not measured here.
+ * shared pairs; MobileNetV2 keeps SWAG at 10 × std with style weight 3 (bench:style-quality: 47 of
+ * 56 pairs meet every goal). VGG19 follows Gatys et al. (conv1_1…conv5_1, content conv4_2) with
+ * Keras' layer names; its weights were not measured here.
  */
 export function defaultStyleSettings(network: StyleNetwork): StyleOptions {
   switch (network) {
