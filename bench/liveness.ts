@@ -25,7 +25,9 @@ import { Gallery } from '../src/main/face/gallery'
 import { identifyIn, LivePipeline } from '../src/main/face/live/livePipeline'
 import type { LiveModels } from '../src/main/face/live/liveModels'
 import { ModelCache } from '../src/main/models/cache'
-import { livenessVerdict } from '../src/main/face/live/livenessVerdict'
+import { defaultLiveness, livenessVerdict } from '../src/main/face/live/livenessVerdict'
+import type { ParallaxSummary } from '../src/main/face/live/parallaxEvidence'
+import type { RecaptureSummary } from '../src/main/face/live/recaptureEvidence'
 import type { LivenessMode } from '../src/shared/api/checkin'
 import { defaultSession } from '../src/main/face/live/liveSession'
 import type { PassiveSummary } from '../src/main/face/live/passiveEvidence'
@@ -51,6 +53,8 @@ interface FrameEvidence {
   named: boolean
   blinkSeen: boolean
   passive: PassiveSummary
+  recapture: RecaptureSummary
+  parallax: ParallaxSummary
   ageMs: number
 }
 
@@ -87,6 +91,8 @@ async function present(models: LiveModels, gallery: Gallery, desk: RgbImage, fra
         named: best.identity.decided && best.identity.personId !== null,
         blinkSeen: best.liveness.blinkSeenAt !== null,
         passive: best.liveness.passive,
+        recapture: best.liveness.recapture,
+        parallax: best.liveness.parallax,
         ageMs: result.at - best.firstSeenAt
       })
     }
@@ -94,21 +100,38 @@ async function present(models: LiveModels, gallery: Gallery, desk: RgbImage, fra
   return evidence
 }
 
-/** Accepted in `mode` with the passive verdict recomputed at the given thresholds. */
-function accepted(p: Presentation, mode: LivenessMode, minAntispoof: number, minLiveness: number): boolean {
+/** The thresholds a presentation is judged at: the passive networks', the moiré's, and non-planar motion's in place of a blink. */
+interface Thresholds {
+  minAntispoof: number
+  minLiveness: number
+  minScreen: number
+  minParallax: number | null
+}
+
+const defaults: Thresholds = {
+  minAntispoof: defaultSession.passive.minAntispoof,
+  minLiveness: defaultSession.passive.minLiveness,
+  minScreen: defaultSession.recapture.minScreen,
+  minParallax: defaultLiveness.minParallax
+}
+
+/** Accepted in `mode` with the passive and recapture verdicts recomputed at the given thresholds. */
+function accepted(p: Presentation, mode: LivenessMode, at: Thresholds): boolean {
   return p.frames.some((f) => {
     if (!f.named) return false
     const { antispoof, liveness, samples } = f.passive
     const verdict: PassiveSummary['verdict'] =
-      samples < defaultSession.passive.minSamples ? 'pending' : antispoof! >= minAntispoof && liveness! >= minLiveness ? 'live' : 'spoof'
-    return livenessVerdict({ blinkSeenAt: f.blinkSeen ? 0 : null, blinks: f.blinkSeen ? 1 : 0, openness: null, passive: { ...f.passive, verdict } }, mode, f.ageMs) === 'live'
+      samples < defaultSession.passive.minSamples ? 'pending' : antispoof! >= at.minAntispoof && liveness! >= at.minLiveness ? 'live' : 'spoof'
+    const screen: RecaptureSummary['verdict'] = f.recapture.samples < defaultSession.recapture.minSamples ? 'pending' : f.recapture.moire! >= at.minScreen ? 'screen' : 'clear'
+    const evidence = { blinkSeenAt: f.blinkSeen ? 0 : null, blinks: f.blinkSeen ? 1 : 0, openness: null, passive: { ...f.passive, verdict }, recapture: { ...f.recapture, verdict: screen }, parallax: f.parallax }
+    return livenessVerdict(evidence, mode, f.ageMs, { ...defaultLiveness, minParallax: at.minParallax }) === 'live'
   })
 }
 
-function rates(presentations: readonly Presentation[], mode: LivenessMode, minAntispoof: number, minLiveness: number): { apcer: number; bpcer: number; apcerPrint: number; apcerReplay: number } {
+function rates(presentations: readonly Presentation[], mode: LivenessMode, at: Thresholds): { apcer: number; bpcer: number; apcerPrint: number; apcerReplay: number } {
   const rate = (kind: Kind | 'spoof', want: boolean): number => {
     const group = presentations.filter((p) => (kind === 'spoof' ? p.kind !== 'live' : p.kind === kind))
-    return group.filter((p) => accepted(p, mode, minAntispoof, minLiveness) === want).length / Math.max(1, group.length)
+    return group.filter((p) => accepted(p, mode, at) === want).length / Math.max(1, group.length)
   }
   return { apcer: rate('spoof', true), bpcer: rate('live', false), apcerPrint: rate('print', true), apcerReplay: rate('replay', true) }
 }
@@ -141,6 +164,7 @@ async function main(): Promise<void> {
   const report = (p: Presentation): void => {
     presentations.push(p)
     const last = p.frames.at(-1)
+    const peaks = p.frames.flatMap((f) => (f.parallax.peak === null ? [] : [f.parallax.peak]))
     console.log(
       JSON.stringify({
         bench: 'liveness.presentation',
@@ -153,7 +177,10 @@ async function main(): Promise<void> {
         antispoof: last?.passive.antispoof == null ? null : round(last.passive.antispoof, 3),
         liveness: last?.passive.liveness == null ? null : round(last.passive.liveness, 3),
         minAntispoof: round(Math.min(...p.frames.filter((f) => f.passive.samples >= 3).map((f) => f.passive.antispoof!)), 3),
-        accepted: Object.fromEntries(modes.map((m) => [m, accepted(p, m, defaultSession.passive.minAntispoof, defaultSession.passive.minLiveness)]))
+        moire: last?.recapture.moire == null ? null : round(last.recapture.moire, 1),
+        maxMoire: round(Math.max(...p.frames.filter((f) => f.recapture.samples >= defaultSession.recapture.minSamples).map((f) => f.recapture.moire!)), 1),
+        parallaxPeak: peaks.length ? round(Math.max(...peaks), 4) : null,
+        accepted: Object.fromEntries(modes.map((m) => [m, accepted(p, m, defaults)]))
       })
     )
   }
@@ -182,9 +209,16 @@ async function main(): Promise<void> {
   // The passive thresholds: where they would put each kind of presentation.
   for (const minAntispoof of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]) {
     for (const minLiveness of [0, 0.3, 0.5, 0.7]) {
-      console.log(JSON.stringify({ bench: 'liveness.sweep', minAntispoof, minLiveness, ...Object.fromEntries(modes.filter((m) => m !== 'off').map((m) => [m, rates(presentations, m, minAntispoof, minLiveness)])) }))
+      console.log(JSON.stringify({ bench: 'liveness.sweep', minAntispoof, minLiveness, ...Object.fromEntries(modes.filter((m) => m !== 'off').map((m) => [m, rates(presentations, m, { ...defaults, minAntispoof, minLiveness })])) }))
     }
   }
+  // The moiré's threshold, and non-planar motion standing in for a blink, in blink mode.
+  for (const minScreen of [6, 8, 10, 15, 20]) console.log(JSON.stringify({ bench: 'liveness.sweep', minScreen, blink: rates(presentations, 'blink', { ...defaults, minScreen }) }))
+  for (const minParallax of [0.06, 0.08, 0.1, 0.12, 0.15]) console.log(JSON.stringify({ bench: 'liveness.sweep', minParallax, blink: rates(presentations, 'blink', { ...defaults, minParallax }) }))
+  const spread = (values: number[]): { min: number; median: number; max: number } | null =>
+    values.length ? { min: round(Math.min(...values), 4), median: round(medianOf(values)!, 4), max: round(Math.max(...values), 4) } : null
+  const perKind = (measure: (p: Presentation) => number | null) =>
+    Object.fromEntries((['live', 'print', 'replay'] as Kind[]).map((kind) => [kind, spread(presentations.filter((p) => p.kind === kind).flatMap((p) => { const m = measure(p); return m === null ? [] : [m] }))]))
   const count = (kind: Kind): number => presentations.filter((p) => p.kind === kind).length
   const passiveOf = (kind: Kind, key: 'antispoof' | 'liveness'): number | null =>
     medianOf(presentations.filter((p) => p.kind === kind).flatMap((p) => (p.frames.at(-1)?.passive[key] == null ? [] : [p.frames.at(-1)!.passive[key]!])))
@@ -199,8 +233,10 @@ async function main(): Promise<void> {
       spoofsBlinked: { print: presentations.filter((p) => p.kind === 'print' && p.frames.some((f) => f.blinkSeen)).length, replay: presentations.filter((p) => p.kind === 'replay' && p.frames.some((f) => f.blinkSeen)).length },
       medianAntispoof: { live: passiveOf('live', 'antispoof'), print: passiveOf('print', 'antispoof'), replay: passiveOf('replay', 'antispoof') },
       medianLiveness: { live: passiveOf('live', 'liveness'), print: passiveOf('print', 'liveness'), replay: passiveOf('replay', 'liveness') },
-      thresholds: { minAntispoof: defaultSession.passive.minAntispoof, minLiveness: defaultSession.passive.minLiveness },
-      ...Object.fromEntries(modes.map((m) => [m, rates(presentations, m, defaultSession.passive.minAntispoof, defaultSession.passive.minLiveness)])),
+      moire: perKind((p) => p.frames.at(-1)?.recapture.moire ?? null),
+      parallaxPeak: perKind((p) => p.frames.at(-1)?.parallax.peak ?? null),
+      thresholds: defaults,
+      ...Object.fromEntries(modes.map((m) => [m, rates(presentations, m, defaults)])),
       goals: { apcer: 0, bpcer: 0.05 }
     })
   )

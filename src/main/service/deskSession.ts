@@ -15,7 +15,7 @@ export function sessionRule(settings: Settings, mode: LivenessMode = settings.li
 
 /** A track's liveness evidence as the log keeps it (without the mode). */
 export function trackEvidence({ liveness }: LiveTrack): Omit<CheckInLiveness, 'mode'> {
-  return { blinkSeenAt: liveness.blinkSeenAt, antispoof: liveness.passive.antispoof, liveness: liveness.passive.liveness }
+  return { blinkSeenAt: liveness.blinkSeenAt, antispoof: liveness.passive.antispoof, liveness: liveness.passive.liveness, moire: liveness.recapture.moire }
 }
 
 /**

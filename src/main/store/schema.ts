@@ -39,7 +39,9 @@ export const livenessEvidenceSchema = z.object({
   mode: z.enum(livenessModes),
   blinkSeenAt: z.number().nullable(),
   antispoof: z.number().nullable(),
-  liveness: z.number().nullable()
+  liveness: z.number().nullable(),
+  /** Kept since the moiré cue: older evidence (local log, shared jsonb, queued check-ins) reads as null. */
+  moire: z.number().nullable().default(null)
 })
 
 const checkInRecord = z.object({

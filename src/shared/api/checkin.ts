@@ -45,6 +45,8 @@ export interface CheckInLiveness {
   /** Medians of the passive networks' scores over the track's last frames; null before any. */
   antispoof: number | null
   liveness: number | null
+  /** Median prominence of a screen's moiré on the face (a screen at 10 and over); null before any, and in check-ins logged before it was kept. */
+  moire: number | null
 }
 
 export interface CheckIn {

@@ -52,6 +52,19 @@ describe('Database', () => {
     expect(again.data.settings).toMatchObject({ liveness: 'blink', passiveThresholds: { antispoof: 0.5, liveness: 0.5 } })
   })
 
+  it('reads a check-in logged before the moiré was kept: its moiré is null', async () => {
+    const dir = await tempDir()
+    await Database.open(dir)
+    const file = path.join(dir, dbFileName)
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { checkIns: unknown[] }
+    const evidence = { mode: 'blink', blinkSeenAt: 3, antispoof: 0.7, liveness: 0.9 }
+    saved.checkIns = [{ id: 'c1', personId: 'p1', personName: 'Ada', at: 5, distance: 0.2, thumbnail: null, liveness: evidence }]
+    await writeFile(file, JSON.stringify(saved))
+    const again = await Database.open(dir)
+    expect(again.notices).toEqual([])
+    expect(again.data.checkIns[0].liveness).toEqual({ ...evidence, moire: null })
+  })
+
   it('keeps a truncated file aside, reports it, and starts empty', async () => {
     const dir = await tempDir()
     const db = await Database.open(dir)

@@ -1,3 +1,5 @@
+import { median } from './median'
+
 /** One encoding's answer from the gallery: the nearest person within τ, or null; d to the nearest template. */
 export interface IdentityAnswer {
   personId: string | null
@@ -22,13 +24,6 @@ export interface IdentityDecision {
   /** Answers for the winner, and answers in the window. */
   votes: number
   of: number
-}
-
-const median = (values: number[]): number | null => {
-  if (values.length === 0) return null
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
 /**

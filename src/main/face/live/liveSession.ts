@@ -5,7 +5,9 @@ import { defaultVote, IdentityVote, type IdentityAnswer, type IdentityDecision, 
 import type { LivenessMode, LivenessVerdict } from '../../../shared/api/checkin'
 import { defaultLiveness, livenessVerdict, type LivenessEvidence, type LivenessRule } from './livenessVerdict'
 import type { FrameObservation, FramePlan } from './observeFrame'
+import { defaultParallax, ParallaxEvidence, type ParallaxRule } from './parallaxEvidence'
 import { defaultPassive, PassiveEvidence, type PassiveRule } from './passiveEvidence'
+import { defaultRecapture, RecaptureEvidence, type RecaptureRule } from './recaptureEvidence'
 
 export interface EncodeRule {
   /** A new track is encoded on each frame until its vote decides, at most this many times. */
@@ -26,6 +28,8 @@ export interface SessionRule {
   encode: EncodeRule
   blink: BlinkRule
   passive: PassiveRule
+  recapture: RecaptureRule
+  parallax: ParallaxRule
   liveness: LivenessRule
   /** The passive networks score each track this often (ms). */
   passiveEveryMs: number
@@ -38,6 +42,8 @@ export const defaultSession: SessionRule = {
   encode: defaultEncode,
   blink: defaultBlink,
   passive: defaultPassive,
+  recapture: defaultRecapture,
+  parallax: defaultParallax,
   liveness: defaultLiveness,
   passiveEveryMs: 200
 }
@@ -69,6 +75,8 @@ interface Evidence {
   vote: IdentityVote
   blink: BlinkDetector
   passive: PassiveEvidence
+  recapture: RecaptureEvidence
+  parallax: ParallaxEvidence
   encodings: number
   lastEncodeAt: number
   bestQuality: number
@@ -125,6 +133,8 @@ export class LiveSession {
           e.blinkSeenAt = at
         }
       } else e.openness = null
+      if (face.moire !== null) e.recapture.add(face.moire)
+      if (face.mesh.length > 0) e.parallax.add(face.mesh, at)
       if (face.passive) {
         e.passive.add(face.passive)
         e.lastPassiveAt = at
@@ -152,6 +162,8 @@ export class LiveSession {
       vote: new IdentityVote(this.rule.vote),
       blink: new BlinkDetector(this.rule.blink),
       passive: new PassiveEvidence(this.rule.passive),
+      recapture: new RecaptureEvidence(this.rule.recapture),
+      parallax: new ParallaxEvidence(this.rule.parallax),
       encodings: 0,
       lastEncodeAt: -Infinity,
       bestQuality: 0,
@@ -174,7 +186,7 @@ export class LiveSession {
 
   private describe(track: TrackState, at: number): LiveTrack {
     const e = this.evidence.get(track.id)!
-    const evidence: LivenessEvidence = { blinkSeenAt: e.blinkSeenAt, blinks: e.blinks, openness: e.openness, passive: e.passive.summary }
+    const evidence: LivenessEvidence = { blinkSeenAt: e.blinkSeenAt, blinks: e.blinks, openness: e.openness, passive: e.passive.summary, recapture: e.recapture.summary, parallax: e.parallax.summary }
     const verdict = livenessVerdict(evidence, this.rule.mode, at - track.firstSeenAt, this.rule.liveness)
     const identity = { ...e.vote.current, encodings: e.encodings, namedAt: e.namedAt }
     return {

@@ -1,5 +1,7 @@
 import type { LivenessMode, LivenessVerdict } from '../../../shared/api/checkin'
+import type { ParallaxSummary } from './parallaxEvidence'
 import type { PassiveSummary } from './passiveEvidence'
+import type { RecaptureSummary } from './recaptureEvidence'
 
 export interface LivenessEvidence {
   blinkSeenAt: number | null
@@ -7,25 +9,43 @@ export interface LivenessEvidence {
   /** This frame's eye openness, image-left eye first. */
   openness: [number, number] | null
   passive: PassiveSummary
+  recapture: RecaptureSummary
+  parallax: ParallaxSummary
 }
 
 
 export interface LivenessRule {
   /** In blink mode a track that has not blinked after this long (ms) is judged a spoof; it may still blink later. */
   blinkWindowMs: number
+  /** Non-planar motion (ParallaxSummary.peak) at least this high stands in for a blink; null: only a blink will do. */
+  minParallax: number | null
 }
 
-export const defaultLiveness: LivenessRule = { blinkWindowMs: 10_000 }
+/**
+ * minParallax is off because the cue does not separate (bench:liveness, docs/front-desk.md):
+ * FaceMesh moves its points unlike a plane on prints too as they turn, tilt and change light.
+ * Track peaks in the bench: prints 0.017–0.047, live 0.042–0.118, the four live clips without a
+ * blink 0.062–0.118, so 0.06 there would refuse no one and accept no print; but three prints of
+ * other seeds (other poses) reach 0.044, 0.056 and 0.072, among those live clips.
+ */
+export const defaultLiveness: LivenessRule = { blinkWindowMs: 10_000, minParallax: null }
 
 /**
  * The modes are cumulative, because one cue alone is beaten by one attack: a replayed video
  * blinks, and a single-frame classifier can be fooled by a good print (human #304: "combine cues
- * rather than trust one model"). Blink mode needs the passive verdict as well as a blink.
+ * rather than trust one model"). Passive mode needs the networks' verdict and no screen's moiré
+ * on the face; blink mode needs both as well as a blink. The moiré refuses outright: a screen's
+ * video blinks, so nothing else it shows can vouch for it.
  */
 export function livenessVerdict(evidence: LivenessEvidence, mode: LivenessMode, trackAgeMs: number, rule: LivenessRule = defaultLiveness): LivenessVerdict {
   if (mode === 'off') return 'live'
   const passive = evidence.passive.verdict
-  if (mode === 'passive' || passive !== 'live') return passive
+  const recapture = evidence.recapture.verdict
+  if (recapture === 'screen') return 'spoof'
+  if (passive !== 'live') return passive
+  if (recapture === 'pending') return 'pending'
+  if (mode === 'passive') return 'live'
   if (evidence.blinkSeenAt !== null) return 'live'
+  if (rule.minParallax !== null && evidence.parallax.peak !== null && evidence.parallax.peak >= rule.minParallax) return 'live'
   return trackAgeMs > rule.blinkWindowMs ? 'spoof' : 'pending'
 }

@@ -7,6 +7,7 @@ import { meshOnBoxes } from '../faceMesh'
 import { irisOnEyes } from './iris'
 import type { LiveModels } from './liveModels'
 import { eyeBoxes, eyeOpenness, frontality, landmarks68 } from './meshGeometry'
+import { moireProminence } from './moire'
 import { passiveScores, type PassiveScores } from './passiveNets'
 import { viewQuality } from './viewQuality'
 
@@ -38,6 +39,8 @@ export interface FaceObservation {
   faceBox: Box
   /** Where to look for the face in the next frame: a square around the mesh. */
   cropBox: Box
+  /** FaceMesh's 468 points (the non-planar motion cue compares them across frames). */
+  mesh: Point[]
   /** The 68 iBUG points taken from the mesh (alignment, drawing). */
   landmarks: Point[]
   /** Eye openness (eyeOpenness), image-left eye first. */
@@ -47,6 +50,8 @@ export interface FaceObservation {
   quality: number
   descriptor: Float32Array | null
   passive: PassiveScores | null
+  /** The spectral peak of a recaptured screen's moiré on the face (moireProminence). */
+  moire: number | null
 }
 
 export interface FrameObservation {
@@ -67,7 +72,7 @@ const detectionCrop = 1.4
 const meshCrop = 1.3
 
 // a face's fields before anything beyond FaceMesh has looked at it
-const nothing = { faceScore: 0, detectionScore: null, openness: null, frontality: 0, sharpness: 0, quality: 0, descriptor: null, passive: null, landmarks: [] }
+const nothing = { faceScore: 0, detectionScore: null, openness: null, frontality: 0, sharpness: 0, quality: 0, descriptor: null, passive: null, moire: null, mesh: [], landmarks: [] }
 
 interface Pending {
   trackId: number | null
@@ -130,10 +135,12 @@ export async function observeFrame(
   )
   present.forEach((i, k) => {
     const face = faces[i]
+    face.mesh = meshes[i].points
     face.landmarks = landmarks68(meshes[i].points)
     face.openness = [eyeOpenness(eyes[2 * k]), eyeOpenness(eyes[2 * k + 1])]
     face.frontality = frontality(meshes[i].points)
     Object.assign(face, viewQuality(image, face.faceBox, face.frontality))
+    face.moire = moireProminence(image, face.faceBox)
   })
   lap('iris')
 

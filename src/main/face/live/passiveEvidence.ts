@@ -1,3 +1,4 @@
+import { median } from './median'
 import type { PassiveScores } from './passiveNets'
 
 export interface PassiveRule {
@@ -18,12 +19,6 @@ export interface PassiveSummary {
   verdict: 'pending' | 'live' | 'spoof'
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
-
 /**
  * The passive networks' opinion of a track: single-frame scores swing with expression and light
  * (liveness 0.49–0.86 over three seconds of d0), so a track is judged on medians, never a frame.
@@ -41,8 +36,8 @@ export class PassiveEvidence {
   get summary(): PassiveSummary {
     const samples = this.scores.length
     if (samples === 0) return { antispoof: null, liveness: null, samples, verdict: 'pending' }
-    const antispoof = median(this.scores.map((s) => s.antispoof))
-    const liveness = median(this.scores.map((s) => s.liveness))
+    const antispoof = median(this.scores.map((s) => s.antispoof))!
+    const liveness = median(this.scores.map((s) => s.liveness))!
     const verdict = samples < this.rule.minSamples ? 'pending' : antispoof >= this.rule.minAntispoof && liveness >= this.rule.minLiveness ? 'live' : 'spoof'
     return { antispoof, liveness, samples, verdict }
   }

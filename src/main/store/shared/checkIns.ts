@@ -1,12 +1,14 @@
 import { appendFile } from 'node:fs/promises'
 import path from 'node:path'
 import os from 'node:os'
+import type { z } from 'zod'
 import { LikenessError } from '../../../shared/errors'
-import type { CheckIn, CheckInLiveness } from '../../../shared/api/checkin'
+import type { CheckIn } from '../../../shared/api/checkin'
 import { tooClose, type CheckInRule, type CheckInStore, type NewCheckIn, type StoredCheckIn } from '../checkInStore'
 import type { CheckInQueue, QueuedCheckIn } from './checkInQueue'
 import { epochMs } from './changeLog'
 import type { SealedColumns } from './sealedColumns'
+import { livenessEvidenceSchema } from '../schema'
 import { isConnectionLoss, offline, type SharedServer } from './server'
 
 /** The longest interval the settings allow: what this desk remembers of its own check-ins is older than nothing that matters. */
@@ -24,12 +26,12 @@ interface CheckInRow {
   person_name: string
   at: number
   distance: number
-  /** jsonb: pg hands it over parsed. */
-  liveness: CheckInLiveness | null
+  /** jsonb: pg hands it over parsed; check-ins logged before a field was kept lack it. */
+  liveness: z.input<typeof livenessEvidenceSchema> | null
 }
 
 function fromRow(r: CheckInRow): Omit<CheckIn, 'hasThumbnail'> {
-  return { id: r.id, personId: r.person_id, personName: r.person_name, at: r.at, distance: r.distance, liveness: r.liveness }
+  return { id: r.id, personId: r.person_id, personName: r.person_name, at: r.at, distance: r.distance, liveness: r.liveness && livenessEvidenceSchema.parse(r.liveness) }
 }
 
 /**
