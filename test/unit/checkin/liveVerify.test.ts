@@ -7,7 +7,7 @@ import type { LiveVerifyResult } from '../../../src/shared/api/face'
 import type { RgbImage } from '../../../src/main/image/decode'
 import { emptyDoorway } from '../../support/datasets'
 import { keysOf } from '../../support/keys'
-import { printAttack } from '../../support/spoofs'
+import { printAttack, screenReplay } from '../../support/spoofs'
 import { frameJpeg as jpeg, videoClip, videoTestsUnavailable } from '../../support/videoClips'
 
 // Verification at the camera through the real service and engine worker, on the real face videos
@@ -87,5 +87,14 @@ describe.skipIf(unavailable !== null)('verify with a live face', () => {
     // recognised as d9 all along: only liveness refused it
     expect(answers.some((a) => a.track?.name === 'd9')).toBe(true)
     expect(last!.verdict).toMatchObject({ match: false, liveness: 'spoof' })
+  })
+
+  it('never verifies the same video replayed on a screen, though it blinks', async () => {
+    const show = screenReplay(doorway, 5)
+    const frames = (await videoClip('d9', 2)).map(({ image, at }) => ({ image: show(image, at).image, at }))
+    const answers = await verifyOn('replay-d9', people.d9!, frames)
+    expect(answers.some((a) => a.track?.name === 'd9')).toBe(true)
+    expect(answers.every((a) => a.verdict === null || !a.verdict.match)).toBe(true)
+    expect(answers[0]!.verdict).toMatchObject({ match: false, liveness: 'spoof' })
   })
 })
