@@ -147,6 +147,8 @@ export interface RegionsHooks {
 export interface PaintedRegion {
   image: tf.Tensor4D
   worker: number
+  /** CPU seconds its painting took on that worker's thread, where the painter measures it. */
+  cpuSeconds?: number
 }
 
 /**

@@ -38,7 +38,7 @@ export interface ScaleRecord {
   width: number
   height: number
   iterations: number
-  regions: { tile: Tile; worker: number }[]
+  regions: { tile: Tile; worker: number; cpuSeconds?: number }[]
   seconds: number
 }
 
@@ -195,7 +195,7 @@ async function paintScale(run: Run, stage: Stage, stageIndex: number, previous: 
         width: stage.width,
         height: stage.height,
         iterations: stage.iterations,
-        regions: regions.map((tile, i) => ({ tile, worker: painted[i].worker })),
+        regions: regions.map((tile, i) => ({ tile, worker: painted[i].worker, cpuSeconds: painted[i].cpuSeconds })),
         seconds: (performance.now() - started) / 1000
       })
       return whole ? painted[0].image.clone() : blendTiles(stage.width, stage.height, regions.map((tile, i) => ({ tile, image: painted[i].image })))

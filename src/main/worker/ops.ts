@@ -100,13 +100,15 @@ export interface EngineOps {
       quality: StyleQuality
       /** Each scale's regions, the worker that painted each, and its seconds. */
       scales: ScaleRecord[]
+      /** CPU seconds on this worker's thread, from the network loaded to the result encoded (Linux). */
+      cpuSeconds?: number
     }
   }
   /**
    * One region of a stylize run's scale, painted for the worker that runs the run (a borrowed
    * worker): G after each step goes back as a partial value (RegionStep), G at the end as the result.
    */
-  'style.paintRegion': { args: PackedRegion; result: { image: PackedImage; worker: number } }
+  'style.paintRegion': { args: PackedRegion; result: { image: PackedImage; worker: number; cpuSeconds?: number } }
   'explore.layers': { args: { network: NetworkId; inputSize: number }; result: NetworkLayers }
   /** Scans one share of a set; images[i] is image firstImageIndex + i of the whole set. */
   'explore.scan': {

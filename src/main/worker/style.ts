@@ -10,6 +10,7 @@ import { qualityFigures } from '../style/quality'
 import { regionSettingsOf } from '../style/region'
 import { stylize, type ScaleRecord } from '../style/stylize'
 import { paintPackedRegion, sharedPainter } from './styleRegions'
+import { threadCpuSeconds } from './threadCpu'
 
 /**
  * Inputs are decoded no larger than the run needs: the photo at the result's size, a painting at
@@ -32,6 +33,7 @@ export const styleOps: Pick<OpHandlers, 'style.stylize' | 'style.paintRegion'> =
     const start = startBytes ? (await decodeImage(startBytes)).image : undefined
     const network = await models.get(id)
     context.throwIfCancelled()
+    const cpuAtStart = threadCpuSeconds()
 
     // Every iteration's picture is kept, not only the previews sent on, so that a cancel still hands
     // back exactly where the run stood and Resume continues from there.
@@ -54,7 +56,8 @@ export const styleOps: Pick<OpHandlers, 'style.stylize' | 'style.paintRegion'> =
         content: await encodePng(content),
         styles: await Promise.all(styles.map((s) => encodePng(s.image))),
         quality: qualityFigures(image, content, styles.reduce((a, b) => (b.weight > a.weight ? b : a)).image),
-        scales
+        scales,
+        cpuSeconds: cpuAtStart === undefined ? undefined : (threadCpuSeconds() ?? cpuAtStart) - cpuAtStart
       }
     }
     try {
@@ -81,6 +84,6 @@ export const styleOps: Pick<OpHandlers, 'style.stylize' | 'style.paintRegion'> =
   'style.paintRegion': async (region, context) => {
     const network = await models.get(region.network)
     context.throwIfCancelled()
-    return { image: await paintPackedRegion(region, network, context), worker: context.worker }
+    return { ...(await paintPackedRegion(region, network, context)), worker: context.worker }
   }
 }

@@ -3,9 +3,10 @@ import type { StyleLosses } from '../../shared/api/style'
 import { LikenessError } from '../../shared/errors'
 import type { StyleNetwork } from '../../shared/networks'
 import type { FeatureNetwork } from '../engine/network'
-import { paintInTurn, paintRegion, type PaintedRegion, type RegionPainter, type RegionSettings, type RegionsHooks, type RegionWork } from '../style/region'
+import { paintRegion, type PaintedRegion, type RegionPainter, type RegionSettings, type RegionsHooks, type RegionWork } from '../style/region'
 import type { StyleLayerTarget } from '../style/targets'
 import type { TaskContext } from './ops'
+import { onThisThread } from './threadCpu'
 
 /** A tensor as it crosses between worker threads. */
 export interface PackedImage {
@@ -57,7 +58,7 @@ export function packRegion(network: StyleNetwork, settings: RegionSettings, work
 }
 
 /** Paints a region sent by another worker, sending G back after every step. */
-export async function paintPackedRegion(packed: PackedRegion, network: FeatureNetwork, context: TaskContext): Promise<PackedImage> {
+export async function paintPackedRegion(packed: PackedRegion, network: FeatureNetwork, context: TaskContext): Promise<{ image: PackedImage; cpuSeconds?: number }> {
   const work: RegionWork = {
     start: unpackImage(packed.start),
     content: unpackImage(packed.content),
@@ -67,12 +68,14 @@ export async function paintPackedRegion(packed: PackedRegion, network: FeatureNe
     coarserFrequency: packed.coarserFrequency
   }
   try {
-    const image = await paintRegion(work, packed.settings, network, {
-      isCancelled: () => context.isCancelled(),
-      onStep: (losses, image, step) => context.partial({ step, losses, image: packImage(image) } satisfies RegionStep)
-    })
+    const { value: image, cpuSeconds } = await onThisThread(() =>
+      paintRegion(work, packed.settings, network, {
+        isCancelled: () => context.isCancelled(),
+        onStep: (losses, image, step) => context.partial({ step, losses, image: packImage(image) } satisfies RegionStep)
+      })
+    )
     try {
-      return packImage(image)
+      return { image: packImage(image), cpuSeconds }
     } finally {
       image.dispose()
     }
@@ -98,12 +101,10 @@ interface Pending {
  * opened) hands its region back where it stood, and this worker goes on from there.
  */
 export function sharedPainter(context: TaskContext, id: StyleNetwork, settings: RegionSettings, network: FeatureNetwork): RegionPainter {
-  const alone = paintInTurn(settings, network, context.worker)
   return {
     parallel: async () => 1 + (await context.lendable()),
     async paint(works, hooks) {
       const helpers = works.length > 1 ? Math.min(works.length - 1, await context.lendable()) : 0
-      if (helpers === 0) return alone.paint(works, hooks)
       return paintShared(context, id, settings, network, works, hooks, helpers)
     }
   }
@@ -155,7 +156,7 @@ async function paintShared(
           queue.push(current)
           return
         }
-        finish(current, { image: unpackImage(result.image), worker: result.worker })
+        finish(current, { image: unpackImage(result.image), worker: result.worker, cpuSeconds: result.cpuSeconds })
       } catch (error) {
         await reporting.catch(() => undefined)
         if (recall.signal.aborted || hooks.isCancelled?.()) throw error
@@ -179,11 +180,13 @@ async function paintShared(
         finish(pending, { image: pending.work.start.clone(), worker: context.worker })
         continue
       }
-      const image = await paintRegion(pending.work, settings, network, {
-        isCancelled: hooks.isCancelled,
-        onStep: (losses, image, step) => hooks.onStep(pending.index, pending.offset + step, losses, image)
-      })
-      finish(pending, { image, worker: context.worker })
+      const { value: image, cpuSeconds } = await onThisThread(() =>
+        paintRegion(pending.work, settings, network, {
+          isCancelled: hooks.isCancelled,
+          onStep: (losses, image, step) => hooks.onStep(pending.index, pending.offset + step, losses, image)
+        })
+      )
+      finish(pending, { image, worker: context.worker, cpuSeconds })
     }
   }
 

@@ -66,6 +66,8 @@ describe('a style job on two engine workers', () => {
     // The batch worker (1) paints alone; with the kept worker (0) lent, both paint regions.
     expect(new Set(oneScale!.regions.map((r) => r.worker))).toEqual(new Set([1]))
     expect(new Set(twoScale!.regions.map((r) => r.worker))).toEqual(new Set([0, 1]))
+    // Each region's CPU seconds on the thread that painted it (Linux), for bench/style-workers.ts.
+    expect(twoScale!.regions.every((r) => (r.cpuSeconds ?? 0) > 0)).toBe(true)
 
     expect([two.result.width, two.result.height]).toEqual([one.result.width, one.result.height])
     expect(two.progress.map((p) => p.done)).toEqual([1, 2, 3, 4])
