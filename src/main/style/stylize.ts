@@ -57,8 +57,12 @@ const minimumTileSide = 4 * tileOverlap
  * it the overlap would be most of each half.
  */
 const minimumSplitSide = 4 * tileOverlap
-/** Whether such a scale is split when a second worker can help (measured: README, "Pictures worth keeping"). */
-export const splitWholeByDefault = false
+/**
+ * Whether such a scale is split when a second worker can help. Measured (README, "Pictures worth
+ * keeping"): at 1024 px the two workers' CPU seconds add up to the same as without halves while the
+ * slower worker's fall from 148 to 117 s, and the quality figures at 512 px stay within ±0.02.
+ */
+export const splitWholeByDefault = true
 
 /**
  * Gatys et al.'s method: minimise J(G) = α·J_content + β·J_style + γ·TV over a parameterisation of

@@ -17,19 +17,19 @@ const workerScript = path.resolve('out/main/worker.js')
  * A real network (MobileNetV2 from node_modules) on a small picture cut into small tiles (the engine
  * knob `tileSide`), so that a tiled scale takes seconds: four tiles of at most 112 px.
  */
-async function args(iterations: number): Promise<OpArgs<'style.stylize'>> {
+async function args(iterations: number, size = 160, engine: OpArgs<'style.stylize'>['engine'] = { tileSide: 112 }): Promise<OpArgs<'style.stylize'>> {
   return {
     network: 'mobilenet',
     content: new Uint8Array(readFileSync('node_modules/@vladmandic/face-api/demo/sample1.jpg')),
     styles: [{ image: await encodePng(testPainting(96, 96)), weight: 1 }],
-    settings: { ...defaultStyleSettings('mobilenet'), size: 160, iterations, multiScale: false, padding: 8, previewEvery: 1 },
-    engine: { tileSide: 112 }
+    settings: { ...defaultStyleSettings('mobilenet'), size, iterations, multiScale: false, padding: 8, previewEvery: 1 },
+    engine
   }
 }
 
-async function paint(pool: EnginePool, iterations: number, options: RunOptions): Promise<{ result: OpResult<'style.stylize'>; progress: JobProgress[] }> {
+async function paint(pool: EnginePool, iterations: number, options: RunOptions, size?: number, engine?: OpArgs<'style.stylize'>['engine']): Promise<{ result: OpResult<'style.stylize'>; progress: JobProgress[] }> {
   const progress: JobProgress[] = []
-  const result = await pool.run('style.stylize', await args(iterations), { lane: 'batch', ...options, onProgress: (p) => progress.push(p) })
+  const result = await pool.run('style.stylize', await args(iterations, size, engine), { lane: 'batch', ...options, onProgress: (p) => progress.push(p) })
   return { result, progress }
 }
 
@@ -76,6 +76,19 @@ describe('a style job on two engine workers', () => {
     two.result.history.forEach((point, i) => expect(point.total).toBeCloseTo(one.result.history[i]!.total, 3))
     expect(two.result.history.at(-1)!.total).toBeLessThan(two.result.history[0]!.total)
     expect(await meanAbsoluteDifference(one.result.image, two.result.image)).toBeLessThan(0.002)
+  }, 300_000)
+
+  it('cuts a scale the heap holds whole in two halves, one per worker, only when a second worker is lent', async () => {
+    const alone = await paint(pool, 2, { borrowWorkers: () => false }, 256, {})
+    const shared = await paint(pool, 2, { borrowWorkers: () => true }, 256, {})
+    expect(alone.result.scales[0]!.regions.map((r) => r.worker)).toEqual([1])
+    expect(shared.result.scales[0]!.regions.map((r) => r.worker)).toEqual([1, 0])
+    const [first, second] = shared.result.scales[0]!.regions.map((r) => r.tile)
+    const overlap = second!.x > 0 ? first!.x + first!.width - second!.x : first!.y + first!.height - second!.y
+    expect(overlap).toBeGreaterThanOrEqual(64)
+    expect(overlap).toBeLessThanOrEqual(65)
+    expect([shared.result.width, shared.result.height]).toEqual([alone.result.width, alone.result.height])
+    expect(shared.progress.map((p) => p.done)).toEqual([1, 2])
   }, 300_000)
 
   it('gives the lent worker back to waiting interactive work at its next step and still paints every region', async () => {
