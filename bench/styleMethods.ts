@@ -43,6 +43,8 @@ const fhg: Overrides = { ...before, fineShare: 0.5, parameterisation: 'fourier',
 export const styleMethods: Record<string, StyleMethod> = {
   studio: { description: "the studio's defaults", options: () => ({}) },
   studioUnsmoothed: { description: "the studio's defaults without the chroma smoothing step", options: () => ({ chromaSmoothing: 0 }) },
+  // Painted in turn here (style-quality.ts); two workers paint the same picture (test/unit/worker/styleTwoWorkers.test.ts).
+  'studio-halves': { description: "the studio's defaults, scales of 256 px and more cut in two halves as for two workers", options: () => ({ splitWhole: true }) },
   before: { description: 'the defaults before issue 12 (SWAG, β 3, pixels)', options: () => before },
   decorrelated: { description: 'before, in decorrelated colour', options: () => ({ ...before, parameterisation: 'decorrelated' }) },
   fourier: { description: 'before, decorrelated colour and 1/f cosine basis', options: () => ({ ...before, parameterisation: 'fourier' }) },

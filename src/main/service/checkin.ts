@@ -102,10 +102,13 @@ class CheckIns {
 
 type CheckInMethods = 'checkin.frame' | 'checkin.log' | 'checkin.csv' | 'checkin.thumbnail'
 
-export function checkinHandlers({ faces, store }: ServiceContext): Pick<Handlers, CheckInMethods> {
+export function checkinHandlers({ faces, store, cameras }: ServiceContext): Pick<Handlers, CheckInMethods> {
   const checkIns = new CheckIns(faces, store)
   return {
-    'checkin.frame': ({ session, at, frame, dryRun }) => checkIns.frame(session, at, frame, dryRun),
+    'checkin.frame': ({ session, at, frame, dryRun }) => {
+      cameras.frameSeen()
+      return checkIns.frame(session, at, frame, dryRun)
+    },
     'checkin.log': ({ from, to }) => checkIns.log(from, to),
     'checkin.csv': ({ from, to }) => checkIns.csv(from, to),
     'checkin.thumbnail': ({ checkInId }) => checkIns.thumbnail(checkInId)

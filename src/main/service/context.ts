@@ -6,6 +6,7 @@ import type { Faces } from './faces'
 import type { SharedGalleryControl } from './sharedGallery'
 import type { AdminGate } from './adminGate'
 import type { CheckInRetention } from './retention'
+import type { CameraViews } from './cameraViews'
 
 /** What every use case may reach: the engine, the store and the job books — never Electron. */
 export interface ServiceContext {
@@ -18,4 +19,6 @@ export interface ServiceContext {
   shared: SharedGalleryControl
   admin: AdminGate
   retention: CheckInRetention
+  /** Whether a camera view is open: a style job borrows the live worker only while none is. */
+  cameras: CameraViews
 }

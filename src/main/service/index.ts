@@ -24,6 +24,7 @@ import { privacyHandlers } from './privacy'
 import { AdminGate } from './adminGate'
 import { auditCall } from './audit'
 import { CheckInRetention } from './retention'
+import { CameraViews } from './cameraViews'
 import { SharedGalleryControl, sharedHandlers } from './sharedGallery'
 
 export interface ServiceOptions {
@@ -80,7 +81,7 @@ export class Service {
     const retention = new CheckInRetention(store, async (outcome) => {
       await store.audit.append({ action: 'retention', by: 'service', detail: 'error' in outcome ? { error: outcome.error } : { checkIns: outcome.removed, before: outcome.cutoff } })
     })
-    service = new Service({ dataDir: options.dataDir, host: options.host, pool, store, jobs, faces, shared, admin: new AdminGate(store, options.host), retention })
+    service = new Service({ dataDir: options.dataDir, host: options.host, pool, store, jobs, faces, shared, admin: new AdminGate(store, options.host), retention, cameras: new CameraViews() })
     await retention.start()
     return service
   }

@@ -31,7 +31,7 @@ interface RunInputs {
   previous?: { id: string; image: Uint8Array; history: LossPoint[]; seconds: number }
 }
 
-export function styleHandlers({ dataDir, pool, jobs, store }: ServiceContext): Pick<Handlers, StyleMethods> {
+export function styleHandlers({ dataDir, pool, jobs, store, cameras }: ServiceContext): Pick<Handlers, StyleMethods> {
   const history = store.styleHistory
   const locations = { dataDir }
   const vgg19 = vgg19Download
@@ -44,7 +44,10 @@ export function styleHandlers({ dataDir, pool, jobs, store }: ServiceContext): P
   }
   const requireAvailable = (id: StyleNetwork): void => requireInstalled(id, locations)
 
-  /** A stylize job on the batch lane: style runs take minutes and must never hold up live check-in. */
+  /**
+   * A stylize job on the batch lane: style runs take minutes and must never hold up live check-in.
+   * With the setting on and no camera view open it borrows the live worker for part of a scale.
+   */
   const startRun = (kind: 'style.start' | 'style.resume', inputs: RunInputs): JobInfo<StyleRunResult> => {
     const { network, options, previous } = inputs
     const title = `Style: ${networkLabels[network]}, ${options.size} px${previous ? `, ${options.iterations} more iterations` : ''}`
@@ -55,7 +58,8 @@ export function styleHandlers({ dataDir, pool, jobs, store }: ServiceContext): P
       const outcome = await pool.run(
         'style.stylize',
         { network, content: inputs.content, styles: inputs.styles, settings: options, start: previous?.image },
-        { lane: 'batch', signal, onProgress: report }
+        // Asked at each scale and region: a camera view opened since takes the live worker back.
+        { lane: 'batch', signal, onProgress: report, borrowWorkers: () => store.settings.get().styleUsesBothWorkers && !cameras.open() }
       )
       const seconds = (performance.now() - started) / 1000 + (previous?.seconds ?? 0)
       const result = await history.save({

@@ -15,6 +15,24 @@ export type RegionSettings = Pick<
   'contentLayer' | 'styleLayers' | 'weights' | 'normaliser' | 'optimizer' | 'learningRate' | 'padding' | 'maxShift' | 'shiftEvery' | 'parameterisation'
 >
 
+const regionSettingKeys = [
+  'contentLayer',
+  'styleLayers',
+  'weights',
+  'normaliser',
+  'optimizer',
+  'learningRate',
+  'padding',
+  'maxShift',
+  'shiftEvery',
+  'parameterisation'
+] as const satisfies readonly (keyof RegionSettings)[]
+
+/** Only what a region reads: what another worker is sent along with the work. */
+export function regionSettingsOf(options: RegionSettings): RegionSettings {
+  return Object.fromEntries(regionSettingKeys.map((key) => [key, options[key]])) as RegionSettings
+}
+
 /**
  * One unit of work: a region of G (the whole picture, or one tile of a print-size scale) optimised
  * for `iterations` steps against style targets fixed for its scale. It needs nothing else, so
@@ -34,8 +52,8 @@ export interface RegionWork {
 }
 
 export interface RegionHooks {
-  /** After each step, with J where it started and G after it (borrowed: valid during the call). */
-  onStep?(losses: StyleLosses, image: tf.Tensor4D): Promise<void> | void
+  /** After step `step` (0-based), with J where it started and G after it (borrowed: valid during the call). */
+  onStep?(losses: StyleLosses, image: tf.Tensor4D, step: number): Promise<void> | void
   /** Polled before every step; true stops with LikenessError('Cancelled'). */
   isCancelled?(): boolean
 }
@@ -85,7 +103,7 @@ export async function paintRegion(work: RegionWork, settings: RegionSettings, ne
       tf.dispose([p, image])
       p = projected.params
       image = projected.image
-      await hooks.onStep?.(at.info, image)
+      await hooks.onStep?.(at.info, image, k)
     }
     return image.clone()
   } finally {
@@ -111,4 +129,58 @@ function throughParameters<Info>(decode: (p: tf.Tensor) => tf.Tensor4D, paramete
 
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve))
+}
+
+/** What a painter reports of each step of each region it paints. */
+export interface RegionsHooks {
+  /**
+   * After step `step` (0-based over the region's iterations) of region `region`, with J where it
+   * started and G after it (borrowed: valid during the call). A region handed from one worker to
+   * another goes on counting where it stood, so a step may come twice but never goes back.
+   */
+  onStep(region: number, step: number, losses: StyleLosses, image: tf.Tensor4D): Promise<void> | void
+  /** Polled before every step; true stops with LikenessError('Cancelled'). */
+  isCancelled?(): boolean
+}
+
+/** One region's G at the end, and which engine worker painted it (the last one, if it moved). */
+export interface PaintedRegion {
+  image: tf.Tensor4D
+  worker: number
+  /** CPU seconds its painting took on that worker's thread, where the painter measures it. */
+  cpuSeconds?: number
+}
+
+/**
+ * Paints the regions of one scale: in turn on this worker, or some of them on other engine workers
+ * (worker/styleRegions.ts). The engine only knows this capability; who paints where is plumbing.
+ */
+export interface RegionPainter {
+  /** How many workers could paint this scale's regions at once, now (1: only this one). */
+  parallel(): Promise<number>
+  /** G per region, in the order given (the caller owns them); the works' tensors stay the caller's. */
+  paint(works: readonly RegionWork[], hooks: RegionsHooks): Promise<PaintedRegion[]>
+}
+
+/** Every region on this worker, one after the other. `worker` is this worker's index, for the record. */
+export function paintInTurn(settings: RegionSettings, network: FeatureNetwork, worker = 0): RegionPainter {
+  return {
+    parallel: async () => 1,
+    async paint(works, hooks) {
+      const painted: PaintedRegion[] = []
+      try {
+        for (const [index, work] of works.entries()) {
+          const image = await paintRegion(work, settings, network, {
+            isCancelled: hooks.isCancelled,
+            onStep: (losses, image, step) => hooks.onStep(index, step, losses, image)
+          })
+          painted.push({ image, worker })
+        }
+        return painted
+      } catch (error) {
+        tf.dispose(painted.map((p) => p.image))
+        throw error
+      }
+    }
+  }
 }

@@ -17,6 +17,10 @@ export interface StyleParams extends StyleOptions {
   paletteEveryScale?: boolean
   /** Experiment: shifted activations in the Gram. */
   gramShift?: number
+  /** Tiles no larger than this (px): planned from the wasm heap when absent. Tests tile small pictures with it. */
+  tileSide?: number
+  /** Split a scale the heap holds whole in two halves when another worker can paint one (stylize.ts's default when absent). */
+  splitWhole?: boolean
 }
 
 const equal = (names: string[]): WeightedLayer[] => names.map((name) => ({ name, weight: 1 / names.length }))

@@ -81,3 +81,23 @@ function featherWeights(tile: Tile, all: readonly Tile[]): tf.Tensor4D {
 function overlaps(a: Tile, b: Tile): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
 }
+
+/**
+ * Two tiles across the longer side, overlapping by `overlap` px: a scale the heap holds whole,
+ * split so that two workers can paint it at once. Statistics are global (the style targets), so
+ * each half is pulled towards the whole painting's, as tiles are.
+ */
+export function halves(width: number, height: number, overlap: number): Tile[] {
+  if (width >= height) {
+    const side = Math.ceil((width + overlap) / 2)
+    return [
+      { x: 0, y: 0, width: side, height },
+      { x: width - side, y: 0, width: side, height }
+    ]
+  }
+  const side = Math.ceil((height + overlap) / 2)
+  return [
+    { x: 0, y: 0, width, height: side },
+    { x: 0, y: height - side, width, height: side }
+  ]
+}

@@ -16,6 +16,8 @@ import type { NetworkId, StyleNetwork } from '../../shared/networks'
 import type { BackendInfo } from '../engine/backend'
 import type { PhotoKernelName, SignalKernelName, VolumeKernelName } from '../explore/convKernels'
 import type { TopPatchScan } from '../explore/topPatches'
+import type { PackedImage, PackedRegion } from './styleRegions'
+import type { ScaleRecord } from '../style/stylize'
 import type { EmbeddingVersion, Face } from '../face/types'
 import type { FrameObservation, FramePlan } from '../face/live/observeFrame'
 import type { RgbImage } from '../image/decode'
@@ -83,6 +85,8 @@ export interface EngineOps {
       settings: StyleOptions
       /** Resuming: the earlier result's PNG to start from. */
       start?: Uint8Array
+      /** Engine knobs outside the contract (benchmarks, tests): see StyleParams. */
+      engine?: { tileSide?: number; splitWhole?: boolean }
     }
     result: {
       image: Uint8Array
@@ -94,8 +98,17 @@ export interface EngineOps {
       content: Uint8Array
       styles: Uint8Array[]
       quality: StyleQuality
+      /** Each scale's regions, the worker that painted each, and its seconds. */
+      scales: ScaleRecord[]
+      /** CPU seconds on this worker's thread, from the network loaded to the result encoded (Linux). */
+      cpuSeconds?: number
     }
   }
+  /**
+   * One region of a stylize run's scale, painted for the worker that runs the run (a borrowed
+   * worker): G after each step goes back as a partial value (RegionStep), G at the end as the result.
+   */
+  'style.paintRegion': { args: PackedRegion; result: { image: PackedImage; worker: number; cpuSeconds?: number } }
   'explore.layers': { args: { network: NetworkId; inputSize: number }; result: NetworkLayers }
   /** Scans one share of a set; images[i] is image firstImageIndex + i of the whole set. */
   'explore.scan': {
@@ -126,6 +139,18 @@ export interface TaskContext {
   isCancelled(): boolean
   /** Throws LikenessError('Cancelled') when the task was cancelled; call it between steps. */
   throwIfCancelled(): void
+  /** This worker's index in the pool (0 is the one kept for interactive work). */
+  worker: number
+  /** An intermediate value for the task that borrowed this one; dropped when none did. */
+  partial(value: unknown): void
+  /**
+   * Runs `op` on another worker for this task, when the pool lends one now (the task's run allows
+   * it and a worker is idle); undefined when it does not. Rejects with LikenessError('Cancelled')
+   * when the pool takes the worker back for other work. Aborting `signal` stops it.
+   */
+  borrow<O extends OpName>(op: O, args: OpArgs<O>, options?: { onPartial?(value: unknown): void; signal?: AbortSignal }): Promise<OpResult<O> | undefined>
+  /** How many workers the pool would lend this task now. */
+  lendable(): Promise<number>
 }
 
 export type OpHandler<O extends OpName> = (args: OpArgs<O>, context: TaskContext) => Promise<OpResult<O>>

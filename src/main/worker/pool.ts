@@ -1,15 +1,18 @@
 import { Worker } from 'node:worker_threads'
 import os from 'node:os'
-import { LikenessError, fromErrorInfo } from '../../shared/errors'
+import { LikenessError, fromErrorInfo, toErrorInfo } from '../../shared/errors'
 import type { JobProgress } from '../../shared/jobs'
 import type { BackendChoice, BackendInfo } from '../engine/backend'
 import type { OpArgs, OpName, OpResult } from './ops'
-import type { TaskMessage, WorkerData, WorkerMessage } from './protocol'
+import type { LentMessage, TaskMessage, WorkerData, WorkerMessage } from './protocol'
 
 /**
  * Interactive work (live check-in, a verify) must never wait behind a style or training job, so
  * worker 0 is kept for it; batch work spreads over the others. Each worker has its own backend:
- * wasm runs one thread under Node, so parallelism comes from workers, one per core.
+ * wasm runs one thread under Node, so parallelism comes from workers, one per core. A task whose
+ * run allows it may borrow an idle worker, the kept one included, for part of its work (a style
+ * job's regions); borrowed work gives the worker back at its next step as soon as other work
+ * waits for it.
  */
 export type Lane = 'interactive' | 'batch'
 
@@ -27,6 +30,8 @@ export interface RunOptions {
   lane?: Lane
   onProgress?: (progress: JobProgress) => void
   signal?: AbortSignal
+  /** Asked whenever the task wants to borrow another worker: whether it may, now. Never when absent. */
+  borrowWorkers?: () => boolean
 }
 
 interface Task {
@@ -37,6 +42,10 @@ interface Task {
   options: RunOptions
   resolve(value: unknown): void
   reject(error: unknown): void
+  /** A borrowed task: the task it runs for, on which worker that one runs, and the borrower's id for it. */
+  lentTo?: { borrower: Task; slot: Slot; id: number }
+  /** The tasks this one borrowed that have not ended, by the borrower's id. */
+  borrowed?: Map<number, Task>
 }
 
 interface Slot {
@@ -180,6 +189,12 @@ export class EnginePool {
     }
     const slot = this.slots.find((s) => s.task === task)
     if (slot) Atomics.store(slot.cancel, 0, task.seq)
+    this.recallBorrowed(task)
+  }
+
+  /** Stops every worker this task borrowed: it was cancelled, or it ended. */
+  private recallBorrowed(task: Task): void {
+    for (const lent of task.borrowed?.values() ?? []) this.cancel(lent)
   }
 
   private dispatch(): void {
@@ -192,14 +207,72 @@ export class EnginePool {
       slot.worker.ref()
       slot.worker.postMessage(message)
     }
+    // A lent worker that other work now waits for is given back at its borrowed task's next step.
+    for (const slot of this.slots) {
+      const task = slot.task
+      if (task?.lentTo && ((this.pinned.get(slot)?.length ?? 0) > 0 || this.queueIndexFor(slot) >= 0)) Atomics.store(slot.cancel, 0, task.seq)
+    }
+  }
+
+  private takeFor(slot: Slot): Task | undefined {
+    const index = this.queueIndexFor(slot)
+    return index >= 0 ? this.queue.splice(index, 1)[0] : undefined
   }
 
   /** The reserved worker takes only interactive work; the others take anything, interactive first. */
-  private takeFor(slot: Slot): Task | undefined {
+  private queueIndexFor(slot: Slot): number {
     const interactive = this.queue.findIndex((task) => task.lane === 'interactive')
     const onlyInteractive = slot.lane === 'interactive' && this.slots.some((s) => s.lane === 'batch' && !s.dead)
-    const index = onlyInteractive ? interactive : interactive >= 0 ? interactive : this.queue.length > 0 ? 0 : -1
-    return index >= 0 ? this.queue.splice(index, 1)[0] : undefined
+    return onlyInteractive ? interactive : interactive >= 0 ? interactive : this.queue.length > 0 ? 0 : -1
+  }
+
+  /** Workers that could be lent to `borrower` (running on `slot`) now: idle, with nothing waiting for them. */
+  private lenders(slot: Slot, borrower: Task): Slot[] {
+    if (this.closed || !borrower.options.borrowWorkers?.()) return []
+    return this.slots.filter((s) => s !== slot && !s.task && !s.dead && (this.pinned.get(s)?.length ?? 0) === 0 && this.queueIndexFor(s) < 0)
+  }
+
+  private answer(slot: Slot, borrower: Task, id: number, outcome: LentMessage['outcome']): void {
+    // A borrower that has ended (or whose worker was replaced) asks nothing any more.
+    if (slot.task !== borrower) return
+    const message: LentMessage = { type: 'lent', id, outcome }
+    slot.worker.postMessage(message)
+  }
+
+  /** Runs a borrowed task on `lender` at once, its outcome sent to the borrower's worker. */
+  private lend(lender: Slot, slot: Slot, borrower: Task, id: number, op: OpName, args: unknown): void {
+    const end = (outcome: LentMessage['outcome']): void => {
+      borrower.borrowed?.delete(id)
+      this.answer(slot, borrower, id, outcome)
+    }
+    const task: Task = {
+      seq: ++this.seq,
+      op,
+      args,
+      lane: lender.lane,
+      options: {},
+      resolve: (result) => end({ kind: 'done', result }),
+      reject: (error) => end({ kind: 'failed', error: toErrorInfo(error) }),
+      lentTo: { borrower, slot, id }
+    }
+    ;(borrower.borrowed ??= new Map()).set(id, task)
+    lender.task = task
+    const message: TaskMessage = { type: 'task', seq: task.seq, op, args }
+    lender.worker.ref()
+    lender.worker.postMessage(message)
+  }
+
+  /** A task's requests about borrowed workers. */
+  private onBorrowing(slot: Slot, task: Task, message: Extract<WorkerMessage, { type: 'borrow' | 'recall' | 'lendable' }>): void {
+    if (message.type === 'lendable') return this.answer(slot, task, message.id, { kind: 'lendable', count: this.lenders(slot, task).length })
+    if (message.type === 'recall') {
+      const lent = task.borrowed?.get(message.id)
+      if (lent) this.cancel(lent)
+      return
+    }
+    const lender = this.lenders(slot, task)[0]
+    if (lender) this.lend(lender, slot, task, message.id, message.op, message.args)
+    else this.answer(slot, task, message.id, { kind: 'declined' })
   }
 
   private onMessage(slot: Slot, message: WorkerMessage): void {
@@ -209,7 +282,13 @@ export class EnginePool {
       task.options.onProgress?.(message.progress)
       return
     }
+    if (message.type === 'partial') {
+      if (task.lentTo) this.answer(task.lentTo.slot, task.lentTo.borrower, task.lentTo.id, { kind: 'partial', value: message.value })
+      return
+    }
+    if (message.type === 'borrow' || message.type === 'recall' || message.type === 'lendable') return this.onBorrowing(slot, task, message)
     slot.task = undefined
+    this.recallBorrowed(task)
     slot.worker.unref()
     if (message.type === 'done') task.resolve(message.result)
     else task.reject(fromErrorInfo(message.error))
@@ -225,6 +304,7 @@ export class EnginePool {
     const task = slot.task
     slot.task = undefined
     slot.backend = undefined
+    if (task) this.recallBorrowed(task)
     task?.reject(new LikenessError('Internal', `An engine worker stopped: ${reason}`))
     void worker.terminate()
     slot.crashes++

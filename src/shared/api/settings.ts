@@ -27,7 +27,12 @@ export const settingsSchema = z
     /** Check-ins and their pictures older than this many days are deleted, at start and once a day. */
     checkInRetentionDays: z.number().int().min(1).max(3650),
     /** A front-desk machine: Enroll, Gallery, Training lab and Settings ask for the admin PIN. */
-    kioskMode: z.boolean()
+    kioskMode: z.boolean(),
+    /**
+     * A style job also paints on the worker kept for live check-in while no camera view is open,
+     * and gives it back at the next step when one opens: both cores for print sizes.
+     */
+    styleUsesBothWorkers: z.boolean()
   })
   .strict()
 
@@ -49,7 +54,8 @@ export const defaultSettings: Settings = {
   passiveThresholds: { antispoof: 0.5, liveness: 0.5 },
   language: 'system',
   checkInRetentionDays: defaultRetentionDays,
-  kioskMode: false
+  kioskMode: false,
+  styleUsesBothWorkers: true
 }
 
 export const settingsMethods = {

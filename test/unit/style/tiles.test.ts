@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initBackend } from '../../../src/main/engine/backend'
-import { blendTiles, cutTile, tileGrid } from '../../../src/main/style/tiles'
+import { blendTiles, cutTile, halves, tileGrid } from '../../../src/main/style/tiles'
 
 beforeAll(async () => {
   await initBackend('wasm')
@@ -32,6 +32,18 @@ describe('tileGrid', () => {
 
   it('gives one tile when the picture fits', () => {
     expect(tileGrid(500, 400, 512, 64)).toEqual([{ x: 0, y: 0, width: 500, height: 400 }])
+  })
+})
+
+describe('halves', () => {
+  it('cuts across the longer side into two tiles that cover the picture and overlap by the overlap', () => {
+    expect(halves(512, 384, 64)).toEqual([
+      { x: 0, y: 0, width: 288, height: 384 },
+      { x: 224, y: 0, width: 288, height: 384 }
+    ])
+    const [top, bottom] = halves(255, 301, 64)
+    expect([top.width, bottom.width, top.y, top.height + bottom.height - 301]).toEqual([255, 255, 0, 64 + 1])
+    expect(bottom.y + bottom.height).toBe(301)
   })
 })
 
