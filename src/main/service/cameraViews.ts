@@ -1,5 +1,5 @@
 /**
- * A camera view sends its frames (checkin.frame) several times a second; one that sent none for
+ * A camera view sends its frames (checkin.frame, face.verifyLive) several times a second; one that sent none for
  * this long has been left. Generous: a desk under load slows to a frame every second or two.
  */
 const openForMs = 5_000

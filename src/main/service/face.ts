@@ -21,14 +21,17 @@ type FaceMethods =
   | 'face.wipe'
   | 'face.evaluate'
 
-export function faceHandlers({ faces, pool, jobs, store }: ServiceContext): Pick<Handlers, FaceMethods> {
+export function faceHandlers({ faces, pool, jobs, store, cameras }: ServiceContext): Pick<Handlers, FaceMethods> {
   const liveVerifications = new LiveVerifications(faces, store)
   return {
     'face.detect': ({ image, detector }) => faces.detect(image, detector),
     'face.enroll': ({ name, images, faceIndex }) => faces.enroll({ name }, images, faceIndex),
     'face.addPhotos': ({ personId, images, faceIndex }) => faces.enroll({ personId }, images, faceIndex),
     'face.verify': ({ personId, image }) => faces.verify(personId, image),
-    'face.verifyLive': ({ session, at, frame, personId }) => liveVerifications.frame(session, at, frame, personId),
+    'face.verifyLive': ({ session, at, frame, personId }) => {
+      cameras.frameSeen()
+      return liveVerifications.frame(session, at, frame, personId)
+    },
     'face.identify': async ({ image, k }) => {
       const { analyzed: _analyzed, ...identification } = await faces.identify(image, k)
       return identification
