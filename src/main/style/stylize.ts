@@ -70,7 +70,7 @@ const minimumSplitSide = 4 * tileOverlap
  * slower worker's fall from 148 to 117 s; at 512 px over four pairs the quality figures' means
  * move by 0.024 at most (chroma speckle, down).
  */
-export const splitWholeByDefault = true
+const splitWholeByDefault = true
 
 /**
  * Gatys et al.'s method: minimise J(G) = α·J_content + β·J_style + γ·TV over a parameterisation of

@@ -33,15 +33,15 @@ export interface RegionStep {
   image: PackedImage
 }
 
-export function packImage(image: tf.Tensor4D): PackedImage {
+function packImage(image: tf.Tensor4D): PackedImage {
   return { shape: image.shape, data: image.dataSync() as Float32Array }
 }
 
-export function unpackImage(packed: PackedImage): tf.Tensor4D {
+function unpackImage(packed: PackedImage): tf.Tensor4D {
   return tf.tensor4d(packed.data, packed.shape)
 }
 
-export function packRegion(network: StyleNetwork, settings: RegionSettings, work: RegionWork): PackedRegion {
+function packRegion(network: StyleNetwork, settings: RegionSettings, work: RegionWork): PackedRegion {
   return {
     network,
     settings,
