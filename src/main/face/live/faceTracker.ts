@@ -7,6 +7,11 @@ import { defaultOneEuro, SmoothedBox, type OneEuroRule } from './oneEuro'
 export interface TrackerRule {
   /** A detection runs at least this often (ms) to find newcomers; at once when there is no track or one was lost. */
   detectEveryMs: number
+  /**
+   * …and after at least this many tracked frames: a view answering 3 frames a second would
+   * otherwise detect on every frame, and a detection frame costs twice a tracked one.
+   */
+  trackedBetweenDetections: number
   /** A track the detector has not confirmed this many detections running ends. */
   maxMissedDetections: number
   /** Two tracks whose faces overlap this much are one face: the younger ends. */
@@ -14,7 +19,7 @@ export interface TrackerRule {
   smoothing: OneEuroRule
 }
 
-export const defaultTracker: TrackerRule = { detectEveryMs: 330, maxMissedDetections: 2, duplicateIou: 0.5, smoothing: defaultOneEuro }
+export const defaultTracker: TrackerRule = { detectEveryMs: 330, trackedBetweenDetections: 2, maxMissedDetections: 2, duplicateIou: 0.5, smoothing: defaultOneEuro }
 
 export interface TrackState {
   id: number
@@ -46,8 +51,8 @@ const snapshot = ({ id, firstSeenAt, lastSeenAt, frames, faceBox, box }: Track):
 
 /**
  * Faces followed from frame to frame. A tracked frame runs FaceMesh on the crop predicted from
- * the last mesh (constant velocity); the detector runs every detectEveryMs, or at once when there
- * is no track or one was just lost. A track starts with a detection that no track explains and
+ * the last mesh (constant velocity); the detector runs every detectEveryMs (with some tracked
+ * frames between), or at once when there is no track or one was just lost. A track starts with a detection that no track explains and
  * ends when FaceMesh says the crop holds no face, when detections stop confirming it, or when it
  * duplicates an older track.
  */
@@ -56,6 +61,7 @@ export class FaceTracker {
   private nextId = 1
   private lastDetectionAt = -Infinity
   private lostOne = false
+  private trackedSinceDetection = 0
 
   constructor(private readonly rule: TrackerRule = defaultTracker) {}
 
@@ -64,7 +70,8 @@ export class FaceTracker {
   }
 
   needsDetection(at: number): boolean {
-    return this.tracks.size === 0 || this.lostOne || at - this.lastDetectionAt >= this.rule.detectEveryMs
+    if (this.tracks.size === 0 || this.lostOne) return true
+    return at - this.lastDetectionAt >= this.rule.detectEveryMs && this.trackedSinceDetection >= this.rule.trackedBetweenDetections
   }
 
   /** Where each track's face should be in a frame taken at `at`. */
@@ -124,7 +131,10 @@ export class FaceTracker {
         if (this.tracks.has(byAge[i].id) && this.tracks.has(byAge[j].id) && iou(byAge[i].faceBox, byAge[j].faceBox) >= this.rule.duplicateIou) end(byAge[j])
       }
     }
-    if (observation.detected) this.lastDetectionAt = at
+    if (observation.detected) {
+      this.lastDetectionAt = at
+      this.trackedSinceDetection = 0
+    } else this.trackedSinceDetection++
     this.lostOne = ended.length > 0
     const gone = new Set(ended.map((t) => t.id))
     const born = new Set(started.map((t) => t.id))

@@ -21,6 +21,7 @@ describe.skipIf(unavailable !== null)('tracking faces across real video frames',
   let d9: ClipFrame[]
   let d3: ClipFrame[]
   const results: (LiveFrameResult & { observation: FrameObservation; phase: 'd9' | 'empty' | 'd3' })[] = []
+  const slow: (LiveFrameResult & { observation: FrameObservation })[] = []
 
   beforeAll(async () => {
     await initBackend('wasm')
@@ -35,6 +36,10 @@ describe.skipIf(unavailable !== null)('tracking faces across real video frames',
     for (let i = 1; i <= 15; i++) results.push({ ...(await pipeline.frame(empty, at + i * 66)), phase: 'empty' })
     at += 16 * 66
     for (const frame of d3) results.push({ ...(await pipeline.frame(frame.image, at + frame.at)), phase: 'd3' })
+    // The same two seconds as a loaded view answers them: a frame every 340 ms or more.
+    const slowPipeline = new LivePipeline(models, (descriptors) => descriptors.map(() => ({ personId: null, distance: null })))
+    let next = 0
+    for (const frame of d9.filter((f) => f.at >= next && (next = f.at + 340))) slow.push(await slowPipeline.frame(frame.image, frame.at))
   })
 
   afterAll(() => cache.dispose())
@@ -48,6 +53,14 @@ describe.skipIf(unavailable !== null)('tracking faces across real video frames',
     // every 330 ms over two seconds, and the first frame
     expect(detections).toBeLessThanOrEqual(8)
     expect(d9Results.length - detections).toBeGreaterThan(40)
+  })
+
+  it('tracks between detections in a view answering under 3 frames a second, where every frame is 330 ms after the last', () => {
+    expect(slow.length).toBeGreaterThanOrEqual(5)
+    expect(new Set(slow.flatMap((r) => r.tracks.map((t) => t.id))).size).toBe(1)
+    expect(slow.every((r) => r.tracks.length === 1)).toBe(true)
+    // the first frame, then one in three: two tracked frames between detections
+    expect(slow.map((r) => r.observation.detected)).toEqual(slow.map((_, i) => i % 3 === 0))
   })
 
   it('keeps its box on the face the detector finds on its own in the same frames', async () => {
