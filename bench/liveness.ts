@@ -12,14 +12,17 @@
  * JSON lines: one per presentation, a sweep of the passive thresholds, and a summary per mode.
  * Goal (issue 11): APCER 0, BPCER ≤ 5%.
  *
- *   npm run bench:liveness [-- --clip-seconds 6] [-- --videos d0,d9]
+ *   npm run bench:liveness [-- --clip-seconds 6] [-- --videos d0,d9] [-- --jpeg 90]
+ *
+ * `--jpeg 90` puts every frame through JPEG at that quality first, as the camera views send them.
  */
 import os from 'node:os'
 import path from 'node:path'
 import { emptyDoorway, faceVideos, sharedDatasets } from '../test/support/datasets'
 import { printAttack, screenReplay } from '../test/support/spoofs'
 import { initBackend } from '../src/main/engine/backend'
-import type { RgbImage } from '../src/main/image/decode'
+import sharp from 'sharp'
+import { decodeImage, type RgbImage } from '../src/main/image/decode'
 import { analyzeFaces } from '../src/main/face/analyze'
 import { Gallery } from '../src/main/face/gallery'
 import { identifyIn, LivePipeline } from '../src/main/face/live/livePipeline'
@@ -77,13 +80,22 @@ async function clipFrames(file: string, size: { width: number; height: number },
   return frames
 }
 
+const jpegQuality = argument('jpeg') === undefined ? null : Number(argument('jpeg'))
+
+/** A frame as the pipeline receives it: as decoded, or through the JPEG a camera view sends. */
+async function asSent(image: RgbImage): Promise<RgbImage> {
+  if (jpegQuality === null) return image
+  const { width, height, data } = image
+  return (await decodeImage(await sharp(data, { raw: { width, height, channels: 3 } }).jpeg({ quality: jpegQuality }).toBuffer())).image
+}
+
 async function present(models: LiveModels, gallery: Gallery, desk: RgbImage, frames: readonly { image: RgbImage; at: number }[]): Promise<FrameEvidence[]> {
   const pipeline = new LivePipeline(models, identifyIn(gallery, tau))
   let at = 0
-  for (; at < 500; at += frameMs) await pipeline.frame(desk, at)
+  for (; at < 500; at += frameMs) await pipeline.frame(await asSent(desk), at)
   const evidence: FrameEvidence[] = []
   for (const frame of frames) {
-    const result = await pipeline.frame(frame.image, at + frame.at)
+    const result = await pipeline.frame(await asSent(frame.image), at + frame.at)
     // the track that has gone furthest: named, then most passive samples
     const best = [...result.tracks].sort((p, q) => Number(q.identity.personId !== null) - Number(p.identity.personId !== null) || q.liveness.passive.samples - p.liveness.passive.samples)[0]
     if (best) {
@@ -227,6 +239,7 @@ async function main(): Promise<void> {
       bench: 'liveness.summary',
       backend: backend.name,
       clipSeconds: clipMs / 1000,
+      jpegQuality,
       presentations: { live: count('live'), print: count('print'), replay: count('replay') },
       spoofsNamed: presentations.filter((p) => p.kind !== 'live' && p.frames.some((f) => f.named)).length,
       liveBlinked: presentations.filter((p) => p.kind === 'live' && p.frames.some((f) => f.blinkSeen)).length,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { CheckIn, FrameResult, LivenessMode } from '../../shared/api/checkin'
+import type { CameraFrame, CheckIn, FrameResult, LivenessMode } from '../../shared/api/checkin'
 import type { Store } from '../store'
 import type { Faces } from './faces'
 import type { ServiceContext } from './context'
@@ -7,15 +7,13 @@ import type { Handlers } from './handlers'
 import { DeskSession, sessionRule, trackEvidence } from './deskSession'
 import type { LiveTrack, SessionRule } from '../face/live/liveSession'
 import type { RgbImage } from '../image/decode'
+import { frameImage } from './cameraFrame'
 import { faceThumbnail } from '../image/thumbnail'
 import { csvField } from '../../shared/csv'
 
 /** Sessions kept at once: camera views open in windows; the oldest is dropped beyond this. */
 const maxSessions = 8
 const minute = 60_000
-
-/** A camera frame as the contract carries it. */
-type RgbFrame = { width: number; height: number; rgb: Uint8Array }
 
 /**
  * The front desk's use case: frames in, check-ins out. Each session (a camera view, a watched
@@ -34,10 +32,10 @@ class CheckIns {
     private readonly store: Store
   ) {}
 
-  async frame(sessionId: string, at: number, { width, height, rgb }: RgbFrame, dryRun = false): Promise<FrameResult> {
+  async frame(sessionId: string, at: number, frame: CameraFrame, dryRun = false): Promise<FrameResult> {
     const settings = this.store.settings.get()
     const rule = sessionRule(settings)
-    const image: RgbImage = { width, height, data: rgb }
+    const image = await frameImage(frame)
     const session = this.session(sessionId, rule)
     const result = await session.frame(at, rule, (plan) => this.faces.observeFrame(image, plan))
     const checkedIn: CheckIn[] = []
@@ -50,8 +48,8 @@ class CheckIns {
       if (logged) checkedIn.push(logged)
     }
     return {
-      width,
-      height,
+      width: image.width,
+      height: image.height,
       threshold: settings.tau,
       tracks: result.tracks.map((track) => session.view(track, rule.mode, (id) => this.faces.personName(id))),
       checkedIn

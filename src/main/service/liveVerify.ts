@@ -1,5 +1,6 @@
 import type { LiveVerifyResult } from '../../shared/api/face'
-import type { RgbImage } from '../image/decode'
+import type { CameraFrame } from '../../shared/api/checkin'
+import { frameImage } from './cameraFrame'
 import type { LiveTrack } from '../face/live/liveSession'
 import type { Faces } from './faces'
 import type { Store } from '../store'
@@ -7,8 +8,6 @@ import { DeskSession, sessionRule } from './deskSession'
 
 /** Camera views verifying at once; the oldest is dropped beyond this. */
 const maxSessions = 8
-
-type RgbFrame = { width: number; height: number; rgb: Uint8Array }
 
 /** The face a verification is about: the largest in view (the one standing at the camera). */
 function facing(tracks: readonly LiveTrack[]): LiveTrack | undefined {
@@ -30,12 +29,12 @@ export class LiveVerifications {
     private readonly store: Store
   ) {}
 
-  async frame(sessionId: string, at: number, { width, height, rgb }: RgbFrame, personId: string): Promise<LiveVerifyResult> {
+  async frame(sessionId: string, at: number, frame: CameraFrame, personId: string): Promise<LiveVerifyResult> {
     const person = this.faces.verifiable(personId)
     const settings = this.store.settings.get()
     const rule = sessionRule(settings, settings.verifyLiveness)
     const desk = this.session(sessionId, personId)
-    const image: RgbImage = { width, height, data: rgb }
+    const image = await frameImage(frame)
     const result = await desk.frame(at, rule, (plan) => this.faces.observeFrame(image, plan))
     const track = facing(result.tracks)
     const { decided, personId: voted, distance } = track?.identity ?? { decided: false, personId: null, distance: null }
@@ -43,8 +42,8 @@ export class LiveVerifications {
     // A face that is not them needs no proof of life to be refused; one that is, does.
     const settled = decided && distance !== null && (voted === null || liveness !== 'pending')
     return {
-      width,
-      height,
+      width: image.width,
+      height: image.height,
       threshold: settings.tau,
       personId: person.id,
       name: person.name,

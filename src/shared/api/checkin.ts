@@ -6,12 +6,12 @@ import type { ErrorKind } from '../errors'
 import { passphrase } from './privacy'
 
 /** The largest camera frame the front desk takes: 1280×720 (the view sends 640×480). */
-const maxFramePixels = 1280 * 720
+export const maxFramePixels = 1280 * 720
 /**
- * A camera frame as raw RGB, 3 bytes a pixel, row by row: it crosses the bridge as binary, and the
- * worker samples its crops from the bytes (a JPEG would cost an encode here and a decode there).
+ * A camera frame as raw RGB, 3 bytes a pixel, row by row: what a client that already holds the
+ * pixels sends (a video file read in-process), so nothing is encoded only to be decoded again.
  */
-export const rgbFrame = z
+const rgbFrame = z
   .object({
     width: z.number().int().min(32).max(1920),
     height: z.number().int().min(32).max(1920),
@@ -20,6 +20,16 @@ export const rgbFrame = z
   .strict()
   .refine((f) => f.width * f.height <= maxFramePixels, 'a frame of at most 1280×720 pixels')
   .refine((f) => f.rgb.byteLength === f.width * f.height * 3, 'width × height × 3 bytes of RGB')
+/**
+ * A camera frame as JPEG, what the camera views send: 640×480 is 30–50 kB against 921 kB of RGB,
+ * and in Chromium the socket's cost grows faster than the bytes (docs/front-desk.md). A larger
+ * picture is scaled down to the largest frame taken.
+ */
+const jpegFrame = z
+  .object({ jpeg: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'JPEG bytes of a frame').refine((b) => b.byteLength <= 4 * 1024 * 1024, 'a frame of at most 4 MB') })
+  .strict()
+export const cameraFrame = z.union([rgbFrame, jpegFrame])
+export type CameraFrame = z.infer<typeof cameraFrame>
 /** Names the camera view (or watched video) a frame belongs to: each has its own tracks. */
 export const cameraSession = z.string().min(1).max(100)
 /** A frame's capture time, ms since the epoch. */
@@ -121,7 +131,7 @@ export const checkinMethods = {
    * since the epoch); `dryRun` decides without writing to the log.
    */
   'checkin.frame': method<FrameResult>()(
-    z.object({ session: cameraSession, at: frameTime, frame: rgbFrame, dryRun: z.boolean().optional() }).strict()
+    z.object({ session: cameraSession, at: frameTime, frame: cameraFrame, dryRun: z.boolean().optional() }).strict()
   ),
   /** The attendance log in a time span, newest first. */
   'checkin.log': method<CheckIn[]>()(span),

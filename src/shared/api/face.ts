@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { job, method } from '../method'
 import type { Box } from '../geometry'
 import type { ErasureReceipt, WipeResult } from './privacy'
-import { cameraSession, frameTime, rgbFrame, type LiveTrack, type LivenessVerdict } from './checkin'
+import { cameraFrame, cameraSession, frameTime, type LiveTrack, type LivenessVerdict } from './checkin'
 
 /** Up to this many images in one enroll call; a webcam session takes a handful. */
 const maxImagesPerCall = 20
@@ -165,7 +165,7 @@ export const faceMethods = {
   /** 1:1 on one photo. Refused (LiveFaceRequired) when the verify liveness setting asks for a live face. */
   'face.verify': method<VerifyResult>()(z.object({ personId: id, image: imageBytes }).strict()),
   /** 1:1 on camera frames, one call a frame: see LiveVerifyResult. A new person or a pause starts afresh. */
-  'face.verifyLive': method<LiveVerifyResult>()(z.object({ session: cameraSession, at: frameTime, frame: rgbFrame, personId: id }).strict()),
+  'face.verifyLive': method<LiveVerifyResult>()(z.object({ session: cameraSession, at: frameTime, frame: cameraFrame, personId: id }).strict()),
   'face.identify': method<Identification>()(z.object({ image: imageBytes, k: z.number().int().min(1).max(50).optional() }).strict()),
   'face.people': method<Person[]>()(z.object({}).strict()),
   /** Everyone with their counts and latest check-in, for the Gallery's list (tens of thousands of people). */

@@ -9,6 +9,7 @@ import { emptyDoorway } from '../../support/datasets'
 import { keysOf } from '../../support/keys'
 import { printAttack } from '../../support/spoofs'
 import { frameJpeg as jpeg, videoClip, videoTestsUnavailable } from '../../support/videoClips'
+import sharp from 'sharp'
 
 // The front desk through the real service and engine worker, on the real face videos of
 // ../shared/datasets/video (decoded by ffmpeg) with the default liveness setting (blink): the
@@ -75,5 +76,27 @@ describe.skipIf(unavailable !== null)('the front desk on real video', () => {
     const off: FrameResult[] = []
     for (let t = 0; t < 1000; t += 1000 / 15) off.push(await show('print-off', print(t).image, start + 10_000 + t))
     expect(off.flatMap((r) => r.checkedIn).map((c) => [c.personName, c.liveness?.mode])).toEqual([['d9', 'off']])
+  })
+
+  it('takes frames as the camera view sends them, JPEG at quality 0.9, and refuses a frame that is not a picture in words', async () => {
+    await service.call('settings.update', { liveness: 'blink' })
+    const sent = async (image: RgbImage, at: number): Promise<FrameResult> =>
+      service.call('checkin.frame', { session: 'jpeg', at, frame: { jpeg: new Uint8Array(await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer()) } })
+    const start = Date.now() + 120_000
+    const results: FrameResult[] = []
+    for (const frame of await videoClip('d9', 2)) {
+      results.push(await sent(frame.image, start + frame.at))
+      if (results.length === 5) {
+        // a torn frame and bytes that are no picture: typed errors, and the session goes on
+        const whole = (await jpeg(frame.image)).subarray(0, 4000)
+        await expect(service.call('checkin.frame', { session: 'jpeg', at: start + frame.at + 1, frame: { jpeg: whole } })).rejects.toMatchObject({ kind: 'CorruptImage' })
+        await expect(service.call('checkin.frame', { session: 'jpeg', at: start + frame.at + 2, frame: { jpeg: new TextEncoder().encode('not a picture') } })).rejects.toMatchObject({ kind: 'NotAnImage' })
+      }
+    }
+    expect(results[0]).toMatchObject({ width: 640, height: 480 })
+    expect(new Set(results.flatMap((r) => r.tracks.map((t) => t.id))).size).toBe(1)
+    expect(results.flatMap((r) => r.checkedIn).map((c) => [c.personName, c.liveness?.mode])).toEqual([['d9', 'blink']])
+    // a frame beyond what the desk takes is refused by the contract before any work
+    await expect(service.call('checkin.frame', { session: 'jpeg', at: start + 5000, frame: { jpeg: new Uint8Array(5 * 1024 * 1024) } })).rejects.toMatchObject({ kind: 'BadRequest' })
   })
 })
