@@ -226,7 +226,7 @@ async function main(): Promise<void> {
   }
   // The moiré's threshold, and non-planar motion standing in for a blink, in blink mode.
   for (const minScreen of [6, 8, 10, 15, 20]) console.log(JSON.stringify({ bench: 'liveness.sweep', minScreen, blink: rates(presentations, 'blink', { ...defaults, minScreen }) }))
-  for (const minParallax of [0.06, 0.08, 0.1, 0.12, 0.15]) console.log(JSON.stringify({ bench: 'liveness.sweep', minParallax, blink: rates(presentations, 'blink', { ...defaults, minParallax }) }))
+  for (const minParallax of [0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.12, 0.15]) console.log(JSON.stringify({ bench: 'liveness.sweep', minParallax, blink: rates(presentations, 'blink', { ...defaults, minParallax }) }))
   const spread = (values: number[]): { min: number; median: number; max: number } | null =>
     values.length ? { min: round(Math.min(...values), 4), median: round(medianOf(values)!, 4), max: round(Math.max(...values), 4) } : null
   const perKind = (measure: (p: Presentation) => number | null) =>

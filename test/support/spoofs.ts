@@ -93,15 +93,24 @@ export interface SpoofFrame {
   pose: Pose
 }
 
+/** How far a print is turned in the plane and tilted back (radians, the amplitudes of slow waves). */
+export interface PrintSwing {
+  turn: number
+  tilt: number
+}
+
+/** bench:liveness's prints: turned up to ±0.2 rad (11°), tilted back up to 0.45 rad (26°). */
+const gentleSwing: PrintSwing = { turn: 0.2, tilt: 0.45 }
+
 /**
  * A still frame held up like a print: moved, turned in the plane, brought nearer and further and
  * tilted back and forth (all rigidly: a print cannot blink or change expression), lit unevenly
  * by a light that brightens and dims, in front of `background`.
  */
-export function printAttack(still: RgbImage, background: RgbImage, seed: number): (atMs: number) => SpoofFrame {
+export function printAttack(still: RgbImage, background: RgbImage, seed: number, swing: PrintSwing = gentleSwing): (atMs: number) => SpoofFrame {
   const random = seededRandom(seed)
   const size = 0.6 + 0.3 * random()
-  const [dx, dy, turn, near, tilt, gain] = [wave(random, 30), wave(random, 20), wave(random, 0.2), wave(random, 0.1), wave(random, 0.45), wave(random, 0.25)]
+  const [dx, dy, turn, near, tilt, gain] = [wave(random, 30), wave(random, 20), wave(random, swing.turn), wave(random, 0.1), wave(random, swing.tilt), wave(random, 0.25)]
   const light: Light = { gain: 1, gradient: (random() - 0.5) * 0.5, gamma: 0.9 + 0.2 * random() }
   const noiseRandom = seededRandom(seed + 1)
   return (t) => {

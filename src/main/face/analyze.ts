@@ -6,7 +6,7 @@ import { detectBlazeFace } from './blazeFace'
 import { overlap, squareAround } from './boxes'
 import { defaultMinConfidence, locateFaces } from './detect'
 import { encodeFaces } from './encoder'
-import { meshOnBoxes } from './faceMesh'
+import { meshOnCrops } from './faceMesh'
 import type { FaceModels } from './faceModels'
 import { locateLandmarks } from './landmarks'
 import { shrinkToMaxSide } from './shrink'
@@ -93,7 +93,7 @@ async function locateOnCopy(models: FaceModels, image: RgbImage, options: Analyz
  * mostly inside a larger one (a detector's second box on the same face).
  */
 async function confirmedByMesh(models: FaceModels, image: RgbImage, found: Located[]): Promise<Located[]> {
-  const scores = await Promise.all(confirmation.crops.map((crop) => meshOnBoxes(models.faceMesh, image, found.map(({ box }) => squareAround(box, crop)))))
+  const scores = await Promise.all(confirmation.crops.map((crop) => meshOnCrops(models.faceMesh, image, found.map(({ box }) => ({ box: squareAround(box, crop) })))))
   const faces = found.filter((_, i) => scores.some((meshes) => meshes[i].faceScore >= confirmation.minFaceScore))
   const area = (b: Box): number => b.width * b.height
   return faces.filter((face) => !faces.some((other) => area(other.box) > area(face.box) && overlap(face.box, other.box) > 0.5 * area(face.box)))

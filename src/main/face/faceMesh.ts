@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RgbImage } from '../image/decode'
-import type { Box, Point } from '../../shared/geometry'
-import { cropBatch } from './crops'
+import type { Point } from '../../shared/geometry'
+import { cropBatch, cropToFrame, type Crop } from './crops'
 
 /** FaceMesh's answer for one face crop: 468 points in frame pixels and how sure it is that a face is there. */
 export interface MeshResult {
@@ -14,25 +14,26 @@ const meshInputSize = 192
 const meshPoints = 468
 
 /**
- * FaceMesh on square face crops, one batch for every box: the mesh lands in frame pixels (the
- * network answers in 192-px crop coordinates; z, depth in the same units, is dropped here).
+ * FaceMesh on square face crops, one batch for every crop: the mesh lands in frame pixels (the
+ * network answers in 192-px crop coordinates, turned back by the crop's angle; z, depth in the
+ * same units, is dropped here). The network was trained on upright faces: a crop turned by the
+ * face's roll (uprightCrop) is what MediaPipe feeds it.
  */
-export async function meshOnBoxes(model: tf.GraphModel, image: RgbImage, boxes: readonly Box[]): Promise<MeshResult[]> {
-  if (boxes.length === 0) return []
+export async function meshOnCrops(model: tf.GraphModel, image: RgbImage, crops: readonly Crop[]): Promise<MeshResult[]> {
+  if (crops.length === 0) return []
   const [mesh, flag] = tf.tidy(() => {
-    const outputs = model.execute(cropBatch(image, boxes.map((box) => ({ box })), meshInputSize), ['Identity_2:0', 'Identity_1:0']) as tf.Tensor[]
+    const outputs = model.execute(cropBatch(image, crops, meshInputSize), ['Identity_2:0', 'Identity_1:0']) as tf.Tensor[]
     return [outputs[0], outputs[1]]
   })
   const [coordinates, scores] = (await Promise.all([mesh.data(), flag.data()])) as Float32Array[]
   tf.dispose([mesh, flag])
-  return boxes.map((box, b) => {
-    const scaleX = box.width / meshInputSize
-    const scaleY = box.height / meshInputSize
+  return crops.map((crop, c) => {
+    const toFrame = cropToFrame(crop, meshInputSize)
     const points: Point[] = []
     for (let i = 0; i < meshPoints; i++) {
-      const o = (b * meshPoints + i) * 3
-      points.push({ x: box.x + coordinates[o] * scaleX, y: box.y + coordinates[o + 1] * scaleY })
+      const o = (c * meshPoints + i) * 3
+      points.push(toFrame(coordinates[o], coordinates[o + 1]))
     }
-    return { points, faceScore: scores[b] }
+    return { points, faceScore: scores[c] }
   })
 }

@@ -34,6 +34,7 @@ export interface TrackState {
 
 interface Track extends TrackState {
   cropBox: Box
+  roll: number
   /** Centre velocity of the crop in px/ms, for predicting where the face will be. */
   velocity: { x: number; y: number }
   missedDetections: number
@@ -75,10 +76,10 @@ export class FaceTracker {
   }
 
   /** Where each track's face should be in a frame taken at `at`. */
-  predictedCrops(at: number): { trackId: number; cropBox: Box }[] {
+  predictedCrops(at: number): { trackId: number; cropBox: Box; roll: number }[] {
     return [...this.tracks.values()].map((t) => {
       const dt = Math.max(0, at - t.lastSeenAt)
-      return { trackId: t.id, cropBox: { ...t.cropBox, x: t.cropBox.x + t.velocity.x * dt, y: t.cropBox.y + t.velocity.y * dt } }
+      return { trackId: t.id, roll: t.roll, cropBox: { ...t.cropBox, x: t.cropBox.x + t.velocity.x * dt, y: t.cropBox.y + t.velocity.y * dt } }
     })
   }
 
@@ -103,7 +104,7 @@ export class FaceTracker {
           end(track)
           return null
         }
-        this.move(track, face.faceBox, face.cropBox, at)
+        this.move(track, face, at)
         return track.id
       }
       if (!present || [...this.tracks.values()].some((t) => iou(t.faceBox, face.faceBox) >= this.rule.duplicateIou)) return null
@@ -115,6 +116,7 @@ export class FaceTracker {
         faceBox: face.faceBox,
         box: face.faceBox,
         cropBox: face.cropBox,
+        roll: face.roll,
         velocity: { x: 0, y: 0 },
         missedDetections: 0,
         smoother: new SmoothedBox(this.rule.smoothing)
@@ -146,7 +148,7 @@ export class FaceTracker {
     }
   }
 
-  private move(track: Track, faceBox: Box, cropBox: Box, at: number): void {
+  private move(track: Track, { faceBox, cropBox, roll }: Pick<FrameObservation['faces'][number], 'faceBox' | 'cropBox' | 'roll'>, at: number): void {
     const dt = at - track.lastSeenAt
     if (dt > 0) {
       const [from, to] = [boxCentre(track.cropBox), boxCentre(cropBox)]
@@ -155,6 +157,7 @@ export class FaceTracker {
     }
     track.faceBox = faceBox
     track.cropBox = cropBox
+    track.roll = roll
     track.box = track.smoother.filter(faceBox, at)
     track.lastSeenAt = at
     track.frames++

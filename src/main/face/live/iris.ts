@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { RgbImage } from '../../image/decode'
 import type { Point } from '../../../shared/geometry'
-import { cropBatch, type Crop } from '../crops'
+import { cropBatch, cropToFrame, type Crop } from '../crops'
 
 const irisInputSize = 64
 const irisPoints = 76
@@ -15,12 +15,12 @@ export async function irisOnEyes(model: tf.GraphModel, image: RgbImage, eyes: re
   const output = tf.tidy(() => model.execute(cropBatch(image, eyes, irisInputSize)) as tf.Tensor)
   const values = (await output.data()) as Float32Array
   output.dispose()
-  return eyes.map(({ box, mirrored }, e) => {
+  return eyes.map((eye, e) => {
+    const toFrame = cropToFrame(eye, irisInputSize)
     const points: Point[] = []
     for (let i = 0; i < irisPoints; i++) {
       const o = (e * irisPoints + i) * 3
-      const u = values[o] / irisInputSize
-      points.push({ x: box.x + (mirrored ? 1 - u : u) * box.width, y: box.y + (values[o + 1] / irisInputSize) * box.height })
+      points.push(toFrame(values[o], values[o + 1]))
     }
     return points
   })

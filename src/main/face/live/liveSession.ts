@@ -106,11 +106,11 @@ export class LiveSession {
   plan(at: number): FramePlan {
     return {
       detect: this.tracker.needsDetection(at),
-      follow: this.tracker.predictedCrops(at).map(({ trackId, cropBox }) => {
+      follow: this.tracker.predictedCrops(at).map(({ trackId, cropBox, roll }) => {
         const e = this.evidence.get(trackId)!
         const encodeAbove = this.encodeAbove(e, at)
         // never on a frame that encodes for certain: the frames that name a newcomer stay short
-        return { trackId, cropBox, encodeAbove, passive: encodeAbove !== 0 && at - e.lastPassiveAt >= this.rule.passiveEveryMs }
+        return { trackId, cropBox, roll, encodeAbove, passive: encodeAbove !== 0 && at - e.lastPassiveAt >= this.rule.passiveEveryMs }
       })
     }
   }

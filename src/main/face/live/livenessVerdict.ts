@@ -22,11 +22,11 @@ export interface LivenessRule {
 }
 
 /**
- * minParallax is off because the cue does not separate (bench:liveness, docs/front-desk.md):
+ * minParallax is off because the cue does not separate (bench:liveness-motion, docs/front-desk.md):
  * FaceMesh moves its points unlike a plane on prints too as they turn, tilt and change light.
- * Track peaks in the bench: prints 0.017–0.047, live 0.042–0.118, the four live clips without a
- * blink 0.062–0.118, so 0.06 there would refuse no one and accept no print; but three prints of
- * other seeds (other poses) reach 0.044, 0.056 and 0.072, among those live clips.
+ * With the crop turned upright the bench's prints peak at 0.012–0.039 and the four live clips
+ * without a blink at 0.063–0.118, so 0.05 there would refuse no one and accept no print; but a
+ * print tilted harder (to 46°) reaches 0.057, next to d6's unblinking clip (0.063).
  */
 export const defaultLiveness: LivenessRule = { blinkWindowMs: 10_000, minParallax: null }
 

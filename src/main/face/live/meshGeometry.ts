@@ -1,5 +1,5 @@
-import type { Box, Point } from '../../../shared/geometry'
-import { boundingBox, squareAround } from '../boxes'
+import type { Point } from '../../../shared/geometry'
+import { uprightCrop, type Crop } from '../crops'
 
 /**
  * The FaceMesh vertex nearest each of the 68 iBUG points (jaw 0–16, brows 17–26, nose 27–35,
@@ -27,12 +27,30 @@ const eyeCorners = [
 ] as const
 
 /**
- * The square crop the Iris network expects around each eye: the corners' span grown 2.3×
- * (MediaPipe's and human's factor), image-left eye first.
+ * The roll of a face from its eyes, in radians, y down: the direction from the subject's right
+ * eye `a` (the image-left one when upright) to their left eye `b`; 0 upright, positive when the
+ * image-right eye sits lower. Upside down is ±π: FaceMesh's and BlazeFace's eye points are the
+ * subject's, not the image's.
  */
-export function eyeBoxes(mesh: readonly Point[]): [Box, Box] {
-  const [a, b] = eyeCorners.map(({ outer, inner }) => squareAround(boundingBox([mesh[outer], mesh[inner]]), 2.3))
-  return [a, b]
+export function eyeLineRoll(a: Point, b: Point): number {
+  return Math.atan2(b.y - a.y, b.x - a.x)
+}
+
+/** The roll of the face: the line through the outer eye corners. */
+export function meshRoll(mesh: readonly Point[]): number {
+  return eyeLineRoll(mesh[eyeCorners[0].outer], mesh[eyeCorners[1].outer])
+}
+
+/**
+ * The square crop the Iris network expects around each eye: the corners' span grown 2.3×
+ * (MediaPipe's and human's factor), turned upright by the face's roll as MediaPipe does, image-left
+ * eye first; the image-right eye is mirrored (the network was trained on one eye, and the
+ * subject's left is shown mirrored).
+ */
+export function eyeCrops(mesh: readonly Point[]): [Crop, Crop] {
+  const roll = meshRoll(mesh)
+  const [a, b] = eyeCorners.map(({ outer, inner }) => uprightCrop([mesh[outer], mesh[inner]], roll, 2.3))
+  return [a, { ...b, mirrored: true }]
 }
 
 const distance = (p: Point, q: Point): number => Math.hypot(p.x - q.x, p.y - q.y)
@@ -62,6 +80,6 @@ export function frontality(mesh: readonly Point[]): number {
   const half = distance(left, right) / 2
   if (half === 0) return 0
   const yaw = Math.abs(nose.x - (left.x + right.x) / 2) / half
-  const roll = Math.abs(Math.atan2(right.y - left.y, right.x - left.x)) / (Math.PI / 2)
+  const roll = Math.abs(meshRoll(mesh)) / (Math.PI / 2)
   return Math.max(0, 1 - yaw) * Math.max(0, 1 - roll)
 }

@@ -3,10 +3,11 @@ import { describeFaces } from '../analyze'
 import type { Box, Point } from '../../../shared/geometry'
 import { detectBlazeFace, type BlazeFaceOptions, defaultBlazeFaceOptions } from '../blazeFace'
 import { boundingBox, matchBoxes, squareAround } from '../boxes'
-import { meshOnBoxes } from '../faceMesh'
+import { meshOnCrops } from '../faceMesh'
+import { uprightCrop } from '../crops'
 import { irisOnEyes } from './iris'
 import type { LiveModels } from './liveModels'
-import { eyeBoxes, eyeOpenness, frontality, landmarks68 } from './meshGeometry'
+import { eyeCrops, eyeLineRoll, eyeOpenness, frontality, landmarks68, meshRoll } from './meshGeometry'
 import { moireProminence } from './moire'
 import { passiveScores, type PassiveScores } from './passiveNets'
 import { viewQuality } from './viewQuality'
@@ -14,8 +15,10 @@ import { viewQuality } from './viewQuality'
 /** A face the tracker follows into this frame, and the work it wants done on it. */
 export interface FollowRequest {
   trackId: number
-  /** The square crop the face is expected in (the tracker's prediction). */
+  /** The square crop the face is expected in (the tracker's prediction)… */
   cropBox: Box
+  /** …turned by the face's roll in the last frame, so that FaceMesh sees it upright. */
+  roll: number
   /** Encode this view when its quality exceeds this: 0 always, null never (see viewQuality). */
   encodeAbove: number | null
   /** Score the crop with the passive spoof networks. */
@@ -37,8 +40,10 @@ export interface FaceObservation {
   detectionScore: number | null
   /** The mesh's bounding box: what an overlay draws. */
   faceBox: Box
-  /** Where to look for the face in the next frame: a square around the mesh. */
+  /** Where to look for the face in the next frame: a square around the mesh seen upright… */
   cropBox: Box
+  /** …turned by the face's roll (meshRoll, radians). */
+  roll: number
   /** FaceMesh's 468 points (the non-planar motion cue compares them across frames). */
   mesh: Point[]
   /** The 68 iBUG points taken from the mesh (alignment, drawing). */
@@ -72,11 +77,12 @@ const detectionCrop = 1.4
 const meshCrop = 1.3
 
 // a face's fields before anything beyond FaceMesh has looked at it
-const nothing = { faceScore: 0, detectionScore: null, openness: null, frontality: 0, sharpness: 0, quality: 0, descriptor: null, passive: null, moire: null, mesh: [], landmarks: [] }
+const nothing = { faceScore: 0, roll: 0, detectionScore: null, openness: null, frontality: 0, sharpness: 0, quality: 0, descriptor: null, passive: null, moire: null, mesh: [], landmarks: [] }
 
 interface Pending {
   trackId: number | null
   cropBox: Box
+  roll: number
   detectionScore: number | null
   encodeAbove: number | null
   passive: boolean
@@ -103,35 +109,34 @@ export async function observeFrame(
     ms[stage] += now - mark
     mark = now
   }
-  const pending: Pending[] = plan.follow.map((f) => ({ trackId: f.trackId, cropBox: f.cropBox, detectionScore: null, encodeAbove: f.encodeAbove, passive: f.passive }))
+  const pending: Pending[] = plan.follow.map((f) => ({ trackId: f.trackId, cropBox: f.cropBox, roll: f.roll, detectionScore: null, encodeAbove: f.encodeAbove, passive: f.passive }))
   if (plan.detect) {
     const detections = await detectBlazeFace(models.face.blazeFace, image, detector)
     const crops = detections.map((d) => squareAround(d.box, detectionCrop))
     const pairs = matchBoxes(pending.map((p) => p.cropBox), crops, sameFaceIou)
-    // a followed face the detector confirms is re-anchored on the detector's box
+    // a followed face the detector confirms is re-anchored on the detector's box (its roll stays the mesh's)
     for (const [p, d] of pairs) Object.assign(pending[p], { cropBox: crops[d], detectionScore: detections[d].score })
     const explained = new Set(pairs.map(([, d]) => d))
     detections.forEach((d, i) => {
-      if (!explained.has(i)) pending.push({ trackId: null, cropBox: crops[i], detectionScore: d.score, encodeAbove: 0, passive: false })
+      // BlazeFace's first two keypoints are the subject's right and left eye
+      if (!explained.has(i)) pending.push({ trackId: null, cropBox: crops[i], roll: eyeLineRoll(d.keypoints[0], d.keypoints[1]), detectionScore: d.score, encodeAbove: 0, passive: false })
     })
     lap('detect')
   }
-  const meshes = await meshOnBoxes(models.face.faceMesh, image, pending.map((p) => p.cropBox))
+  const meshes = await meshOnCrops(models.face.faceMesh, image, pending.map((p) => ({ box: p.cropBox, angle: p.roll })))
   lap('mesh')
   const faces: FaceObservation[] = pending.map((p, i) => {
-    const faceBox = boundingBox(meshes[i].points)
-    return { ...nothing, trackId: p.trackId, detectionScore: p.detectionScore, faceScore: meshes[i].faceScore, faceBox, cropBox: squareAround(faceBox, meshCrop) }
+    const { points, faceScore } = meshes[i]
+    const roll = meshRoll(points)
+    const faceBox = boundingBox(points)
+    return { ...nothing, trackId: p.trackId, detectionScore: p.detectionScore, faceScore, faceBox, cropBox: uprightCrop(points, roll, meshCrop).box, roll }
   })
   const present = faces.flatMap((face, i) => (face.faceScore >= minFaceScore ? [i] : []))
 
   const eyes = await irisOnEyes(
     models.iris,
     image,
-    present.flatMap((i) => {
-      const [left, right] = eyeBoxes(meshes[i].points)
-      // the network was trained on one eye; the subject's left (the image's right) is shown mirrored
-      return [{ box: left, mirrored: false }, { box: right, mirrored: true }]
-    })
+    present.flatMap((i) => eyeCrops(meshes[i].points))
   )
   present.forEach((i, k) => {
     const face = faces[i]

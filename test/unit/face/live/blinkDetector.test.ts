@@ -17,7 +17,7 @@ async function openness(models: LiveModels, name: string, seconds: number): Prom
   for (const frame of await videoClip(name, seconds)) {
     const [face] = (await observeFrame(models, frame.image, plan)).faces
     series.push({ at: frame.at, left: face.openness![0], right: face.openness![1] })
-    plan = { detect: false, follow: [{ trackId: 1, cropBox: face.cropBox, encodeAbove: null, passive: false }] }
+    plan = { detect: false, follow: [{ trackId: 1, cropBox: face.cropBox, roll: face.roll, encodeAbove: null, passive: false }] }
   }
   return series
 }

@@ -8,14 +8,17 @@ import { analyzeFaces } from '../../../../src/main/face/analyze'
 import type { Face } from '../../../../src/main/face/types'
 import { detectBlazeFace } from '../../../../src/main/face/blazeFace'
 import { boxCentre, iou, squareAround } from '../../../../src/main/face/boxes'
-import { meshOnBoxes } from '../../../../src/main/face/faceMesh'
+import { meshOnCrops } from '../../../../src/main/face/faceMesh'
 import { loadGraphModelFromDir } from '../../../../src/main/models/graphModel'
 import { modelFiles } from '../../../../src/main/models/registry'
 import { irisOnEyes } from '../../../../src/main/face/live/iris'
 import type { LiveModels } from '../../../../src/main/face/live/liveModels'
 import type { ModelCache } from '../../../../src/main/models/cache'
 import { modelCache } from '../../../support/models'
-import { eyeBoxes, eyeOpenness, landmarks68 } from '../../../../src/main/face/live/meshGeometry'
+import { eyeCrops, eyeLineRoll, eyeOpenness, landmarks68, meshRoll } from '../../../../src/main/face/live/meshGeometry'
+import { uprightCrop } from '../../../../src/main/face/crops'
+import { sampleBilinear } from '../../../../src/main/image/sample'
+import type { Point } from '../../../../src/shared/geometry'
 import { passiveScores } from '../../../../src/main/face/live/passiveNets'
 import { demoPhoto } from '../../../support/faceCrops'
 
@@ -62,7 +65,7 @@ describe('the live networks, loaded from @vladmandic/human with our tfjs', () =>
     const lowest = Math.max(...faces.map((f) => f.box.y + f.box.height))
     const empty = { ...crop, y: Math.min(photo.height - crop.height, lowest + 10) }
     expect(faces.every((f) => iou(f.box, empty) === 0)).toBe(true)
-    const [onFace, offFace] = await meshOnBoxes(models.face.faceMesh, photo, [crop, empty])
+    const [onFace, offFace] = await meshOnCrops(models.face.faceMesh, photo, [{ box: crop }, { box: empty }])
     expect(onFace.points).toHaveLength(468)
     expect(onFace.faceScore).toBeGreaterThan(0.9)
     expect(offFace.faceScore).toBeLessThan(0.5)
@@ -75,9 +78,8 @@ describe('the live networks, loaded from @vladmandic/human with our tfjs', () =>
 
   it('Iris outlines open eyes, and the passive networks score a face crop in [0, 1]', async () => {
     const face = faces[0]
-    const [mesh] = await meshOnBoxes(models.face.faceMesh, photo, [squareAround(face.box, 1.3)])
-    const [left, right] = eyeBoxes(mesh.points)
-    const eyes = await irisOnEyes(models.iris, photo, [{ box: left }, { box: right, mirrored: true }])
+    const [mesh] = await meshOnCrops(models.face.faceMesh, photo, [{ box: squareAround(face.box, 1.3) }])
+    const eyes = await irisOnEyes(models.iris, photo, eyeCrops(mesh.points))
     for (const contour of eyes) {
       expect(contour).toHaveLength(76)
       expect(eyeOpenness(contour)).toBeGreaterThan(0.12)
@@ -88,5 +90,55 @@ describe('the live networks, loaded from @vladmandic/human with our tfjs', () =>
       expect(value).toBeGreaterThanOrEqual(0)
       expect(value).toBeLessThanOrEqual(1)
     }
+  })
+
+  describe('on a face rolled in the frame (the photo turned about it)', () => {
+    const roll = 0.5 // radians, 29°: a head leaning well over, or a print held askew
+    let centre: Point
+    let turned: RgbImage
+    // where the upright photo's points land in the turned one
+    let expected: Point[]
+    const turn = ({ x, y }: Point): Point => ({
+      x: centre.x + Math.cos(roll) * (x - centre.x) - Math.sin(roll) * (y - centre.y),
+      y: centre.y + Math.sin(roll) * (x - centre.x) + Math.cos(roll) * (y - centre.y)
+    })
+    const meanError = (points: readonly Point[]): number => points.reduce((sum, p, i) => sum + Math.hypot(p.x - expected[i].x, p.y - expected[i].y), 0) / points.length
+
+    beforeAll(async () => {
+      const face = faces[0]
+      centre = boxCentre(face.box)
+      const [upright] = await meshOnCrops(models.face.faceMesh, photo, [{ box: squareAround(face.box, 1.3) }])
+      expected = upright.points.map(turn)
+      // each pixel of the turned photo reads the upright photo at its point turned back by −roll
+      const [cos, sin] = [Math.cos(roll), Math.sin(roll)]
+      const map = { xu: cos, xv: sin, x0: centre.x - cos * centre.x - sin * centre.y - 0.5 + (cos + sin) / 2, yu: -sin, yv: cos, y0: centre.y + sin * centre.x - cos * centre.y - 0.5 + (cos - sin) / 2 }
+      const pixels = new Float32Array(photo.width * photo.height * 3)
+      sampleBilinear(photo, map, photo, pixels, 0)
+      turned = { width: photo.width, height: photo.height, data: Uint8Array.from(pixels, (v) => Math.round(v * 255)) }
+    })
+
+    it("BlazeFace's eye keypoints give the roll", async () => {
+      const found = await detectBlazeFace(models.face.blazeFace, turned, { minScore: 0.5, maxFaces: 10, iouThreshold: 0.3 })
+      const nearest = found.reduce((a, b) => (Math.hypot(boxCentre(a.box).x - centre.x, boxCentre(a.box).y - centre.y) < Math.hypot(boxCentre(b.box).x - centre.x, boxCentre(b.box).y - centre.y) ? a : b))
+      // the face leans a little in the photo already: the roll to find is the mesh's, turned
+      expect(Math.abs(eyeLineRoll(nearest.keypoints[0], nearest.keypoints[1]) - meshRoll(expected))).toBeLessThan(0.1)
+    })
+
+    it('FaceMesh on the crop turned upright puts its points back in frame pixels, where the upright photo had them', async () => {
+      const crop = uprightCrop(expected, meshRoll(expected), 1.3)
+      const [onUpright, onAxes] = await meshOnCrops(models.face.faceMesh, turned, [crop, { box: crop.box }])
+      const width = faces[0].box.width
+      console.info(`mean point error on a face rolled 29°: crop turned upright ${(meanError(onUpright.points) / width).toFixed(4)}, crop along the frame's axes ${(meanError(onAxes.points) / width).toFixed(4)} of the face's width`)
+      expect(meanError(onUpright.points)).toBeLessThan(0.03 * width)
+      // the network was trained on upright faces: along the frame's axes it misplaces them (measured 0.08 of the width)
+      expect(meanError(onUpright.points)).toBeLessThan(0.5 * meanError(onAxes.points))
+      expect(Math.abs(meshRoll(onUpright.points) - meshRoll(expected))).toBeLessThan(0.05)
+      // and Iris, on eye crops turned the same way, finds the eyes as open as on the upright photo
+      const [uprightMesh] = await meshOnCrops(models.face.faceMesh, photo, [{ box: squareAround(faces[0].box, 1.3) }])
+      const before = (await irisOnEyes(models.iris, photo, eyeCrops(uprightMesh.points))).map(eyeOpenness)
+      const after = (await irisOnEyes(models.iris, turned, eyeCrops(onUpright.points))).map(eyeOpenness)
+      console.info(`eye openness upright ${before.map((v) => v.toFixed(3))}, rolled 29° ${after.map((v) => v.toFixed(3))}`)
+      after.forEach((value, i) => expect(Math.abs(value - before[i])).toBeLessThan(0.03))
+    })
   })
 })
