@@ -42,6 +42,12 @@ const fhg: Overrides = { ...before, fineShare: 0.5, parameterisation: 'fourier',
 
 export const styleMethods: Record<string, StyleMethod> = {
   studio: { description: "the studio's defaults", options: () => ({}) },
+  ...Object.fromEntries(
+    [1, 3, 10, 30].map((lambda) => [
+      `studio-laplacian-${lambda}`,
+      { description: `the studio's defaults with the Laplacian term at λ ${lambda} (Li et al. 2017)`, options: () => ({ laplacianWeight: lambda }) }
+    ])
+  ),
   studioUnsmoothed: { description: "the studio's defaults without the chroma smoothing step", options: () => ({ chromaSmoothing: 0 }) },
   // Painted in turn here (style-quality.ts); two workers paint the same picture (test/unit/worker/styleTwoWorkers.test.ts).
   'studio-halves': { description: "the studio's defaults, scales of 256 px and more cut in two halves as for two workers", options: () => ({ splitWhole: true }) },

@@ -53,6 +53,7 @@ const common = {
   // Halves the chroma speckle the networks still paint on The Scream and Udnie (1.6–1.9 → 0.7–1.0,
   // palette and structure unchanged; README, "Pictures worth keeping").
   chromaSmoothing: 1,
+  laplacianWeight: 0,
   styleScale: 1,
   previewEvery: 10,
   seed: 1
