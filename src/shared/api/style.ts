@@ -106,6 +106,11 @@ export const styleOptionsSchema = z
      */
     chromaSmoothing: z.number().int().min(0).max(8),
     /**
+     * With colour 'style', after the smoothing: the chroma's plain mean over windows of this radius
+     * (px), which does not follow the luminance, for the colour grain the smoothing keeps; 0 leaves it.
+     */
+    chromaBlur: z.number().int().min(0).max(8),
+    /**
      * λ of the Laplacian term (Li et al. 2017): the photo's Laplacian after 4× and 16× average
      * pooling kept in G, so its fine structure survives the style term; 0 leaves it out.
      */
