@@ -106,8 +106,8 @@ export const styleOptionsSchema = z
      */
     chromaSmoothing: z.number().int().min(0).max(8),
     /**
-     * With colour 'style', after the smoothing: the chroma's plain mean over windows of this radius
-     * (px), which does not follow the luminance, for the colour grain the smoothing keeps; 0 leaves it.
+     * With colour 'style', after the smoothing: this many passes of a 3×3 mean over the chroma, which
+     * does not follow the luminance, for the colour grain the smoothing keeps; 0 leaves it.
      */
     chromaBlur: z.number().int().min(0).max(8),
     /**
