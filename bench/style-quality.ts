@@ -10,7 +10,10 @@
 //
 //   [LIKENESS_DATASETS=…] npm run bench:style-quality -- [--methods studio,before,…] [--sizes 512,1024,2048] [--pairs 56]
 //                                  [--large-pairs 8] [--network inception] [--iterations N] [--save dir] [--skip-done log.jsonl]
+//                                  [--only 0,1,2,3,5,6]
 //
+// --only takes those pairs of the diagonal order (0-based) at every size instead: 0,1,2,3,5,6 are
+// the six in docs/studio-quality/.
 // --iterations replaces every method's iteration count: all 56 pairs at 100 iterations take about
 // an hour per method on two shared cores, so a first comparison runs shorter.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -42,7 +45,8 @@ const { values: flags } = parseArgs({
     network: { type: 'string', default: 'inception' },
     iterations: { type: 'string' },
     save: { type: 'string' },
-    'skip-done': { type: 'string' }
+    'skip-done': { type: 'string' },
+    only: { type: 'string' }
   }
 })
 
@@ -106,8 +110,10 @@ async function main(): Promise<void> {
   for (const name of methodNames) if (!styleMethods[name]) throw new Error(`unknown method ${name}; known: ${Object.keys(styleMethods).join(', ')}`)
   const sizes = flags.sizes ? flags.sizes.split(',').map(Number) : [defaults.size]
   const pairs = diagonalPairs()
-  const firstSizePairs = pairs.slice(0, Number(flags.pairs))
-  const largePairs = pairs.slice(0, Math.min(Number(flags['large-pairs']), firstSizePairs.length))
+  const chosen = flags.only?.split(',').map((index) => pairs[Number(index)])
+  if (chosen?.some((pair) => !pair)) throw new Error(`--only takes indices 0…${pairs.length - 1}`)
+  const firstSizePairs = chosen ?? pairs.slice(0, Number(flags.pairs))
+  const largePairs = chosen ?? pairs.slice(0, Math.min(Number(flags['large-pairs']), firstSizePairs.length))
   const done = doneKeys()
   if (flags.save) mkdirSync(flags.save, { recursive: true })
   emit({ kind: 'setup', backend: backend.name, simd: backend.simd, network: networkId, methods: methodNames, sizes, pairs: firstSizePairs.length, largePairs: largePairs.length, goals })

@@ -34,6 +34,8 @@ const before: Overrides = {
   parameterisation: 'pixels',
   paletteMatch: 'none',
   chromaSmoothing: 0,
+  chromaBlur: 0,
+  laplacianWeight: 0,
   iterations: 100,
   init: 'mix'
 }
@@ -42,7 +44,15 @@ const fhg: Overrides = { ...before, fineShare: 0.5, parameterisation: 'fourier',
 
 export const styleMethods: Record<string, StyleMethod> = {
   studio: { description: "the studio's defaults", options: () => ({}) },
-  studioUnsmoothed: { description: "the studio's defaults without the chroma smoothing step", options: () => ({ chromaSmoothing: 0 }) },
+  'studio-previous': {
+    description: "the studio's defaults before the Laplacian term and the chroma blur (λ 0, chroma blur 0)",
+    options: () => ({ laplacianWeight: 0, chromaBlur: 0 })
+  },
+  ...Object.fromEntries(
+    [1, 3, 10].map((lambda) => [`studio-laplacian-${lambda}`, { description: `the studio's defaults with the Laplacian term at λ ${lambda}`, options: () => ({ laplacianWeight: lambda }) }])
+  ),
+  'studio-chroma-blur-1': { description: "the studio's defaults with one pass of the chroma's 3×3 mean, not two", options: () => ({ chromaBlur: 1 }) },
+  studioUnsmoothed: { description: "the studio's defaults without the chroma smoothing and blur steps", options: () => ({ chromaSmoothing: 0, chromaBlur: 0 }) },
   // Painted in turn here (style-quality.ts); two workers paint the same picture (test/unit/worker/styleTwoWorkers.test.ts).
   'studio-halves': { description: "the studio's defaults, scales of 256 px and more cut in two halves as for two workers", options: () => ({ splitWhole: true }) },
   before: { description: 'the defaults before issue 12 (SWAG, β 3, pixels)', options: () => before },

@@ -11,11 +11,11 @@ const losses = { content: z.number(), style: z.number(), tv: z.number(), total: 
 
 /**
  * Options the studio gained after a result may have been saved, at the values that describe how
- * such a result was made (raw pixels, no palette step, no chroma smoothing; its scales' iterations
+ * such a result was made (raw pixels, no palette step, no chroma smoothing, no Laplacian term; its scales' iterations
  * matter only for display, since Resume runs one scale). Without them an older result would not
  * parse and would vanish from the history.
  */
-const optionsBefore: Partial<StyleOptions> = { paletteMatch: 'none', parameterisation: 'pixels', chromaSmoothing: 0, fineShare: 1 }
+const optionsBefore: Partial<StyleOptions> = { paletteMatch: 'none', parameterisation: 'pixels', chromaSmoothing: 0, chromaBlur: 0, laplacianWeight: 0, fineShare: 1 }
 
 /**
  * What a style result's `params` hold in db.json. Read back through this schema: a file on disk

@@ -12,12 +12,17 @@ import {
 } from './costs'
 import type { CostWeights, Normaliser, StyleLosses } from '../../shared/api/style'
 import { frame, shiftKey, type Shift } from './frame'
+import { laplacianLoss, laplacianTarget, type LaplacianTarget } from './laplacianLoss'
 import type { ValueAndGradient } from './optimize'
 import { styleActivations, type ContentTargets, type StyleLayerTarget } from './targets'
 
 export interface ObjectiveSetup {
   network: FeatureNetwork
   weights: CostWeights
+  /** λ of the Laplacian term; 0 leaves it out. */
+  laplacianWeight: number
+  /** C over G's region, unframed: what the Laplacian term holds G to. */
+  content: tf.Tensor4D
   normaliser: Normaliser
   contentLayer: string
   /** a[l](C) at each of `shifts`, and the activation shapes at this framing. */
@@ -35,7 +40,7 @@ export interface StyleObjective {
 }
 
 /**
- * J(G) = α·J_content + β·J_style + γ·TV(G) at one scale. Style targets are scaled from per-position
+ * J(G) = α·J_content + β·J_style + γ·TV(G) + λ·J_laplacian at one scale. Style targets are scaled from per-position
  * Grams to the generated image's n_H·n_W once, so each iteration compares raw Gram matrices as the
  * formula is written, and each normaliser is a number fixed for the scale.
  */
@@ -51,6 +56,8 @@ export function createStyleObjective(setup: ObjectiveSetup): StyleObjective {
     const normaliser = styleNormaliser(setup.normaliser, gram, shape, target.temperature !== undefined || target.shift !== 0)
     return { ...target, gram, normaliser }
   })
+
+  const laplacian: LaplacianTarget | undefined = setup.laplacianWeight > 0 ? laplacianTarget(setup.content) : undefined
 
   const byShift = new Map<string, ValueAndGradient<StyleLosses>>()
 
@@ -70,7 +77,8 @@ export function createStyleObjective(setup: ObjectiveSetup): StyleObjective {
       )
       const tv = totalVariation(image)
       parts = [tf.keep(content), tf.keep(style), tf.keep(tv)]
-      return totalCost(weights, content, style, tv)
+      const total = totalCost(weights, content, style, tv)
+      return laplacian ? total.add(laplacianLoss(laplacian, image).mul(setup.laplacianWeight)) : total
     })
     return (x) => {
       const { value, grad } = valueAndGrad(x)
@@ -92,7 +100,7 @@ export function createStyleObjective(setup: ObjectiveSetup): StyleObjective {
       return objective
     },
     dispose() {
-      tf.dispose(styleTerms.map((term) => term.gram))
+      tf.dispose([...styleTerms.map((term) => term.gram), ...(laplacian?.laplacians ?? [])])
     }
   }
 }

@@ -12,7 +12,7 @@ import { contentTargets, type StyleLayerTarget } from './targets'
 /** The settings a region's optimisation reads. */
 export type RegionSettings = Pick<
   StyleOptions,
-  'contentLayer' | 'styleLayers' | 'weights' | 'normaliser' | 'optimizer' | 'learningRate' | 'padding' | 'maxShift' | 'shiftEvery' | 'parameterisation'
+  'contentLayer' | 'styleLayers' | 'weights' | 'normaliser' | 'optimizer' | 'learningRate' | 'padding' | 'maxShift' | 'shiftEvery' | 'parameterisation' | 'laplacianWeight'
 >
 
 const regionSettingKeys = [
@@ -25,7 +25,8 @@ const regionSettingKeys = [
   'padding',
   'maxShift',
   'shiftEvery',
-  'parameterisation'
+  'parameterisation',
+  'laplacianWeight'
 ] as const satisfies readonly (keyof RegionSettings)[]
 
 /** Only what a region reads: what another worker is sent along with the work. */
@@ -72,6 +73,8 @@ export async function paintRegion(work: RegionWork, settings: RegionSettings, ne
   const objective = createStyleObjective({
     network,
     weights: settings.weights,
+    laplacianWeight: settings.laplacianWeight,
+    content: work.content,
     normaliser: settings.normaliser,
     contentLayer: settings.contentLayer,
     contentTargets: contents,

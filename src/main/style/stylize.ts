@@ -4,7 +4,7 @@ import type { FeatureNetwork } from '../engine/network'
 import type { RgbImage } from '../image/decode'
 import { imageToTensor, tensorToImage } from '../image/tensor'
 import { luminanceImage, transferLuminance } from './colour'
-import { smoothChroma } from './chromaSmoothing'
+import { blurChroma, smoothChroma } from './chromaSmoothing'
 import { largestRegionSide, regionFitsBackend } from './heapBudget'
 import { matchPalette, paletteOf, type Palette } from './palette'
 import { paintInTurn, regionSettingsOf, type RegionPainter, type RegionWork } from './region'
@@ -121,6 +121,11 @@ export async function stylize(params: StyleParams, network: FeatureNetwork, hook
       const smoothed = smoothChroma(generated as tf.Tensor4D, params.chromaSmoothing, chromaEdge)
       generated?.dispose()
       generated = smoothed
+    }
+    if (params.colour === 'style' && params.chromaBlur > 0) {
+      const blurred = blurChroma(generated as tf.Tensor4D, params.chromaBlur)
+      generated?.dispose()
+      generated = blurred
     }
     const final = generated as tf.Tensor4D
     const colourContent = resizeImages(run.content, final.shape[1], final.shape[2])

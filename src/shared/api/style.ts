@@ -105,6 +105,16 @@ export const styleOptionsSchema = z
      * this radius (px), which takes out the fine colour noise the networks paint; 0 leaves it.
      */
     chromaSmoothing: z.number().int().min(0).max(8),
+    /**
+     * With colour 'style', after the smoothing: this many passes of a 3×3 mean over the chroma, which
+     * does not follow the luminance, for the colour grain the smoothing keeps; 0 leaves it.
+     */
+    chromaBlur: z.number().int().min(0).max(8),
+    /**
+     * λ of the Laplacian term (Li et al. 2017): the photo's Laplacian after 4× and 16× average
+     * pooling kept in G, so its fine structure survives the style term; 0 leaves it out.
+     */
+    laplacianWeight: weight,
     /** Size of the painting relative to the result: 2 makes its strokes half as large in the result. */
     styleScale: z.number().positive().max(4),
     /** A preview (and a point of the loss chart's detail) every this many iterations. */
@@ -142,6 +152,7 @@ export interface StyleLosses {
   content: number
   style: number
   tv: number
+  /** α·content + β·style + γ·tv, plus λ·J_laplacian when the Laplacian term is on. */
   total: number
 }
 

@@ -38,7 +38,7 @@ function deadPid(): number {
 }
 
 /** A style result's options as Likeness saved them before the studio's pictures worth keeping (issue 12). */
-const { paletteMatch: _p, parameterisation: _q, chromaSmoothing: _c, fineShare: _f, ...olderStyleOptions } = defaultStyleSettings('mobilenet')
+const { paletteMatch: _p, parameterisation: _q, chromaSmoothing: _c, chromaBlur: _b, laplacianWeight: _l, fineShare: _f, ...olderStyleOptions } = defaultStyleSettings('mobilenet')
 
 async function writePlaintextFolder(dir: string): Promise<Legacy> {
   const photos = await Promise.all([1, 2, 3, 4, 5, 6].map(demoPhoto))
@@ -122,7 +122,7 @@ async function expectIntactAndSealed(dir: string, legacy: Legacy): Promise<void>
   const style = await store.styleHistory.detail(legacy.styleResultId)
   // saved before the studio had these options: listed, and described as it was made
   expect(store.styleHistory.list().map((r) => r.id)).toEqual([legacy.styleResultId])
-  expect(style.options).toMatchObject({ paletteMatch: 'none', parameterisation: 'pixels', chromaSmoothing: 0 })
+  expect(style.options).toMatchObject({ paletteMatch: 'none', parameterisation: 'pixels', chromaSmoothing: 0, chromaBlur: 0, laplacianWeight: 0 })
   for (const image of [style.image, style.content, style.styles[0]!.image]) expect(same(image, `style/${legacy.styleResultId}.png`)).toBe(true)
   const onDisk = await folderSnapshot(dir)
   expect(Object.keys(onDisk).filter((name) => name.endsWith('.tmp'))).toEqual([])

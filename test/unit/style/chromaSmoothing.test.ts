@@ -6,7 +6,7 @@ import type { RgbImage } from '../../../src/main/image/decode'
 import { imageToTensor, tensorToImage } from '../../../src/main/image/tensor'
 import { seededRandom } from '../../../src/main/engine/random'
 import { rgbToYiq } from '../../../src/main/style/colour'
-import { smoothChroma } from '../../../src/main/style/chromaSmoothing'
+import { blurChroma, smoothChroma } from '../../../src/main/style/chromaSmoothing'
 import { chromaSpeckle, edgeStructure, paletteShift } from '../../../src/main/style/quality'
 import { samplePhoto, testPainting } from './helpers/images'
 
@@ -18,8 +18,8 @@ beforeAll(async () => {
   photo = await fitWithin(await samplePhoto(2), 320)
 })
 
-async function smoothed(image: RgbImage, radius: number): Promise<RgbImage> {
-  const out = tf.tidy(() => smoothChroma(imageToTensor(image).expandDims(0) as tf.Tensor4D, radius, 1e-3).squeeze([0]) as tf.Tensor3D)
+async function smoothed(image: RgbImage, radius: number, step = (x: tf.Tensor4D, r: number): tf.Tensor4D => smoothChroma(x, r, 1e-3)): Promise<RgbImage> {
+  const out = tf.tidy(() => step(imageToTensor(image).expandDims(0) as tf.Tensor4D, radius).squeeze([0]) as tf.Tensor3D)
   try {
     return await tensorToImage(out)
   } finally {
@@ -66,5 +66,31 @@ describe('smoothChroma', () => {
     for (const [x, colour] of [[width / 2 - 1, [20, 40, 160]], [width / 2, [250, 170, 40]]] as const) {
       pixel(x).forEach((c, k) => expect(Math.abs(c - colour[k]!)).toBeLessThanOrEqual(3))
     }
+  })
+})
+
+describe('blurChroma', () => {
+  it('takes out colour grain that follows the brightness, which the guided filter keeps, and keeps the brightness', async () => {
+    const random = seededRandom(10)
+    // Grain as the networks paint it at 512 px along brush strokes: a pixel lighter and warmer, or darker and bluer.
+    const grainy: RgbImage = { ...photo, data: new Uint8Array(photo.data.length) }
+    for (let i = 0; i < photo.data.length; i += 3) {
+      const n = 40 * (random() - 0.5)
+      grainy.data[i] = Math.max(0, Math.min(255, photo.data[i]! + 1.5 * n))
+      grainy.data[i + 1] = Math.max(0, Math.min(255, photo.data[i + 1]! + n))
+      grainy.data[i + 2] = Math.max(0, Math.min(255, photo.data[i + 2]! - 0.5 * n))
+    }
+    const guided = await smoothed(grainy, 1)
+    const blurred = await smoothed(guided, 1, blurChroma)
+    // the guided filter keeps a good part of it (it follows Y); the blur takes most of what is left
+    expect(chromaSpeckle(guided, painting)).toBeGreaterThan(0.2 * chromaSpeckle(grainy, painting))
+    expect(chromaSpeckle(blurred, painting)).toBeLessThan(0.3 * chromaSpeckle(guided, painting))
+    const before = luma(guided)
+    const after = luma(blurred)
+    let off = 0
+    for (let i = 0; i < before.length; i++) if (Math.abs(before[i]! - after[i]!) > 2 / 255) off++
+    expect(off / before.length).toBeLessThan(0.01)
+    expect(edgeStructure(blurred, photo)).toBeGreaterThan(edgeStructure(guided, photo) - 0.01)
+    expect(Math.abs(paletteShift(blurred, photo, painting) - 1)).toBeLessThan(0.05)
   })
 })

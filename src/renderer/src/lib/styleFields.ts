@@ -72,6 +72,8 @@ const rows: Partial<Record<Key, Row>> = {
     advanced: true
   },
   chromaSmoothing: { label: m.style_chroma_smoothing, advanced: true },
+  chromaBlur: { label: m.style_chroma_blur, advanced: true },
+  laplacianWeight: { label: m.style_laplacian_weight, step: 0.5, advanced: true },
   fineShare: { label: m.style_fine_share, step: 0.05, advanced: true },
   optimizer: {
     label: m.style_optimizer,
