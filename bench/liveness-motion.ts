@@ -27,12 +27,12 @@ import type { LiveModels } from '../src/main/face/live/liveModels'
 import { defaultSession } from '../src/main/face/live/liveSession'
 import { defaultLiveness } from '../src/main/face/live/livenessVerdict'
 import { ModelCache } from '../src/main/models/cache'
-import { ffmpegAvailable, probeVideo, videoFrames } from '../src/main/image/videoFrames'
+import { ffmpegAvailable, probeVideo } from '../src/main/image/videoFrames'
 import { round } from './stats'
+import { cameraFrameMs as frameMs, clipFrames } from './cameraClips'
 
 const width = 640
 const height = 480
-const frameMs = 1000 / 15
 const clipMs = 6000
 
 function argument(name: string): string | undefined {
@@ -45,17 +45,6 @@ function seedList(spec: string): number[] {
     const [from, to] = part.split('-').map(Number)
     return Array.from({ length: (to ?? from) - from + 1 }, (_, i) => from + i)
   })
-}
-
-async function clipFrames(file: string, size: { width: number; height: number }, fromMs: number, toMs: number): Promise<{ image: RgbImage; at: number }[]> {
-  const frames: { image: RgbImage; at: number }[] = []
-  let next = 0
-  for await (const frame of videoFrames(file, { ...size, start: fromMs / 1000, duration: (toMs - fromMs) / 1000 })) {
-    if (frame.at + 1e-6 < next) continue
-    frames.push({ image: frame.image, at: frame.at })
-    next += frameMs
-  }
-  return frames
 }
 
 /** The highest parallax peak of any track (and its value after 6 s), and whether any track blinked, after half a second of an empty doorway. */

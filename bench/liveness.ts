@@ -34,14 +34,13 @@ import type { RecaptureSummary } from '../src/main/face/live/recaptureEvidence'
 import type { LivenessMode } from '../src/shared/api/checkin'
 import { defaultSession } from '../src/main/face/live/liveSession'
 import type { PassiveSummary } from '../src/main/face/live/passiveEvidence'
-import { ffmpegAvailable, probeVideo, videoFrames } from '../src/main/image/videoFrames'
+import { ffmpegAvailable, probeVideo } from '../src/main/image/videoFrames'
 import { round } from './stats'
+import { cameraFrameMs as frameMs, clipFrames } from './cameraClips'
 
 const width = 640
 const height = 480
 const tau = 0.36
-// The pipeline looks at about 15 frames a second (bench:live); the clips are fed at that rate.
-const frameMs = 1000 / 15
 const modes: LivenessMode[] = ['off', 'passive', 'blink']
 
 function argument(name: string): string | undefined {
@@ -66,18 +65,6 @@ interface Presentation {
   video: string
   clip: number
   frames: FrameEvidence[]
-}
-
-/** Frames of the video at `fps`-ish spacing, in [from, to) ms, as the camera would deliver them at 15 fps. */
-async function clipFrames(file: string, size: { width: number; height: number }, fromMs: number, toMs: number): Promise<{ image: RgbImage; at: number }[]> {
-  const frames: { image: RgbImage; at: number }[] = []
-  let next = 0
-  for await (const frame of videoFrames(file, { ...size, start: fromMs / 1000, duration: (toMs - fromMs) / 1000 })) {
-    if (frame.at + 1e-6 < next) continue
-    frames.push({ image: frame.image, at: frame.at })
-    next += frameMs
-  }
-  return frames
 }
 
 const jpegQuality = argument('jpeg') === undefined ? null : Number(argument('jpeg'))
