@@ -67,7 +67,9 @@ describe('check-in from camera frames', () => {
   it('marks a face never enrolled as unknown and checks nobody in', async () => {
     const run = await frames(stranger, 4, 'door')
     expect(run.every((r) => r.tracks.length === 1 && r.tracks[0]!.personId === null)).toBe(true)
-    expect(run.slice(1).every((r) => r.tracks[0]!.decided)).toBe(true)
+    // This stranger sits near Ada (0.35–0.37 against τ 0.36 on the first encodings): one answer
+    // may say Ada, and the vote waits for a majority, so the track is decided (as nobody) by its third frame.
+    expect(run.slice(2).every((r) => r.tracks[0]!.decided)).toBe(true)
     expect(run.flatMap((r) => r.checkedIn)).toEqual([])
   })
 
