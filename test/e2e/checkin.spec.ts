@@ -226,7 +226,11 @@ test('front desk on a real video: the live face blinks and checks in once', asyn
     await page.goto(appUrl('checkin'))
     await expect(page.getByTestId('face-labels')).toContainText('D9')
     await moreFrames(page, 10)
-    const fps = Number((await page.getByTestId('fps').textContent())!.match(/([\d.]+) frames per second/)![1])
+    // The view's rate is over its last 5 s, which at first hold the worker's warm-up: read it again
+    // for up to 20 s until it is steady enough to tell.
+    const rate = async (): Promise<number> => Number((await page.getByTestId('fps').textContent())!.match(/([\d.]+) frames per second/)![1])
+    let fps = await rate()
+    for (const until = Date.now() + 20_000; fps < blinkableFps && Date.now() < until; fps = await rate()) await page.waitForTimeout(1000)
     console.log(`check-in view on the live video: ${fps} frames a second`)
     test.skip(fps < blinkableFps, `the check-in view answers ${fps} frames a second here, under the ${blinkableFps} a blink needs`)
     await expect(page.getByTestId('face-labels')).toContainText('D9 · checked in', { timeout: 120_000 })
