@@ -15,7 +15,7 @@ export function sessionRule(settings: Settings, mode: LivenessMode = settings.li
 
 /** A track's liveness evidence as the log keeps it (without the mode). */
 export function trackEvidence({ liveness }: LiveTrack): Omit<CheckInLiveness, 'mode'> {
-  return { blinkSeenAt: liveness.blinkSeenAt, antispoof: liveness.passive.antispoof, liveness: liveness.passive.liveness, moire: liveness.recapture.moire }
+  return { blinkSeenAt: liveness.blinkSeenAt, antispoof: liveness.passive.antispoof, liveness: liveness.passive.liveness, moire: liveness.recapture.moire, expression: liveness.expression.peak }
 }
 
 /**
@@ -84,8 +84,9 @@ export class DeskSession {
       decided,
       liveness: track.liveness.verdict,
       evidence: trackEvidence(track),
-      // Until a blink is seen the overlay asks for one; after the window it still may come.
-      prompt: mode === 'blink' && track.liveness.blinkSeenAt === null ? 'blink' : null,
+      // Until a blink (or a change of expression standing in for one) is seen the overlay asks for
+      // a blink; after the window it still may come.
+      prompt: mode === 'blink' && track.liveness.blinkSeenAt === null && track.liveness.verdict !== 'live' ? 'blink' : null,
       checkedIn: this.checkedIn.has(track.id)
     }
   }

@@ -41,7 +41,9 @@ export const livenessEvidenceSchema = z.object({
   antispoof: z.number().nullable(),
   liveness: z.number().nullable(),
   /** Kept since the moiré cue: older evidence (local log, shared jsonb, queued check-ins) reads as null. */
-  moire: z.number().nullable().default(null)
+  moire: z.number().nullable().default(null),
+  /** Kept since the expression cue: older evidence reads as null. */
+  expression: z.number().nullable().default(null)
 })
 
 const checkInRecord = z.object({

@@ -57,6 +57,8 @@ export interface CheckInLiveness {
   liveness: number | null
   /** Median prominence of a screen's moiré on the face (a screen at 10 and over); null before any, and in check-ins logged before it was kept. */
   moire: number | null
+  /** The largest change of the mouth's shape over 2 s (speech, a smile; 0.08 and over stands in for a blink); null before any, and in check-ins logged before it was kept. */
+  expression: number | null
 }
 
 export interface CheckIn {

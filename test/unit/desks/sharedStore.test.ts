@@ -185,7 +185,7 @@ describe.skipIf(postgresMissing)('a shared gallery on a real PostgreSQL server',
     // Within the interval at one desk: that desk knows.
     expect(await a.checkIns.add({ id: randomUUID(), personId: ada!.id, personName: 'Ada', at: t + 1000, distance: 0.2 }, rule)).toBeNull()
     // Bob's check-in waits at A, which is closed before the server is back.
-    const bobs = { id: randomUUID(), personId: bob!.id, personName: 'Bob', at: t, distance: 0.25, liveness: { mode: 'blink' as const, blinkSeenAt: t - 400, antispoof: 0.71, liveness: 0.98, moire: 4.2 } }
+    const bobs = { id: randomUUID(), personId: bob!.id, personName: 'Bob', at: t, distance: 0.25, liveness: { mode: 'blink' as const, blinkSeenAt: t - 400, antispoof: 0.71, liveness: 0.98, moire: 4.2, expression: 0.03 } }
     expect(await a.checkIns.add(bobs, rule)).not.toBeNull()
     expect(a.shared!.currentStatus()).toMatchObject({ online: false, queued: 2 })
     await close(a)

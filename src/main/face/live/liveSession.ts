@@ -5,6 +5,7 @@ import { defaultVote, IdentityVote, type IdentityAnswer, type IdentityDecision, 
 import type { LivenessMode, LivenessVerdict } from '../../../shared/api/checkin'
 import { defaultLiveness, livenessVerdict, type LivenessEvidence, type LivenessRule } from './livenessVerdict'
 import type { FrameObservation, FramePlan } from './observeFrame'
+import { defaultExpression, ExpressionEvidence, type ExpressionRule } from './expressionEvidence'
 import { defaultParallax, ParallaxEvidence, type ParallaxRule } from './parallaxEvidence'
 import { defaultPassive, PassiveEvidence, type PassiveRule } from './passiveEvidence'
 import { defaultRecapture, RecaptureEvidence, type RecaptureRule } from './recaptureEvidence'
@@ -30,6 +31,7 @@ export interface SessionRule {
   passive: PassiveRule
   recapture: RecaptureRule
   parallax: ParallaxRule
+  expression: ExpressionRule
   liveness: LivenessRule
   /** The passive networks score each track this often (ms). */
   passiveEveryMs: number
@@ -44,6 +46,7 @@ export const defaultSession: SessionRule = {
   passive: defaultPassive,
   recapture: defaultRecapture,
   parallax: defaultParallax,
+  expression: defaultExpression,
   liveness: defaultLiveness,
   passiveEveryMs: 200
 }
@@ -77,6 +80,7 @@ interface Evidence {
   passive: PassiveEvidence
   recapture: RecaptureEvidence
   parallax: ParallaxEvidence
+  expression: ExpressionEvidence
   encodings: number
   lastEncodeAt: number
   bestQuality: number
@@ -134,7 +138,10 @@ export class LiveSession {
         }
       } else e.openness = null
       if (face.moire !== null) e.recapture.add(face.moire)
-      if (face.mesh.length > 0) e.parallax.add(face.mesh, at)
+      if (face.mesh.length > 0) {
+        e.parallax.add(face.mesh, at)
+        e.expression.add(face.mesh, at)
+      }
       if (face.passive) {
         e.passive.add(face.passive)
         e.lastPassiveAt = at
@@ -164,6 +171,7 @@ export class LiveSession {
       passive: new PassiveEvidence(this.rule.passive),
       recapture: new RecaptureEvidence(this.rule.recapture),
       parallax: new ParallaxEvidence(this.rule.parallax),
+      expression: new ExpressionEvidence(this.rule.expression),
       encodings: 0,
       lastEncodeAt: -Infinity,
       bestQuality: 0,
@@ -186,7 +194,7 @@ export class LiveSession {
 
   private describe(track: TrackState, at: number): LiveTrack {
     const e = this.evidence.get(track.id)!
-    const evidence: LivenessEvidence = { blinkSeenAt: e.blinkSeenAt, blinks: e.blinks, openness: e.openness, passive: e.passive.summary, recapture: e.recapture.summary, parallax: e.parallax.summary }
+    const evidence: LivenessEvidence = { blinkSeenAt: e.blinkSeenAt, blinks: e.blinks, openness: e.openness, passive: e.passive.summary, recapture: e.recapture.summary, parallax: e.parallax.summary, expression: e.expression.summary }
     const verdict = livenessVerdict(evidence, this.rule.mode, at - track.firstSeenAt, this.rule.liveness)
     const identity = { ...e.vote.current, encodings: e.encodings, namedAt: e.namedAt }
     return {

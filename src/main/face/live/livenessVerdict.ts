@@ -1,4 +1,5 @@
 import type { LivenessMode, LivenessVerdict } from '../../../shared/api/checkin'
+import type { ExpressionSummary } from './expressionEvidence'
 import type { ParallaxSummary } from './parallaxEvidence'
 import type { PassiveSummary } from './passiveEvidence'
 import type { RecaptureSummary } from './recaptureEvidence'
@@ -11,14 +12,16 @@ export interface LivenessEvidence {
   passive: PassiveSummary
   recapture: RecaptureSummary
   parallax: ParallaxSummary
+  expression: ExpressionSummary
 }
-
 
 export interface LivenessRule {
   /** In blink mode a track that has not blinked after this long (ms) is judged a spoof; it may still blink later. */
   blinkWindowMs: number
   /** Non-planar motion (ParallaxSummary.peak) at least this high stands in for a blink; null: only a blink will do. */
   minParallax: number | null
+  /** A change of the mouth (ExpressionSummary.peak) at least this large stands in for a blink; null: it does not. */
+  minExpression: number | null
 }
 
 /**
@@ -28,7 +31,7 @@ export interface LivenessRule {
  * without a blink at 0.063–0.118, so 0.05 there would refuse no one and accept no print; but a
  * print tilted harder (to 46°) reaches 0.057, next to d6's unblinking clip (0.063).
  */
-export const defaultLiveness: LivenessRule = { blinkWindowMs: 10_000, minParallax: null }
+export const defaultLiveness: LivenessRule = { blinkWindowMs: 10_000, minParallax: null, minExpression: 0.15 }
 
 /**
  * The modes are cumulative, because one cue alone is beaten by one attack: a replayed video
@@ -46,6 +49,7 @@ export function livenessVerdict(evidence: LivenessEvidence, mode: LivenessMode, 
   if (recapture === 'pending') return 'pending'
   if (mode === 'passive') return 'live'
   if (evidence.blinkSeenAt !== null) return 'live'
+  if (rule.minExpression !== null && evidence.expression.peak !== null && evidence.expression.peak >= rule.minExpression) return 'live'
   if (rule.minParallax !== null && evidence.parallax.peak !== null && evidence.parallax.peak >= rule.minParallax) return 'live'
   return trackAgeMs > rule.blinkWindowMs ? 'spoof' : 'pending'
 }
