@@ -1,7 +1,9 @@
 /**
- * Non-planar motion (parallaxEvidence.ts), over many more prints than bench:liveness holds: can
- * it stand in for a blink? For each presentation, the highest window median of the track's
- * homography residual (ParallaxSummary.peak) and whether a blink was seen.
+ * Non-planar motion (parallaxEvidence.ts) and the mouth's change (expressionEvidence.ts), over
+ * many more prints than bench:liveness holds: can they stand in for a blink? For each
+ * presentation, the highest window median of the track's homography residual
+ * (ParallaxSummary.peak), the highest change of the mouth (ExpressionSummary.peak) and whether a
+ * blink was seen.
  *
  *   live:  the six videos cut into 6-s clips at 15 fps (bench:liveness's clips);
  *   print: stills at several points of each video, each held up by printAttack with several seeds
@@ -48,12 +50,13 @@ function seedList(spec: string): number[] {
 }
 
 /** The highest parallax peak of any track (and its value after 6 s), and whether any track blinked, after half a second of an empty doorway. */
-async function present(models: LiveModels, desk: RgbImage, frames: Iterable<{ image: RgbImage; at: number }>): Promise<{ peak: number | null; peak6s: number | null; blink: boolean; frames: number }> {
+async function present(models: LiveModels, desk: RgbImage, frames: Iterable<{ image: RgbImage; at: number }>): Promise<{ peak: number | null; peak6s: number | null; expression: number | null; blink: boolean; frames: number }> {
   const pipeline = new LivePipeline(models, (descriptors) => descriptors.map(() => ({ personId: null, distance: null })), { ...defaultSession, passiveEveryMs: Infinity })
   let at = 0
   for (; at < 500; at += frameMs) await pipeline.frame(desk, at)
   let peak: number | null = null
   let peak6s: number | null = null
+  let expression: number | null = null
   let blink = false
   let count = 0
   for (const frame of frames) {
@@ -61,12 +64,13 @@ async function present(models: LiveModels, desk: RgbImage, frames: Iterable<{ im
     count++
     for (const t of tracks) {
       if (t.liveness.parallax.peak !== null) peak = Math.max(peak ?? 0, t.liveness.parallax.peak)
+      if (t.liveness.expression.peak !== null) expression = Math.max(expression ?? 0, t.liveness.expression.peak)
       blink ||= t.liveness.blinkSeenAt !== null
     }
     if (frame.at < clipMs) peak6s = peak
   }
   const rounded = (value: number | null): number | null => (value === null ? null : round(value, 4))
-  return { peak: rounded(peak), peak6s: rounded(peak6s), blink, frames: count }
+  return { peak: rounded(peak), peak6s: rounded(peak6s), expression: rounded(expression), blink, frames: count }
 }
 
 function* printFrames(print: (at: number) => { image: RgbImage }): Generator<{ image: RgbImage; at: number }> {
@@ -91,8 +95,8 @@ async function main(): Promise<void> {
   const models = await cache.liveModels()
   const desk = await emptyDoorway()
   const file = (video: string): string => path.join(datasets, 'video', `${video}.mp4`)
-  const results: { kind: string; peak: number | null; peak6s: number | null; blink: boolean }[] = []
-  const report = (r: Record<string, unknown> & { kind: string; peak: number | null; peak6s: number | null; blink: boolean }): void => {
+  const results: { kind: string; peak: number | null; peak6s: number | null; expression: number | null; blink: boolean }[] = []
+  const report = (r: Record<string, unknown> & { kind: string; peak: number | null; peak6s: number | null; expression: number | null; blink: boolean }): void => {
     results.push(r)
     console.log(JSON.stringify({ bench: 'liveness-motion.presentation', ...r }))
   }
@@ -122,7 +126,7 @@ async function main(): Promise<void> {
     report({ kind: 'print', video, atMs, seed, swing, ...(await present(models, desk, printFrames(printAttack(still.image, desk, seed, swing)))) })
   }
 
-  const peaks = (kind: string, blinked?: boolean, key: 'peak' | 'peak6s' = 'peak'): number[] =>
+  const peaks = (kind: string, blinked?: boolean, key: 'peak' | 'peak6s' | 'expression' = 'peak'): number[] =>
     results.filter((r) => r.kind === kind && (blinked === undefined || r.blink === blinked) && r[key] !== null).map((r) => r[key]!).sort((a, b) => a - b)
   const spread = (values: number[]) => (values.length ? { n: values.length, min: values[0], median: values[values.length >> 1], max: values.at(-1) } : null)
   console.log(
@@ -133,6 +137,7 @@ async function main(): Promise<void> {
       liveBlinked: results.filter((r) => r.kind === 'live' && r.blink).length,
       print: spread(peaks('print')),
       printAt6s: spread(peaks('print', undefined, 'peak6s')),
+      expression: { live: spread(peaks('live', undefined, 'expression')), liveUnblinking: spread(peaks('live', false, 'expression')), print: spread(peaks('print', undefined, 'expression')) },
       printsBlinked: results.filter((r) => r.kind === 'print' && r.blink).length,
       noTrack: results.filter((r) => r.peak === null).length,
       load: os.loadavg().map((l) => round(l, 2))

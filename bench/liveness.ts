@@ -29,6 +29,7 @@ import { identifyIn, LivePipeline } from '../src/main/face/live/livePipeline'
 import type { LiveModels } from '../src/main/face/live/liveModels'
 import { ModelCache } from '../src/main/models/cache'
 import { defaultLiveness, livenessVerdict } from '../src/main/face/live/livenessVerdict'
+import type { ExpressionSummary } from '../src/main/face/live/expressionEvidence'
 import type { ParallaxSummary } from '../src/main/face/live/parallaxEvidence'
 import type { RecaptureSummary } from '../src/main/face/live/recaptureEvidence'
 import type { LivenessMode } from '../src/shared/api/checkin'
@@ -57,6 +58,7 @@ interface FrameEvidence {
   passive: PassiveSummary
   recapture: RecaptureSummary
   parallax: ParallaxSummary
+  expression: ExpressionSummary
   ageMs: number
 }
 
@@ -92,6 +94,7 @@ async function present(models: LiveModels, gallery: Gallery, desk: RgbImage, fra
         passive: best.liveness.passive,
         recapture: best.liveness.recapture,
         parallax: best.liveness.parallax,
+        expression: best.liveness.expression,
         ageMs: result.at - best.firstSeenAt
       })
     }
@@ -99,19 +102,21 @@ async function present(models: LiveModels, gallery: Gallery, desk: RgbImage, fra
   return evidence
 }
 
-/** The thresholds a presentation is judged at: the passive networks', the moiré's, and non-planar motion's in place of a blink. */
+/** The thresholds a presentation is judged at: the passive networks', the moiré's, and non-planar motion's and the mouth's change in place of a blink. */
 interface Thresholds {
   minAntispoof: number
   minLiveness: number
   minScreen: number
   minParallax: number | null
+  minExpression: number | null
 }
 
 const defaults: Thresholds = {
   minAntispoof: defaultSession.passive.minAntispoof,
   minLiveness: defaultSession.passive.minLiveness,
   minScreen: defaultSession.recapture.minScreen,
-  minParallax: defaultLiveness.minParallax
+  minParallax: defaultLiveness.minParallax,
+  minExpression: defaultLiveness.minExpression
 }
 
 /** Accepted in `mode` with the passive and recapture verdicts recomputed at the given thresholds. */
@@ -122,8 +127,8 @@ function accepted(p: Presentation, mode: LivenessMode, at: Thresholds): boolean 
     const verdict: PassiveSummary['verdict'] =
       samples < defaultSession.passive.minSamples ? 'pending' : antispoof! >= at.minAntispoof && liveness! >= at.minLiveness ? 'live' : 'spoof'
     const screen: RecaptureSummary['verdict'] = f.recapture.samples < defaultSession.recapture.minSamples ? 'pending' : f.recapture.moire! >= at.minScreen ? 'screen' : 'clear'
-    const evidence = { blinkSeenAt: f.blinkSeen ? 0 : null, blinks: f.blinkSeen ? 1 : 0, openness: null, passive: { ...f.passive, verdict }, recapture: { ...f.recapture, verdict: screen }, parallax: f.parallax }
-    return livenessVerdict(evidence, mode, f.ageMs, { ...defaultLiveness, minParallax: at.minParallax }) === 'live'
+    const evidence = { blinkSeenAt: f.blinkSeen ? 0 : null, blinks: f.blinkSeen ? 1 : 0, openness: null, passive: { ...f.passive, verdict }, recapture: { ...f.recapture, verdict: screen }, parallax: f.parallax, expression: f.expression }
+    return livenessVerdict(evidence, mode, f.ageMs, { ...defaultLiveness, minParallax: at.minParallax, minExpression: at.minExpression }) === 'live'
   })
 }
 
@@ -179,6 +184,7 @@ async function main(): Promise<void> {
         moire: last?.recapture.moire == null ? null : round(last.recapture.moire, 1),
         maxMoire: round(Math.max(...p.frames.filter((f) => f.recapture.samples >= defaultSession.recapture.minSamples).map((f) => f.recapture.moire!)), 1),
         parallaxPeak: peaks.length ? round(Math.max(...peaks), 4) : null,
+        expressionPeak: last?.expression.peak == null ? null : round(last.expression.peak, 4),
         accepted: Object.fromEntries(modes.map((m) => [m, accepted(p, m, defaults)]))
       })
     )
@@ -213,7 +219,9 @@ async function main(): Promise<void> {
   }
   // The moiré's threshold, and non-planar motion standing in for a blink, in blink mode.
   for (const minScreen of [6, 8, 10, 15, 20]) console.log(JSON.stringify({ bench: 'liveness.sweep', minScreen, blink: rates(presentations, 'blink', { ...defaults, minScreen }) }))
-  for (const minParallax of [0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.12, 0.15]) console.log(JSON.stringify({ bench: 'liveness.sweep', minParallax, blink: rates(presentations, 'blink', { ...defaults, minParallax }) }))
+  for (const minParallax of [0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.12, 0.15]) console.log(JSON.stringify({ bench: 'liveness.sweep', minParallax, blink: rates(presentations, 'blink', { ...defaults, minExpression: null, minParallax }) }))
+  // The mouth's change standing in for a blink; null is blink mode as it was before the cue.
+  for (const minExpression of [null, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15]) console.log(JSON.stringify({ bench: 'liveness.sweep', minExpression, blink: rates(presentations, 'blink', { ...defaults, minExpression }) }))
   const spread = (values: number[]): { min: number; median: number; max: number } | null =>
     values.length ? { min: round(Math.min(...values), 4), median: round(medianOf(values)!, 4), max: round(Math.max(...values), 4) } : null
   const perKind = (measure: (p: Presentation) => number | null) =>
@@ -235,8 +243,11 @@ async function main(): Promise<void> {
       medianLiveness: { live: passiveOf('live', 'liveness'), print: passiveOf('print', 'liveness'), replay: passiveOf('replay', 'liveness') },
       moire: perKind((p) => p.frames.at(-1)?.recapture.moire ?? null),
       parallaxPeak: perKind((p) => p.frames.at(-1)?.parallax.peak ?? null),
+      expressionPeak: perKind((p) => p.frames.at(-1)?.expression.peak ?? null),
+      expressionPeakUnblinking: perKind((p) => (p.frames.some((f) => f.blinkSeen) ? null : (p.frames.at(-1)?.expression.peak ?? null))),
       thresholds: defaults,
       ...Object.fromEntries(modes.map((m) => [m, rates(presentations, m, defaults)])),
+      blinkAlone: rates(presentations, 'blink', { ...defaults, minExpression: null }),
       goals: { apcer: 0, bpcer: 0.05 }
     })
   )

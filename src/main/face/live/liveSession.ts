@@ -140,7 +140,8 @@ export class LiveSession {
       if (face.moire !== null) e.recapture.add(face.moire)
       if (face.mesh.length > 0) {
         e.parallax.add(face.mesh, at)
-        e.expression.add(face.mesh, at)
+        // the mouth is read only where the detector placed the crop (ExpressionEvidence)
+        if (face.detectionScore !== null) e.expression.add(face.mesh, at)
       }
       if (face.passive) {
         e.passive.add(face.passive)
