@@ -10,10 +10,11 @@ import { keysOf } from '../../support/keys'
 import { printAttack } from '../../support/spoofs'
 import { frameJpeg as jpeg, videoClip, videoTestsUnavailable } from '../../support/videoClips'
 import sharp from 'sharp'
+import { defaultLiveness } from '../../../src/main/face/live/livenessVerdict'
 
 // The front desk through the real service and engine worker, on the real face videos of
 // ../shared/datasets/video (decoded by ffmpeg) with the default liveness setting (blink): the
-// recorded people blink on their own (d9 at 0.4–0.7 s, d0 at 2.6 s).
+// recorded people blink on their own (d9 at 0.4–0.7 s, d0 at 2.6 s), and d0 speaks from the start.
 const workerScript = path.resolve('out/main/worker.js')
 const unavailable = await videoTestsUnavailable()
 if (unavailable) console.warn(`front desk tests ${unavailable}`)
@@ -36,7 +37,7 @@ describe.skipIf(unavailable !== null)('the front desk on real video', () => {
   })
   afterAll(async () => service?.close())
 
-  it('checks each person of a real video in exactly once, after their blink, with the evidence', async () => {
+  it('checks each person of a real video in exactly once, after their blink or their first words, with the evidence', async () => {
     const start = Date.now()
     const results: FrameResult[] = []
     let clock = start
@@ -47,7 +48,12 @@ describe.skipIf(unavailable !== null)('the front desk on real video', () => {
     }
     const checkedIn = results.flatMap((r) => r.checkedIn)
     expect(checkedIn.map((c) => c.personName)).toEqual(['d9', 'd0'])
-    for (const c of checkedIn) expect(c.liveness).toMatchObject({ mode: 'blink', blinkSeenAt: expect.any(Number), antispoof: expect.any(Number), liveness: expect.any(Number) })
+    for (const c of checkedIn) expect(c.liveness).toMatchObject({ mode: 'blink', antispoof: expect.any(Number), liveness: expect.any(Number), moire: expect.any(Number) })
+    // d9 on its blink; d0 on its mouth, speaking before its blink
+    const [d9, d0] = checkedIn.map((c) => c.liveness!)
+    expect(d9.blinkSeenAt).toEqual(expect.any(Number))
+    expect(d0.blinkSeenAt).toBeNull()
+    expect(d0.expression).toBeGreaterThanOrEqual(defaultLiveness.minExpression!)
     expect((await service.call('checkin.log', {})).map((c) => c.personName).sort()).toEqual(['d0', 'd9'])
     // no frame names anyone wrongly, and the overlay asked for a blink before the check-in
     const names = new Set(results.flatMap((r) => r.tracks.map((t) => t.name)).filter((n) => n !== null))
