@@ -155,7 +155,7 @@ export async function observeFrame(
   lap('encode')
 
   const toScore = present.filter((i) => pending[i].passive)
-  const scores = await passiveScores(models.antispoof, models.liveness, image, toScore.map((i) => pending[i].cropBox))
+  const scores = await passiveScores(models.antispoof, models.liveness, image, toScore.map((i) => ({ box: faces[i].cropBox, angle: faces[i].roll })))
   toScore.forEach((i, k) => (faces[i].passive = scores[k]))
   lap('passive')
   ms.total = performance.now() - start
