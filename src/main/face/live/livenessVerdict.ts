@@ -31,7 +31,7 @@ export interface LivenessRule {
  * without a blink at 0.063–0.118, so 0.05 there would refuse no one and accept no print; but a
  * print tilted harder (to 46°) reaches 0.057, next to d6's unblinking clip (0.063).
  */
-export const defaultLiveness: LivenessRule = { blinkWindowMs: 10_000, minParallax: null, minExpression: 0.15 }
+export const defaultLiveness: LivenessRule = { blinkWindowMs: 10_000, minParallax: null, minExpression: 0.1 }
 
 /**
  * The modes are cumulative, because one cue alone is beaten by one attack: a replayed video

@@ -69,19 +69,14 @@ export function eyeOpenness(contour: readonly Point[]): number {
 }
 
 /**
- * The mouth's shape, each part a ratio of lengths that a print keeps as it is moved, turned or
- * tilted: the gap between the inner lips' middles (13, 14) over the outer lips' height (0, 17),
- * and the corners' span (61, 291) over the outer eye corners' (horizontal over horizontal).
- * Speech opens the first, a smile widens the second. The gap is taken over a length at the mouth
- * itself: over the eyes-to-mouth distance a print tilted 46° varied it by 0.055, since perspective
- * scales the top and the bottom of the face differently; over the lips' height by 0.08 of a far
- * larger range (live clips: 0.35 and more against 0.14).
+ * The mouth's width: the corners' span (61, 291) over the outer eye corners' (33, 263), a ratio
+ * of two horizontal lengths that a print keeps as it is moved, turned or tilted, and that speech
+ * and smiles change. The lips' gap is not used: on a small, half-open mouth (d19's, 20 px high)
+ * FaceMesh's inner lips wander by a few pixels from frame to frame, and its ratio to the lips'
+ * height or to the eyes moved by 0.11–0.17 on prints swung hard, as much as some speech does.
  */
-export function mouthShape(mesh: readonly Point[]): { opening: number; width: number } {
-  return {
-    opening: distance(mesh[13], mesh[14]) / distance(mesh[0], mesh[17]),
-    width: distance(mesh[61], mesh[291]) / distance(mesh[eyeCorners[0].outer], mesh[eyeCorners[1].outer])
-  }
+export function mouthWidth(mesh: readonly Point[]): number {
+  return distance(mesh[61], mesh[291]) / distance(mesh[eyeCorners[0].outer], mesh[eyeCorners[1].outer])
 }
 
 /**
