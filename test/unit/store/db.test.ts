@@ -52,7 +52,7 @@ describe('Database', () => {
     expect(again.data.settings).toMatchObject({ liveness: 'blink', passiveThresholds: { antispoof: 0.5, liveness: 0.5 } })
   })
 
-  it('reads a check-in logged before the moiré was kept: its moiré is null', async () => {
+  it("reads a check-in logged before the moiré and the mouth's change were kept: both are null", async () => {
     const dir = await tempDir()
     await Database.open(dir)
     const file = path.join(dir, dbFileName)
@@ -62,7 +62,7 @@ describe('Database', () => {
     await writeFile(file, JSON.stringify(saved))
     const again = await Database.open(dir)
     expect(again.notices).toEqual([])
-    expect(again.data.checkIns[0].liveness).toEqual({ ...evidence, moire: null })
+    expect(again.data.checkIns[0].liveness).toEqual({ ...evidence, moire: null, expression: null })
   })
 
   it('keeps a truncated file aside, reports it, and starts empty', async () => {
