@@ -51,6 +51,12 @@ export const styleMethods: Record<string, StyleMethod> = {
   ...Object.fromEntries(
     [1, 3, 10].map((lambda) => [`studio-laplacian-${lambda}`, { description: `the studio's defaults with the Laplacian term at λ ${lambda}`, options: () => ({ laplacianWeight: lambda }) }])
   ),
+  ...Object.fromEntries(
+    [0, 0.25, 0.5].map((share) => [
+      `studio-linear-lightness-${share}`,
+      { description: `the studio's defaults, the palette step's lightness map ${share} linear (mean and deviation), the rest the histogram's rank map`, options: () => ({ linearLightness: share }) }
+    ])
+  ),
   'studio-chroma-blur-1': { description: "the studio's defaults with one pass of the chroma's 3×3 mean, not two", options: () => ({ chromaBlur: 1 }) },
   studioUnsmoothed: { description: "the studio's defaults without the chroma smoothing and blur steps", options: () => ({ chromaSmoothing: 0, chromaBlur: 0 }) },
   // Painted in turn here (style-quality.ts); two workers paint the same picture (test/unit/worker/styleTwoWorkers.test.ts).

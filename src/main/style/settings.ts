@@ -15,6 +15,8 @@ export interface StyleParams extends StyleOptions {
   start?: RgbImage
   /** Experiment: match the palette again at each new scale. */
   paletteEveryScale?: boolean
+  /** Experiment: the linear share of the palette step's lightness map (palette.ts's default when absent). */
+  linearLightness?: number
   /** Experiment: shifted activations in the Gram. */
   gramShift?: number
   /** Tiles no larger than this (px): planned from the wasm heap when absent. Tests tile small pictures with it. */
@@ -46,7 +48,8 @@ const common = {
   shiftEvery: 1,
   colour: 'style',
   // The networks drift to their own pastel palette whatever the painting: the palette is brought by
-  // a matching step instead (issue 12; README, "Pictures worth keeping", for the figures).
+  // a matching step instead (issue 12; README, "Pictures worth keeping", for the figures). Its
+  // lightness map is half linear (palette.ts): the rank map alone flattened the photo's edges.
   paletteMatch: 'histogram',
   // A 1/f cosine basis in decorrelated colour (Mordvintsev et al. 2018): no rainbow speckle.
   parameterisation: 'fourier',

@@ -281,7 +281,7 @@ function upsampled(run: Run, previous: tf.Tensor4D, stage: Stage): tf.Tensor4D {
 }
 
 function recolour(images: tf.Tensor4D, palette: Palette, params: StyleParams): tf.Tensor4D {
-  return params.paletteMatch === 'none' ? images.clone() : matchPalette(images, palette, params.paletteMatch)
+  return params.paletteMatch === 'none' ? images.clone() : matchPalette(images, palette, params.paletteMatch, params.linearLightness)
 }
 
 function meanLosses(losses: readonly StyleLosses[]): StyleLosses {
