@@ -30,8 +30,7 @@ export interface LivenessRule {
  * With the crop turned upright the bench's prints peak at 0.012–0.039 and the four live clips
  * without a blink at 0.063–0.118, so 0.05 there would refuse no one and accept no print; but a
  * print tilted harder (to 46°) reaches 0.057, next to d6's unblinking clip (0.063).
- */
-/**
+ *
  * minExpression, on the mouth's width over detector-anchored frames (expressionEvidence.ts): the
  * prints of bench:liveness peak at 0.016–0.043 and 21 prints swung harder at 0.023–0.055, the four
  * live clips without a blink at 0.20–0.27; every threshold from 0.06 to 0.15 gave APCER 0 and
