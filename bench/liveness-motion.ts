@@ -16,7 +16,7 @@
  * Nobody is enrolled and the passive networks are not run: only FaceMesh's points, Iris and the
  * tracker matter here. JSON lines, one per presentation, then a summary.
  *
- *   npm run bench:liveness-motion [-- --seeds 101-104] [-- --videos d0,d9] [-- --fractions 0.2,0.5,0.8] [-- --prints-only] [-- --grid-only] [-- --swing 0.35,0.8]
+ *   npm run bench:liveness-motion [-- --seeds 101-104] [-- --videos d0,d9] [-- --fractions 0.2,0.5,0.8] [-- --prints-only] [-- --grid-only] [-- --swing 0.35,0.8] [-- --bend 0.8]
  */
 import path from 'node:path'
 import os from 'node:os'
@@ -89,7 +89,8 @@ async function main(): Promise<void> {
   const skipLive = process.argv.includes('--prints-only')
   // --swing 0.35,0.8: prints turned and tilted harder than bench:liveness's (turn, tilt amplitudes in radians)
   const [turn, tilt] = (argument('swing') ?? '0.2,0.45').split(',').map(Number)
-  const swing = { turn, tilt }
+  // --bend 0.8: the prints flexed too, their edges curling up to 0.8 rad away and back (spoofs.ts)
+  const swing = { turn, tilt, bend: Number(argument('bend') ?? 0) }
   await initBackend('wasm')
   const cache = new ModelCache({ dataDir: os.tmpdir() })
   const models = await cache.liveModels()

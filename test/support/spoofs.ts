@@ -97,6 +97,11 @@ export interface SpoofFrame {
 export interface PrintSwing {
   turn: number
   tilt: number
+  /**
+   * Flexed about its vertical axis, back and forth between flat and curled so far that its left
+   * and right edges turn this far away (radians): no print here is bent unless asked.
+   */
+  bend?: number
 }
 
 /** bench:liveness's prints: turned up to ±0.2 rad (11°), tilted back up to 0.45 rad (26°). */
@@ -113,7 +118,10 @@ export function printAttack(still: RgbImage, background: RgbImage, seed: number,
   const [dx, dy, turn, near, tilt, gain] = [wave(random, 30), wave(random, 20), wave(random, swing.turn), wave(random, 0.1), wave(random, swing.tilt), wave(random, 0.25)]
   const light: Light = { gain: 1, gradient: (random() - 0.5) * 0.5, gamma: 0.9 + 0.2 * random() }
   const noiseRandom = seededRandom(seed + 1)
+  // drawn after the rest, so that a seed's print moves as it did before bending existed
+  const bend = wave(random, swing.bend ?? 0)
   return (t) => {
+    const print = swing.bend ? curled(still, Math.abs(bend(t))) : still
     const pose: Pose = {
       x: background.width / 2 + dx(t),
       y: background.height / 2 + dy(t),
@@ -126,8 +134,32 @@ export function printAttack(still: RgbImage, background: RgbImage, seed: number,
       const factor = lit.gain * (1 + lit.gradient * (ox - 0.5))
       return rgb.map((c) => 255 * Math.pow(c / 255, lit.gamma) * factor) as [number, number, number]
     }
-    return { image: composite(still, background, pose, shade, noiseRandom), pose }
+    return { image: composite(print, background, pose, shade, noiseRandom), pose }
   }
+}
+
+/**
+ * A picture curled about its vertical middle line, seen from the front: a column at arc length s
+ * from the middle lands at R·sin(s/R), R chosen so that the edges turn `edgeAngle` away. The
+ * result is the narrower picture the camera sees, at the same pixel scale.
+ */
+function curled(picture: RgbImage, edgeAngle: number): RgbImage {
+  const half = picture.width / 2
+  if (edgeAngle < 1e-3) return picture
+  const radius = half / edgeAngle
+  const width = Math.max(1, Math.floor(2 * radius * Math.sin(edgeAngle)))
+  const data = new Uint8Array(width * picture.height * 3)
+  for (let x = 0; x < width; x++) {
+    const s = half + radius * Math.asin(Math.min(1, Math.max(-1, (x + 0.5 - width / 2) / radius))) - 0.5
+    const x0 = Math.min(picture.width - 1, Math.max(0, Math.floor(s)))
+    const x1 = Math.min(picture.width - 1, x0 + 1)
+    const f = Math.min(1, Math.max(0, s - x0))
+    for (let y = 0; y < picture.height; y++) {
+      const row = y * picture.width
+      for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = Math.round((1 - f) * picture.data[(row + x0) * 3 + c] + f * picture.data[(row + x1) * 3 + c])
+    }
+  }
+  return { width, height: picture.height, data }
 }
 
 /** A video frame as a screen shows it: inside a dark bezel, lower contrast, raised black, cooler white. */

@@ -70,6 +70,16 @@ describe.skipIf(unavailable !== null)("the mouth's change, on real frames", () =
     expect(peak).toBeGreaterThan(0)
     expect(peak).toBeLessThan(0.6 * defaultLiveness.minExpression!)
   })
+
+  // Bent, the print's eye corners foreshorten more than its mouth's and the ratio rises: flexed
+  // back and forth until its edges turn 1.5 rad away (bench:liveness-motion --bend 1.5 peaked at
+  // 0.062 on 21 such prints, this one), it must still not pass for speech.
+  it('stays under the threshold on a print of d6 flexed hard as it swings', async () => {
+    const [{ image: still }] = await videoClip('d6', 0.1, 6.7)
+    const print = printAttack(still, await emptyDoorway(), 101, { turn: 0.35, tilt: 0.8, bend: 1.5 })
+    const frames = Array.from({ length: 90 }, (_, i) => ({ image: print((i * 1000) / 15).image, at: (i * 1000) / 15 }))
+    expect((await expressionPeak(models, frames)).peak).toBeLessThan(0.8 * defaultLiveness.minExpression!)
+  })
 })
 
 /** A mesh of 468 points with the outer eye corners 60 apart and the mouth's corners `mouth` apart. */
