@@ -73,7 +73,7 @@ describe.skipIf(unavailable !== null)("the mouth's change, on real frames", () =
 
   // Bent, the print's eye corners foreshorten more than its mouth's and the ratio rises: flexed
   // back and forth until its edges turn 1.5 rad away (bench:liveness-motion --bend 1.5 peaked at
-  // 0.062 on 21 such prints, this one), it must still not pass for speech.
+  // 0.063 on 21 such prints, this one), it must still not pass for speech.
   it('stays under the threshold on a print of d6 flexed hard as it swings', async () => {
     const [{ image: still }] = await videoClip('d6', 0.1, 6.7)
     const print = printAttack(still, await emptyDoorway(), 101, { turn: 0.35, tilt: 0.8, bend: 1.5 })
